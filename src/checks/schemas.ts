@@ -1,0 +1,103 @@
+/**
+ * JSON Schemas for `expect.schema`, compiled once per run and shared by every notebook in it.
+ * A name resolves to `schemas/<name>.json` next to the notebook (or in a parent folder), then in
+ * the working directory, then in this package (the Stripe schemas ship with it). Every JSON file of
+ * the folder a schema comes from is registered, so `$ref: "card.json"` between files works.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** The package's own folder (two levels above src/checks or dist/checks). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export class SchemaError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+export class SchemaRegistry {
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, verbose: false });
+  private readonly loadedDirs = new Set<string>();
+  private readonly byName = new Map<string, ValidateFunction>();
+  private readonly inline = new Map<string, ValidateFunction>();
+
+  constructor(private readonly cwd = process.cwd()) {
+    addFormats(this.ajv);
+  }
+
+  /** Folders searched for `name`, nearest first. */
+  searchPath(notebookDir: string): string[] {
+    const dirs: string[] = [];
+    for (let d = resolve(notebookDir); ; d = dirname(d)) {
+      dirs.push(join(d, 'schemas'));
+      if (dirname(d) === d) break;
+    }
+    dirs.push(join(this.cwd, 'schemas'), join(PACKAGE_ROOT, 'schemas'));
+    return [...new Set(dirs)];
+  }
+
+  /** Compiled validator for a named schema; throws SchemaError naming where it looked. */
+  named(name: string, notebookDir: string): ValidateFunction {
+    const dirs = this.searchPath(notebookDir);
+    const dir = dirs.find((d) => existsSync(join(d, `${name}.json`)));
+    if (!dir) {
+      const known = new Set(dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5))));
+      throw new SchemaError(`no schema named \`${name}\``, `looked for ${name}.json in ${dirs.filter(existsSync).join(', ') || 'schemas/ folders (none exist)'}` + (known.size ? `; known: ${[...known].sort().join(', ')}` : ''));
+    }
+    const file = join(dir, `${name}.json`);
+    const cached = this.byName.get(file);
+    if (cached) return cached;
+    this.registerDir(dir);
+    const validate = this.ajv.getSchema(idFor(file));
+    if (!validate) throw new SchemaError(`schema ${file} could not be compiled`);
+    this.byName.set(file, validate);
+    return validate;
+  }
+
+  compileInline(schema: object): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let v = this.inline.get(key);
+    if (!v) {
+      try {
+        v = this.ajv.compile(schema);
+      } catch (err) {
+        throw new SchemaError(`invalid inline schema: ${(err as Error).message}`);
+      }
+      this.inline.set(key, v);
+    }
+    return v;
+  }
+
+  private registerDir(dir: string): void {
+    if (this.loadedDirs.has(dir)) return;
+    this.loadedDirs.add(dir);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+      const file = join(dir, f);
+      let json: Record<string, unknown>;
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new SchemaError(`schema file ${file} is not valid JSON: ${(err as Error).message}`);
+      }
+      // Keyed by file URL, so relative $refs between sibling files resolve; a schema's own $id
+      // is kept as an alias by registering a copy under the file URL.
+      const { $id: ownId, ...rest } = json;
+      try {
+        this.ajv.addSchema({ ...rest, $id: idFor(file) });
+        if (typeof ownId === 'string' && !this.ajv.getSchema(ownId)) this.ajv.addSchema({ ...rest, $id: ownId });
+      } catch (err) {
+        throw new SchemaError(`schema file ${file} is not a valid JSON Schema: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+function idFor(file: string): string {
+  return pathToFileURL(file).href;
+}

@@ -1,0 +1,269 @@
+/**
+ * Turns a structurally valid notebook into the typed model: compiles every expression and schema
+ * once, and checks what the JSON Schema cannot (expression syntax, names used before anything
+ * defines them, schema names that resolve to no file). Problems are collected, never thrown.
+ */
+import { dirname } from 'node:path';
+import {
+  compileBareOrTemplate, compileExpr, compileTemplate, ExprSyntaxError, type Expr, type Template,
+} from '../expr/index.js';
+import { SchemaError, type SchemaRegistry } from '../checks/schemas.js';
+import { closest, type Diagnostic } from './diagnostic.js';
+import type { Path, SourceMap } from './source.js';
+import type {
+  AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
+} from './types.js';
+
+type Raw = Record<string, any>;
+
+/** Names every step sees while its response is being checked. */
+const RESPONSE_NAMES = ['status', 'headers', 'body'];
+
+export interface BuildOptions {
+  registry: SchemaRegistry;
+  /** Names given with --var that the notebook may not declare. */
+  extraNames?: string[];
+}
+
+export function buildNotebook(raw: Raw, source: SourceMap, options: BuildOptions): { notebook: Notebook; diagnostics: Diagnostic[] } {
+  return new Builder(raw, source, options).build();
+}
+
+class Builder {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Names defined so far, in notebook order. */
+  private readonly defined = new Set<string>();
+
+  constructor(private readonly raw: Raw, private readonly source: SourceMap, private readonly options: BuildOptions) {
+    for (const n of options.extraNames ?? []) this.defined.add(n);
+  }
+
+  build(): { notebook: Notebook; diagnostics: Diagnostic[] } {
+    const raw = this.raw;
+    const inputs: InputDef[] = Object.entries((raw.inputs ?? {}) as Raw).map(([name, def]) => {
+      this.defined.add(name);
+      return { name, env: def.env, secret: def.secret === true, default: def.default, prompt: def.prompt, span: this.source.keyAt(['inputs'], name) };
+    });
+    const vars = Object.entries((raw.vars ?? {}) as Raw).map(([name, value]) => {
+      const t = this.template(value, ['vars', name]);
+      this.defined.add(name);
+      return { name, value: t, span: this.source.keyAt(['vars'], name) };
+    });
+    const auth = raw.auth ? this.auth(raw.auth, ['auth']) : undefined;
+    const defaults = {
+      encoding: (raw.defaults?.encoding ?? 'json') as 'form' | 'json',
+      headers: raw.defaults?.headers ? this.template(raw.defaults.headers, ['defaults', 'headers']) : undefined,
+      timeoutMs: raw.defaults?.timeoutMs as number | undefined,
+    };
+    // Captures are declared for the whole notebook once a step names them; until set they read as null.
+    const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
+    const teardown = ((raw.teardown ?? []) as Raw[]).map((s, i) => this.step(s, 'teardown', i));
+    const notebook: Notebook = {
+      file: this.source.file,
+      title: raw.title,
+      description: raw.description,
+      baseUrl: raw.baseUrl,
+      mock: raw.mock,
+      inputs,
+      auth,
+      defaults,
+      vars,
+      steps,
+      teardown,
+    };
+    return { notebook, diagnostics: this.diagnostics };
+  }
+
+  private step(s: Raw, phase: Phase, index: number): Step {
+    const at: Path = [phase, index];
+    const as = (s.as as string | undefined) ?? 'item';
+    const local = new Set<string>();
+    const forEach = s.forEach !== undefined ? this.loopSource(s.forEach, [...at, 'forEach']) : undefined;
+    if (s.forEach !== undefined) local.add(as);
+    else if (s.as !== undefined) this.report({ message: '`as` names the loop item, but this step has no `forEach`', span: this.source.keyAt(at, 'as'), hint: 'add `forEach: "${list}"` or remove `as`' });
+    // A step's own captures are visible to its later iterations (paging with `repeat`), as null at first.
+    const ownCaptures = Object.keys((s.capture ?? {}) as Raw);
+    ownCaptures.forEach((n) => local.add(n));
+
+    const withLocal = <T>(names: string[], fn: () => T): T => {
+      const added = names.filter((n) => !this.defined.has(n));
+      added.forEach((n) => this.defined.add(n));
+      try {
+        return fn();
+      } finally {
+        added.forEach((n) => this.defined.delete(n));
+      }
+    };
+
+    const built = withLocal([...local], (): Step => {
+      const when = s.if !== undefined ? this.condition(s.if, [...at, 'if']) : undefined;
+      const base = {
+        name: s.name as string,
+        doc: s.doc as string | undefined,
+        phase,
+        index,
+        span: this.source.at(at),
+        as,
+        when,
+        forEach,
+        continueOnFailure: s.continueOnFailure === true,
+        ...withLocal(RESPONSE_NAMES, () => ({
+          expect: this.expect(s.expect ?? {}, [...at, 'expect']),
+          captures: Object.entries((s.capture ?? {}) as Raw).map(([name, src]) => ({
+            name,
+            expr: this.bare(String(src), [...at, 'capture', name]),
+            span: this.source.keyAt([...at, 'capture'], name),
+          })),
+          asserts: ((s.assert ?? []) as string[]).map((src, k) => ({ expr: this.bare(src, [...at, 'assert', k]), span: this.source.at([...at, 'assert', k]) })),
+          repeat: s.repeat ? { until: this.bare(s.repeat.until, [...at, 'repeat', 'until']), max: s.repeat.max ?? 100, span: this.source.at([...at, 'repeat']) } : undefined,
+        })),
+      };
+      if (s.request === undefined) {
+        if (s.expect) this.report({ message: '`expect` checks a response, but this step sends no request', span: this.source.keyAt(at, 'expect'), hint: 'add `request:`, or use `assert:` to check values' });
+        return { kind: 'compute' as const, ...base };
+      }
+      return { kind: 'http' as const, ...base, request: this.request(s.request, [...at, 'request']), auth: this.stepAuth(s.auth, [...at, 'auth']) };
+    });
+    // Once a step names a capture, every later step (and teardown) may use it; it reads as null until set.
+    ownCaptures.forEach((n) => this.defined.add(n));
+    return built;
+  }
+
+  private request(r: Raw | string, at: Path): RequestSpec {
+    if (typeof r === 'string') {
+      const [method, target] = r.trim().split(/\s+/, 2);
+      const absolute = /^https?:\/\//i.test(target);
+      return { method: method.toUpperCase(), target: { kind: absolute ? 'url' : 'path', value: this.template(target, at) }, body: { kind: 'none' }, span: this.source.at(at) };
+    }
+    const bodyKeys = ['form', 'json', 'body'].filter((k) => r[k] !== undefined);
+    if (bodyKeys.length > 1) this.report({ message: `a request has one body; this one has ${bodyKeys.map((k) => `\`${k}\``).join(' and ')}`, span: this.source.keyAt(at, bodyKeys[1]), hint: 'keep one of form, json or body' });
+    let body: BodySpec = { kind: 'none' };
+    if (r.form !== undefined) body = { kind: 'form', value: this.template(r.form, [...at, 'form']) };
+    else if (r.json !== undefined) body = { kind: 'json', value: this.template(r.json, [...at, 'json']) };
+    else if (r.body !== undefined) body = { kind: 'raw', value: this.template(r.body, [...at, 'body']) };
+    const targetKey = r.url !== undefined ? 'url' : 'path';
+    return {
+      method: String(r.method).toUpperCase(),
+      target: { kind: targetKey, value: this.template(r[targetKey] ?? '', [...at, targetKey]) },
+      query: r.query ? this.template(r.query, [...at, 'query']) : undefined,
+      headers: r.headers ? this.template(r.headers, [...at, 'headers']) : undefined,
+      body,
+      timeoutMs: r.timeoutMs,
+      span: this.source.at(at),
+    };
+  }
+
+  private expect(e: Raw, at: Path): ExpectSpec {
+    const spec: ExpectSpec = { headers: [] };
+    if (e.status !== undefined) spec.status = { value: [e.status].flat() as number[], span: this.source.at([...at, 'status']) };
+    for (const [name, value] of Object.entries((e.headers ?? {}) as Raw)) {
+      spec.headers.push({ name: name.toLowerCase(), expected: this.template(value, [...at, 'headers', name]), span: this.source.keyAt([...at, 'headers'], name) });
+    }
+    if (e.body !== undefined) spec.body = { value: this.template(e.body, [...at, 'body']), span: this.source.at([...at, 'body']) };
+    if (e.schema !== undefined) {
+      const span = this.source.at([...at, 'schema']);
+      try {
+        const validate = typeof e.schema === 'string'
+          ? this.options.registry.named(e.schema, dirname(this.source.file))
+          : this.options.registry.compileInline(e.schema);
+        spec.schema = { value: { label: typeof e.schema === 'string' ? e.schema : 'inline', validate }, span };
+      } catch (err) {
+        if (!(err instanceof SchemaError)) throw err;
+        this.report({ message: err.message, span, hint: err.hint });
+      }
+    }
+    return spec;
+  }
+
+  private auth(a: Raw, at: Path): AuthSpec {
+    if (a.basic) return { kind: 'basic', username: this.template(a.basic.username, [...at, 'basic', 'username']), password: this.template(a.basic.password ?? '', [...at, 'basic', 'password']) };
+    if (a.bearer !== undefined) return { kind: 'bearer', token: this.template(a.bearer, [...at, 'bearer']) };
+    const o = a.oauth2;
+    return {
+      kind: 'oauth2',
+      tokenUrl: this.template(o.tokenUrl, [...at, 'oauth2', 'tokenUrl']),
+      clientId: this.template(o.clientId, [...at, 'oauth2', 'clientId']),
+      clientSecret: this.template(o.clientSecret, [...at, 'oauth2', 'clientSecret']),
+      scopes: o.scopes ?? [],
+    };
+  }
+
+  private stepAuth(a: unknown, at: Path): StepAuth {
+    if (a === undefined) return 'inherit';
+    if (a === 'none') return 'none';
+    return this.auth(a as Raw, at);
+  }
+
+  /** `if`: a boolean, a bare expression, or one `${…}`. */
+  private condition(v: unknown, at: Path) {
+    const span = this.source.at(at);
+    if (typeof v === 'boolean') return { value: compileExpr(String(v)), span };
+    return { value: this.bare(String(v), at, true), span };
+  }
+
+  /** `forEach`: a literal list (may hold `${…}`), a bare expression, or one `${…}`. */
+  private loopSource(v: unknown, at: Path) {
+    const span = this.source.at(at);
+    if (Array.isArray(v)) return { value: this.template(v, at), span };
+    return { value: this.bare(String(v), at, true), span };
+  }
+
+  private bare(text: string, at: Path, allowTemplate = false): Expr {
+    try {
+      const expr = allowTemplate ? compileBareOrTemplate(text) : compileExpr(text);
+      this.checkNames(expr.names, at, text);
+      return expr;
+    } catch (err) {
+      if (!(err instanceof ExprSyntaxError)) throw err;
+      const hint = !allowTemplate && text.includes('${') ? 'here the expression is written bare, without `${…}`' : undefined;
+      this.report({ message: `invalid expression: ${err.message}`, span: this.source.inString(at, err.index), hint });
+      return compileExpr('null');
+    }
+  }
+
+  /** Compiles a value's templates; problems are reported at the string leaf that holds them. */
+  private template(v: unknown, at: Path): Template {
+    let ok = true;
+    const visit = (x: unknown, path: Path): void => {
+      if (typeof x === 'string') {
+        try {
+          const t = compileTemplate(x);
+          for (const e of t.exprs) this.checkNames(e.names, path, x);
+        } catch (err) {
+          if (!(err instanceof ExprSyntaxError)) throw err;
+          ok = false;
+          this.report({ message: `invalid expression: ${err.message}`, span: this.source.inString(path, err.index) });
+        }
+      } else if (Array.isArray(x)) x.forEach((item, i) => visit(item, [...path, i]));
+      else if (x !== null && typeof x === 'object') Object.entries(x).forEach(([k, item]) => visit(item, [...path, k]));
+    };
+    visit(v, at);
+    return ok ? compileTemplate(v) : compileTemplate(null);
+  }
+
+  private checkNames(names: readonly string[], at: Path, text?: string): void {
+    for (const name of names) {
+      if (this.defined.has(name) || name === 'undefined') continue;
+      const offset = text ? text.search(new RegExp(`\\b${name}\\b`)) : -1;
+      const guess = closest(name, this.defined);
+      const laterCapture = this.capturedLater(name);
+      this.report({
+        message: `\`${name}\` is used before anything defines it`,
+        span: offset >= 0 ? { ...this.source.inString(at, offset), length: name.length } : this.source.at(at),
+        hint: laterCapture ? `\`${name}\` is captured by a later step ("${laterCapture}"); move this use after it`
+          : guess ? `did you mean \`${guess}\`?` : 'define it under `vars:` or `inputs:`, capture it in an earlier step, or pass --var name=value',
+      });
+    }
+  }
+
+  private capturedLater(name: string): string | undefined {
+    for (const s of [...((this.raw.steps ?? []) as Raw[]), ...((this.raw.teardown ?? []) as Raw[])]) {
+      if (s.capture && Object.hasOwn(s.capture, name)) return s.name;
+    }
+    return undefined;
+  }
+
+  private report(d: Diagnostic): void {
+    this.diagnostics.push(d);
+  }
+}

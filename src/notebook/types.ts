@@ -1,0 +1,124 @@
+/**
+ * The typed notebook the loader produces. Every node keeps the span it came from, and every
+ * `${…}` is already compiled, so the runner never parses text and any error can point at a line.
+ */
+import type { Expr, Template } from '../expr/index.js';
+import type { ValidateFunction } from 'ajv';
+
+export interface Span {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  col: number;
+  /** Characters to underline on that line (at least 1). */
+  length: number;
+}
+
+export interface Located<T> {
+  value: T;
+  span: Span;
+}
+
+export interface InputDef {
+  name: string;
+  env?: string;
+  secret: boolean;
+  default?: unknown;
+  prompt?: string;
+  span: Span;
+}
+
+export type AuthSpec =
+  | { kind: 'basic'; username: Template; password: Template }
+  | { kind: 'bearer'; token: Template }
+  | { kind: 'oauth2'; tokenUrl: Template; clientId: Template; clientSecret: Template; scopes: string[] };
+
+export type StepAuth = AuthSpec | 'none' | 'inherit';
+
+export type BodySpec =
+  | { kind: 'none' }
+  | { kind: 'form'; value: Template }
+  | { kind: 'json'; value: Template }
+  | { kind: 'raw'; value: Template };
+
+export interface RequestSpec {
+  method: string;
+  target: { kind: 'path' | 'url'; value: Template };
+  query?: Template;
+  headers?: Template;
+  body: BodySpec;
+  timeoutMs?: number;
+  span: Span;
+}
+
+export interface SchemaRef {
+  /** The name as written, or "inline". */
+  label: string;
+  validate: ValidateFunction;
+}
+
+export interface ExpectSpec {
+  status?: Located<number[]>;
+  headers: Array<{ name: string; expected: Template; span: Span }>;
+  body?: Located<Template>;
+  schema?: Located<SchemaRef>;
+}
+
+export interface Capture {
+  name: string;
+  expr: Expr;
+  span: Span;
+}
+
+export interface Assertion {
+  expr: Expr;
+  span: Span;
+}
+
+export type Phase = 'steps' | 'teardown';
+
+interface StepBase {
+  name: string;
+  doc?: string;
+  phase: Phase;
+  /** Position within its phase, from 0. */
+  index: number;
+  span: Span;
+  expect: ExpectSpec;
+  captures: Capture[];
+  asserts: Assertion[];
+  when?: Located<Expr>;
+  forEach?: Located<Expr | Template>;
+  as: string;
+  repeat?: { until: Expr; max: number; span: Span };
+  continueOnFailure: boolean;
+}
+
+/** A step that sends a request. */
+export interface HttpStep extends StepBase {
+  kind: 'http';
+  request: RequestSpec;
+  auth: StepAuth;
+}
+
+/** A step with no request: it only computes captures and asserts over what is known. */
+export interface ComputeStep extends StepBase {
+  kind: 'compute';
+}
+
+export type Step = HttpStep | ComputeStep;
+
+export interface Notebook {
+  file: string;
+  title: string;
+  description?: string;
+  baseUrl?: string;
+  mock?: 'stripe';
+  inputs: InputDef[];
+  auth?: AuthSpec;
+  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number };
+  vars: Array<{ name: string; value: Template; span: Span }>;
+  steps: Step[];
+  teardown: Step[];
+}
