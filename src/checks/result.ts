@@ -1,0 +1,18 @@
+import type { Span } from '../notebook/types.js';
+
+export type CheckKind = 'status' | 'header' | 'body' | 'schema' | 'assert' | 'repeat';
+
+/** What one check expected, what it got, and where in the notebook it was written. */
+export interface CheckResult {
+  kind: CheckKind;
+  /** Short name for people: `status`, `header content-type`, `schema plan`, `body.amount == 1`. */
+  label: string;
+  passed: boolean;
+  expected: unknown;
+  actual: unknown;
+  /** One line saying what went wrong (failed checks only). */
+  message?: string;
+  span: Span;
+  /** Kind-specific detail: ajv's full error list, body mismatches, assert operands. */
+  details?: unknown;
+}

@@ -1,0 +1,139 @@
+/** Command-line parsing (node:util parseArgs). Problems are UsageError: exit 2 with a hint. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {}
+
+export const REPORTERS = ['console', 'json', 'junit', 'html', 'markdown'] as const;
+export type ReporterName = (typeof REPORTERS)[number];
+
+export interface RunArgs {
+  command: 'run' | 'validate';
+  paths: string[];
+  baseUrl?: string;
+  vars: Record<string, string>;
+  out: string;
+  timeoutMs: number;
+  logLevel: string;
+  reporters: ReporterName[];
+  quiet: boolean;
+}
+
+export interface MockArgs {
+  command: 'mock';
+  host: string;
+  port: number;
+  logLevel: string;
+}
+
+export type Args = RunArgs | MockArgs | { command: 'help'; topic?: string } | { command: 'version' };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseCommandLine(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') return { command: 'help', topic: rest[0] };
+  if (command === '--version' || command === '-v') return { command: 'version' };
+  if (command === 'run' || command === 'validate') return parseRun(command, rest);
+  if (command === 'mock') return parseMock(rest);
+  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, mock (see api-notebook --help)`);
+}
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+}
+
+function parseRun(command: 'run' | 'validate', args: string[]): Args {
+  const { values, positionals } = parse(args, {
+    'base-url': { type: 'string' },
+    var: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    timeout: { type: 'string' },
+    'log-level': { type: 'string' },
+    reporter: { type: 'string', multiple: true },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help', topic: command };
+  if (positionals.length === 0) throw new UsageError(`\`${command}\` needs at least one notebook file or folder, e.g. \`api-notebook ${command} notebooks/\``);
+  const vars: Record<string, string> = {};
+  for (const v of (values.var as string[] | undefined) ?? []) {
+    const eq = v.indexOf('=');
+    if (eq < 1) throw new UsageError(`--var takes name=value, got \`${v}\``);
+    vars[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  const baseUrl = values['base-url'] as string | undefined;
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got \`${baseUrl}\``);
+  const timeoutText = (values.timeout as string | undefined) ?? '30000';
+  const timeoutMs = Number(timeoutText);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes milliseconds (a whole number above 0), got \`${timeoutText}\``);
+  const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const reporters = ((values.reporter as string[] | undefined) ?? [REPORTERS.join(',')]).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  for (const r of reporters) if (!(REPORTERS as readonly string[]).includes(r)) throw new UsageError(`unknown reporter \`${r}\`; the reporters are ${REPORTERS.join(', ')}`);
+  return {
+    command,
+    paths: positionals,
+    baseUrl,
+    vars,
+    out: (values.out as string | undefined) ?? 'reports',
+    timeoutMs,
+    logLevel,
+    reporters: [...new Set(reporters)] as ReporterName[],
+    quiet: values.quiet === true,
+  };
+}
+
+function parseMock(args: string[]): Args {
+  const { values, positionals } = parse(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help', topic: 'mock' };
+  if (positionals.length && positionals[0] !== 'stripe') throw new UsageError(`unknown mock \`${positionals[0]}\`; the embedded mock is \`stripe\``);
+  const port = Number((values.port as string | undefined) ?? '12111');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535)`);
+  return { command: 'mock', host: (values.host as string | undefined) ?? '127.0.0.1', port, logLevel: (values['log-level'] as string | undefined) ?? 'info' };
+}
+
+export const HELP: Record<string, string> = {
+  main: `api-notebook: run documented YAML notebooks of HTTP requests and checks.
+
+Usage:
+  api-notebook run <files or folders…> [options]   run notebooks, write reports
+  api-notebook validate <files or folders…>        check notebooks without sending anything
+  api-notebook mock [--host H] [--port P]          serve the embedded Stripe mock
+  api-notebook help <command>                      options of one command
+
+Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid notebook or command line · 130 interrupted
+Docs: README.md and docs/notebook-format.md`,
+  run: `api-notebook run <files or folders…> [options]
+
+Runs each notebook (a folder means every *.yaml / *.yml inside it, sorted) and writes reports.
+A notebook with \`mock: stripe\` runs against the embedded Stripe mock unless --base-url is given.
+
+Options:
+  --base-url URL       base URL for every notebook (overrides baseUrl and mock)
+  --var name=value     set an input or var (repeatable); values are strings
+  --out DIR            where reports go (default: reports)
+  --timeout MS         per-request timeout in milliseconds (default: 30000)
+  --reporter LIST      comma-separated: console,json,junit,html,markdown (default: all)
+  --quiet, -q          console prints only failures and the summary
+  --log-level LEVEL    pino logs on stderr: fatal,error,warn,info,debug,trace,silent (default: warn)
+  --help, -h           this text
+
+Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid notebook or command line · 130 interrupted`,
+  validate: `api-notebook validate <files or folders…> [--var name=value]
+
+Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references)
+without sending any request. Prints every problem as file:line:col with a hint. Exit 0 or 2.`,
+  mock: `api-notebook mock [stripe] [--host 127.0.0.1] [--port 12111] [--log-level info]
+
+Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.
+Any key starting with sk_test_ works; each key has its own account and data.`,
+};

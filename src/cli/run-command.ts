@@ -1,0 +1,134 @@
+/**
+ * `api-notebook run`: load everything first (any problem: exit 2, nothing sent), resolve inputs,
+ * then run each notebook against its base URL, fanning results out to the reporters.
+ * Ctrl-C / SIGTERM: the request in flight stops, teardown runs within a deadline, reports are
+ * written, exit 130. A second signal stops teardown too.
+ */
+import { resolve } from 'node:path';
+import { createHttpClient } from '../http/client.js';
+import type { Notebook } from '../notebook/types.js';
+import { InputError, resolveInputs, terminalAsk } from '../run/inputs.js';
+import { runNotebook } from '../run/notebook.js';
+import { Redactor } from '../run/redact.js';
+import { summarize, type NotebookResult, type RunResult } from '../run/results.js';
+import { createReporters } from '../report/index.js';
+import { fanOut } from '../report/reporter.js';
+import { UsageError, type RunArgs } from './args.js';
+import { collectNotebookFiles } from './files.js';
+import { loadAll } from './load-all.js';
+import { createLogger } from './logger.js';
+import { TOOL } from './version.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  stdinIsTTY: boolean;
+}
+
+const TEARDOWN_DEADLINE_MS = 10_000;
+
+export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
+  const files = collectNotebookFiles(args.paths);
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
+  return problems ? 2 : 0;
+}
+
+export async function runCommand(args: RunArgs, io: Io): Promise<number> {
+  const files = collectNotebookFiles(args.paths);
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  if (problems) return 2;
+
+  const redactor = new Redactor();
+  const prepared: Array<{ notebook: Notebook; inputs: Record<string, unknown> }> = [];
+  try {
+    for (const notebook of notebooks) {
+      const inputs = await resolveInputs(notebook.file, notebook.inputs, { env: io.env, overrides: args.vars, ask: io.stdinIsTTY && !io.env.CI ? terminalAsk : undefined });
+      for (const def of notebook.inputs) if (def.secret) redactor.add(inputs[def.name]);
+      if (!args.baseUrl && !notebook.mock && !notebook.baseUrl && notebook.steps.some((s) => s.kind === 'http' && s.request.target.kind === 'path')) {
+        throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook`);
+      }
+      prepared.push({ notebook, inputs });
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  const log = createLogger(args.logLevel, redactor);
+  const outDir = resolve(args.out);
+  const reporters = await createReporters(args.reporters, { outDir, io, quiet: args.quiet, color: useColor(io.stdout, io.env) });
+  const hooks = fanOut(reporters);
+  const interrupt = new AbortController();
+  const force = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      force.abort();
+      return;
+    }
+    io.stderr.write(`\n${signal}: stopping; teardown runs (up to ${TEARDOWN_DEADLINE_MS / 1000} s, again to skip it), reports are written\n`);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const http = createHttpClient();
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const results: NotebookResult[] = [];
+  try {
+    await hooks.onRunStart({ notebooks: notebooks.map((n) => ({ file: n.file, title: n.title })), startedAt: startedAt.toISOString() });
+    for (const { notebook, inputs } of prepared) {
+      if (interrupt.signal.aborted) break;
+      const target = await targetFor(notebook, args, log);
+      try {
+        results.push(await runNotebook(notebook, {
+          baseUrl: target.url,
+          inputs,
+          overrides: args.vars,
+          http,
+          hooks,
+          redactor,
+          log,
+          timeoutMs: args.timeoutMs,
+          signal: interrupt.signal,
+          teardownSignal: () => (interrupt.signal.aborted ? AbortSignal.any([force.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]) : force.signal),
+        }));
+      } finally {
+        await target.close();
+      }
+    }
+    const run: RunResult = {
+      tool: TOOL,
+      startedAt: startedAt.toISOString(),
+      interrupted: interrupt.signal.aborted,
+      summary: summarize(results, performance.now() - t0),
+      notebooks: results,
+    };
+    await hooks.onRunEnd(run);
+    if (run.interrupted) return 130;
+    return run.summary.failed || run.summary.errors ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await http.close();
+  }
+}
+
+/** --base-url wins; else a notebook's `mock` starts the embedded mock (fresh state); else its baseUrl. */
+async function targetFor(notebook: Notebook, args: RunArgs, log: ReturnType<typeof createLogger>): Promise<{ url: string; close: () => Promise<void> }> {
+  if (args.baseUrl) return { url: args.baseUrl, close: async () => {} };
+  if (notebook.mock === 'stripe') {
+    const { startStripeMock } = await import('../mock/stripe/index.js');
+    const mock = await startStripeMock({ port: 0, host: '127.0.0.1' });
+    log.info({ url: mock.url }, 'embedded Stripe mock started');
+    return mock;
+  }
+  return { url: notebook.baseUrl ?? '', close: async () => {} };
+}
+
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}

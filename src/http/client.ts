@@ -1,0 +1,113 @@
+/**
+ * One undici Agent per run: connections are kept alive and reused across every step. Transport
+ * problems become HttpError with a kind, so the runner can tell a runtime error (refused, reset,
+ * timeout, unparsable JSON) from a check failure on a response that did arrive.
+ */
+import { Agent, errors as undiciErrors, request } from 'undici';
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the content type says JSON, else the text (null when empty). */
+  body: unknown;
+  text: string;
+  durationMs: number;
+}
+
+export type HttpErrorKind = 'connection-refused' | 'connection-reset' | 'timeout' | 'dns' | 'invalid-url' | 'invalid-json' | 'interrupted' | 'network';
+
+export class HttpError extends Error {
+  constructor(
+    readonly kind: HttpErrorKind,
+    message: string,
+    /** What did arrive, when something did (an unparsable JSON body). */
+    readonly partial?: Omit<HttpResponse, 'body'> & { body: string },
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpClient {
+  send(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export function createHttpClient(): HttpClient {
+  const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 10_000 } });
+  return {
+    send: (req, signal) => send(agent, req, signal),
+    close: () => agent.close(),
+  };
+}
+
+async function send(agent: Agent, req: HttpRequest, outer?: AbortSignal): Promise<HttpResponse> {
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    throw new HttpError('invalid-url', `invalid URL: ${req.url}`);
+  }
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+  const started = performance.now();
+  try {
+    const res = await request(url, {
+      dispatcher: agent,
+      method: req.method as 'GET',
+      headers: req.headers,
+      body: req.body,
+      signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    const text = await res.body.text();
+    const durationMs = performance.now() - started;
+    const headers = flattenHeaders(res.headers);
+    const partial = { status: res.statusCode, headers, text, durationMs, body: text };
+    return { status: res.statusCode, headers, text, durationMs, body: parseBody(text, headers['content-type'], partial) };
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw classify(err, req, outer?.aborted === true, timeout.aborted);
+  }
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function parseBody(text: string, contentType: string | undefined, partial: HttpError['partial']): unknown {
+  if (!text) return null;
+  if (!contentType || !/[/+]json\b/i.test(contentType)) return text;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    throw new HttpError('invalid-json', `the response says ${contentType} but its body is not valid JSON (${(err as Error).message}): ${shown}`, partial);
+  }
+}
+
+function classify(err: unknown, req: HttpRequest, interrupted: boolean, timedOut: boolean): HttpError {
+  const e = err as Error & { code?: string; cause?: Error & { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  const target = `${req.method} ${req.url}`;
+  if (interrupted) return new HttpError('interrupted', `interrupted while waiting for ${target}`);
+  if (timedOut || e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new HttpError('timeout', `no complete response within ${req.timeoutMs} ms for ${target}`);
+  }
+  if (code === 'ECONNREFUSED') return new HttpError('connection-refused', `connection refused by ${new URL(req.url).host} (${target}); is the server running?`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HttpError('dns', `cannot resolve host ${new URL(req.url).hostname} (${target})`);
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || e instanceof undiciErrors.SocketError) {
+    return new HttpError('connection-reset', `the connection was closed before the response was complete (${target})`);
+  }
+  return new HttpError('network', `${e.message}${code ? ` (${code})` : ''} (${target})`);
+}

@@ -1,0 +1,1 @@
+export async function startStripeMock(_o: { port?: number; host?: string; logLevel?: string }): Promise<{ url: string; close(): Promise<void> }> { throw new Error('not yet'); }

@@ -1,0 +1,35 @@
+/** Builds the reporters a run asked for. Files are written under outDir. */
+import type { ReporterName } from '../cli/args.js';
+import type { Io } from '../cli/run-command.js';
+import { consoleReporter } from './console.js';
+import { jsonReporter } from './json.js';
+import type { Reporter } from './reporter.js';
+
+export interface ReporterOptions {
+  outDir: string;
+  io: Io;
+  quiet: boolean;
+  color: boolean;
+}
+
+export async function createReporters(names: ReporterName[], opts: ReporterOptions): Promise<Reporter[]> {
+  const fileReporters: Reporter[] = [];
+  for (const name of names) {
+    switch (name) {
+      case 'json':
+        fileReporters.push(jsonReporter(opts.outDir));
+        break;
+      case 'junit':
+      case 'html':
+      case 'markdown':
+      case 'console':
+        break;
+    }
+  }
+  const reporters = [...fileReporters];
+  // The console goes last so its summary can list the files the others have just written.
+  if (names.includes('console')) {
+    reporters.push(consoleReporter({ out: opts.io.stdout, color: opts.color, quiet: opts.quiet, files: () => fileReporters.flatMap((r) => r.files ?? []) }));
+  }
+  return reporters;
+}

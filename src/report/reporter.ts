@@ -1,0 +1,23 @@
+import type { RunHooks } from '../run/results.js';
+
+/** A reporter is a set of optional run hooks; `files` lists what it writes, for the summary. */
+export interface Reporter extends RunHooks {
+  readonly name: string;
+  readonly files?: string[];
+}
+
+/** Calls the same hook on every reporter, in order. Adding a format touches one new file. */
+export function fanOut(reporters: Reporter[]): Required<RunHooks> {
+  const call = <K extends keyof RunHooks>(hook: K) =>
+    async (arg: Parameters<NonNullable<RunHooks[K]>>[0]) => {
+      for (const r of reporters) await (r[hook] as ((a: typeof arg) => unknown) | undefined)?.call(r, arg);
+    };
+  return {
+    onRunStart: call('onRunStart'),
+    onNotebookStart: call('onNotebookStart'),
+    onStepStart: call('onStepStart'),
+    onStepEnd: call('onStepEnd'),
+    onNotebookEnd: call('onNotebookEnd'),
+    onRunEnd: call('onRunEnd'),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Authentication headers. Basic and Bearer are rendered per request from their templates;
+ * OAuth2 client-credentials tokens are fetched once per run, reused, and fetched again after a 401.
+ * Every credential and token is handed to the redactor before it is sent anywhere.
+ */
+import type { Scope } from '../expr/index.js';
+import { encodeForm } from '../http/encode.js';
+import type { HttpClient } from '../http/client.js';
+import type { AuthSpec } from '../notebook/types.js';
+import type { Redactor } from './redact.js';
+
+export class AuthError extends Error {}
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+export class AuthProvider {
+  private readonly tokens = new Map<string, Promise<CachedToken>>();
+
+  constructor(private readonly http: HttpClient, private readonly redactor: Redactor, private readonly timeoutMs: number) {}
+
+  async headers(spec: AuthSpec | undefined, scope: Scope, signal?: AbortSignal): Promise<Record<string, string>> {
+    if (!spec) return {};
+    switch (spec.kind) {
+      case 'basic': {
+        const user = String(spec.username.render(scope) ?? '');
+        const pass = String(spec.password.render(scope) ?? '');
+        const value = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+        this.redactor.add(value.slice(6));
+        if (pass) this.redactor.add(pass);
+        return { authorization: value };
+      }
+      case 'bearer': {
+        const token = String(spec.token.render(scope) ?? '');
+        this.redactor.add(token);
+        return { authorization: `Bearer ${token}` };
+      }
+      case 'oauth2': {
+        const { token } = await this.oauthToken(spec, scope, signal);
+        return { authorization: `Bearer ${token}` };
+      }
+    }
+  }
+
+  /** After a 401, the next request fetches a new token. Returns whether there was one to drop. */
+  invalidate(spec: AuthSpec | undefined, scope: Scope): boolean {
+    if (spec?.kind !== 'oauth2') return false;
+    return this.tokens.delete(this.key(spec, scope));
+  }
+
+  private key(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope): string {
+    return `${spec.tokenUrl.render(scope)}\n${spec.clientId.render(scope)}`;
+  }
+
+  private oauthToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal?: AbortSignal): Promise<CachedToken> {
+    const key = this.key(spec, scope);
+    const cached = this.tokens.get(key);
+    if (cached) {
+      return cached.then((t) => {
+        if (t.expiresAt > Date.now()) return t;
+        this.tokens.delete(key);
+        return this.oauthToken(spec, scope, signal);
+      });
+    }
+    const pending = this.fetchToken(spec, scope, signal);
+    this.tokens.set(key, pending);
+    pending.catch(() => this.tokens.delete(key));
+    return pending;
+  }
+
+  private async fetchToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal?: AbortSignal): Promise<CachedToken> {
+    const tokenUrl = String(spec.tokenUrl.render(scope));
+    const clientId = String(spec.clientId.render(scope));
+    const clientSecret = String(spec.clientSecret.render(scope));
+    this.redactor.add(clientSecret);
+    this.redactor.add(Buffer.from(`${clientId}:${clientSecret}`).toString('base64'));
+    // RFC 6749 §2.3.1: client credentials in HTTP Basic, which every server must accept.
+    const res = await this.http.send({
+      method: 'POST',
+      url: tokenUrl,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+      },
+      body: encodeForm({ grant_type: 'client_credentials', scope: spec.scopes.length ? spec.scopes.join(' ') : undefined }),
+      timeoutMs: this.timeoutMs,
+    }, signal);
+    const body = res.body as { access_token?: unknown; expires_in?: unknown } | null;
+    if (res.status !== 200 || typeof body?.access_token !== 'string') {
+      throw new AuthError(`OAuth2 token request to ${tokenUrl} answered ${res.status} without an access_token`);
+    }
+    this.redactor.add(body.access_token);
+    const ttl = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 3_600_000;
+    return { token: body.access_token, expiresAt: Date.now() + ttl - 5_000 };
+  }
+}

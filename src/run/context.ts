@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import type { Scope } from '../expr/index.js';
+import type { HttpClient } from '../http/client.js';
+import type { Notebook } from '../notebook/types.js';
+import type { AuthProvider } from './auth.js';
+import type { Redactor } from './redact.js';
+import type { RunHooks, StepResult } from './results.js';
+
+/** Everything a step needs while a notebook runs. One per notebook run. */
+export interface RunContext {
+  notebook: Notebook;
+  baseUrl: string;
+  http: HttpClient;
+  auth: AuthProvider;
+  redactor: Redactor;
+  hooks: RunHooks;
+  log: Logger;
+  timeoutMs: number;
+  /** Values by name: inputs, vars, captures. */
+  values: Map<string, unknown>;
+  /** Aborted on interrupt; requests in flight stop. */
+  signal: AbortSignal;
+  /** Emits a finished result (already redacted) to the hooks and the notebook's list. */
+  emit(result: StepResult): Promise<void>;
+}
+
+/** A scope over the notebook's values with a step-local frame in front of it. */
+export function scopeOf(values: Map<string, unknown>, local?: Map<string, unknown>): Scope {
+  return (name) => {
+    if (local?.has(name)) return { found: true, value: local.get(name) };
+    if (values.has(name)) return { found: true, value: values.get(name) };
+    // The loader proved every name is declared; a declared capture not yet set reads as null.
+    return { found: true, value: null };
+  };
+}

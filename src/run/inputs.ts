@@ -1,0 +1,48 @@
+/**
+ * Input values: --var, then the environment variable, then the default, then (only on a
+ * terminal) a prompt. Resolved before any request is sent; a missing one is a usage error.
+ */
+import { createInterface } from 'node:readline';
+import type { InputDef } from '../notebook/types.js';
+
+export class InputError extends Error {}
+
+export interface InputSources {
+  env: NodeJS.ProcessEnv;
+  overrides: Record<string, string>;
+  /** Asks on the terminal; undefined when stdin is not a terminal. */
+  ask?: (question: string, hidden: boolean) => Promise<string>;
+}
+
+export async function resolveInputs(file: string, inputs: InputDef[], sources: InputSources): Promise<Record<string, unknown>> {
+  const values: Record<string, unknown> = {};
+  for (const input of inputs) {
+    if (Object.hasOwn(sources.overrides, input.name)) values[input.name] = sources.overrides[input.name];
+    else if (input.env && sources.env[input.env] !== undefined && sources.env[input.env] !== '') values[input.name] = sources.env[input.env];
+    else if (input.default !== undefined) values[input.name] = input.default;
+    else if (sources.ask) values[input.name] = await sources.ask(input.prompt ?? `Value for ${input.name}: `, input.secret);
+    else {
+      const ways = [input.env ? `set ${input.env}` : undefined, `pass --var ${input.name}=…`, input.prompt ? 'run on a terminal to be asked' : undefined].filter(Boolean);
+      throw new InputError(`${file}:${input.span.line}:${input.span.col}: input \`${input.name}\` has no value; ${ways.join(', or ')}`);
+    }
+  }
+  return values;
+}
+
+/** A terminal prompt; typed characters are not echoed for secrets. */
+export function terminalAsk(question: string, hidden: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    if (hidden) {
+      // readline echoes through _writeToOutput; print the question only, never the typed secret.
+      (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+        if (s.includes(question)) process.stderr.write(question);
+      };
+    }
+    rl.question(question, (answer) => {
+      rl.close();
+      if (hidden) process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}

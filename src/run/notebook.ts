@@ -1,0 +1,106 @@
+/**
+ * runNotebook: steps in order, skipping the rest after a failure (unless continueOnFailure),
+ * then teardown, which always runs: after success, failure, and interrupt (within a deadline).
+ */
+import type { Logger } from 'pino';
+import type { HttpClient } from '../http/client.js';
+import type { Notebook } from '../notebook/types.js';
+import { AuthProvider } from './auth.js';
+import { scopeOf, type RunContext } from './context.js';
+import type { Redactor } from './redact.js';
+import type { NotebookResult, NotebookStatus, RunHooks, StepResult } from './results.js';
+import { runStep, skippedResult } from './step.js';
+
+export interface NotebookRunOptions {
+  baseUrl: string;
+  /** Resolved input values, and --var overrides (which also replace vars). */
+  inputs: Record<string, unknown>;
+  overrides: Record<string, string>;
+  http: HttpClient;
+  hooks: RunHooks;
+  redactor: Redactor;
+  log: Logger;
+  timeoutMs: number;
+  /** Aborted on the first interrupt: the current request stops and the remaining steps are skipped. */
+  signal: AbortSignal;
+  /** Aborted when teardown must stop too (a second interrupt, or its deadline). */
+  teardownSignal: () => AbortSignal;
+}
+
+export async function runNotebook(notebook: Notebook, options: NotebookRunOptions): Promise<NotebookResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const results: StepResult[] = [];
+  const values = new Map<string, unknown>(Object.entries(options.inputs));
+  for (const v of notebook.vars) {
+    values.set(v.name, Object.hasOwn(options.overrides, v.name) ? options.overrides[v.name] : v.value.render(scopeOf(values)));
+  }
+  const redactor = options.redactor;
+  await options.hooks.onNotebookStart?.({ file: notebook.file, title: notebook.title, baseUrl: options.baseUrl, description: notebook.description });
+
+  const ctx: RunContext = {
+    notebook,
+    baseUrl: options.baseUrl,
+    http: options.http,
+    auth: new AuthProvider(options.http, redactor, options.timeoutMs),
+    redactor,
+    hooks: options.hooks,
+    log: options.log,
+    timeoutMs: options.timeoutMs,
+    values,
+    signal: options.signal,
+    async emit(result) {
+      const safe = redactResult(result, redactor);
+      results.push(safe);
+      await options.hooks.onStepEnd?.(safe);
+    },
+  };
+
+  let stopReason: string | undefined;
+  for (const step of notebook.steps) {
+    if (options.signal.aborted) stopReason = 'interrupted';
+    if (stopReason) {
+      await ctx.emit(skippedResult(step, stopReason));
+      continue;
+    }
+    const failed = await runStep(step, ctx);
+    if (failed && !step.continueOnFailure) stopReason = `an earlier step failed ("${step.name}")`;
+  }
+
+  const teardownCtx: RunContext = { ...ctx, signal: options.teardownSignal() };
+  for (const step of notebook.teardown) {
+    if (teardownCtx.signal.aborted) {
+      await ctx.emit(skippedResult(step, 'teardown was interrupted'));
+      continue;
+    }
+    await runStep(step, teardownCtx);
+  }
+
+  const result: NotebookResult = {
+    file: notebook.file,
+    title: notebook.title,
+    description: notebook.description,
+    baseUrl: options.baseUrl,
+    status: statusOf(results, options.signal.aborted),
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    steps: results,
+  };
+  await options.hooks.onNotebookEnd?.(result);
+  return result;
+}
+
+function statusOf(results: StepResult[], interrupted: boolean): NotebookStatus {
+  if (interrupted) return 'interrupted';
+  if (results.some((r) => r.status === 'error')) return 'error';
+  if (results.some((r) => r.status === 'failed')) return 'failed';
+  return 'passed';
+}
+
+function redactResult(result: StepResult, redactor: Redactor): StepResult {
+  if (redactor.size === 0 && !result.request) return result;
+  const safe = redactor.value(result);
+  if (result.request) safe.request = { ...safe.request!, headers: redactor.headers(result.request.headers), url: redactor.text(result.request.url) };
+  if (result.response) safe.response = { ...safe.response!, headers: redactor.headers(result.response.headers) };
+  return safe;
+}

@@ -1,0 +1,200 @@
+/**
+ * Runs one step: expands forEach and repeat into runs, applies `if`, sends the request,
+ * evaluates checks, captures and asserts. Every run becomes one StepResult.
+ */
+import { checkAssert } from '../checks/assert.js';
+import { checkBody } from '../checks/body.js';
+import { checkHeader } from '../checks/headers.js';
+import type { CheckResult } from '../checks/result.js';
+import { checkSchema } from '../checks/schema.js';
+import { checkStatus } from '../checks/status.js';
+import { ExprRuntimeError, truthy } from '../expr/index.js';
+import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.js';
+import type { Step } from '../notebook/types.js';
+import { AuthError } from './auth.js';
+import { scopeOf, type RunContext } from './context.js';
+import { renderRequest } from './request.js';
+import type { StepError, StepResult } from './results.js';
+
+/** Thrown inside a run to end it as a runtime error (not a check failure). */
+class RunError extends Error {
+  constructor(readonly kind: string, message: string) {
+    super(message);
+  }
+}
+
+function baseResult(step: Step, startedAt: number): StepResult {
+  return {
+    name: step.name,
+    phase: step.phase,
+    index: step.index,
+    status: 'passed',
+    durationMs: 0,
+    startedAt: new Date(startedAt).toISOString(),
+    span: step.span,
+    doc: step.doc,
+    checks: [],
+    captures: {},
+  };
+}
+
+export function skippedResult(step: Step, reason: string, iteration?: StepResult['iteration']): StepResult {
+  return { ...baseResult(step, Date.now()), status: 'skipped', skipReason: reason, iteration };
+}
+
+/** Runs every iteration of a step; returns whether the step as a whole failed or errored. */
+export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
+  let items: Array<{ item?: unknown; index: number; count?: number }>;
+  if (step.forEach) {
+    let list: unknown;
+    try {
+      list = 'render' in step.forEach.value ? step.forEach.value.render(scopeOf(ctx.values)) : step.forEach.value.evaluate(scopeOf(ctx.values));
+    } catch (err) {
+      await ctx.emit({ ...baseResult(step, Date.now()), status: 'error', error: toStepError(err) });
+      return true;
+    }
+    if (!Array.isArray(list)) {
+      await ctx.emit({ ...baseResult(step, Date.now()), status: 'error', error: { kind: 'expression', message: `forEach needs a list, got ${list === null ? 'null' : typeof list}` } });
+      return true;
+    }
+    if (list.length === 0) {
+      await ctx.emit(skippedResult(step, 'forEach list is empty'));
+      return false;
+    }
+    items = list.map((item, index) => ({ item, index, count: list.length }));
+  } else {
+    items = [{ index: 0 }];
+  }
+
+  let failed = false;
+  let run = 0;
+  for (const it of items) {
+    if (ctx.signal.aborted && step.phase === 'steps') {
+      await ctx.emit(skippedResult(step, 'interrupted', iterationOf(step, it, run)));
+      continue;
+    }
+    const local = new Map<string, unknown>();
+    if (step.forEach) local.set(step.as, it.item);
+    const maxRuns = step.repeat?.max ?? 1;
+    for (let attempt = 0; attempt < maxRuns; attempt++) {
+      const iteration = step.forEach || step.repeat ? { index: run, count: step.repeat ? undefined : it.count, item: step.forEach ? it.item : undefined } : undefined;
+      run++;
+      const outcome = await runOnce(step, ctx, local, iteration, attempt === maxRuns - 1);
+      await ctx.emit(outcome.result);
+      if (outcome.result.status === 'failed' || outcome.result.status === 'error') failed = true;
+      if (outcome.done) break;
+    }
+  }
+  return failed;
+}
+
+function iterationOf(step: Step, it: { item?: unknown; count?: number }, run: number): StepResult['iteration'] {
+  return step.forEach || step.repeat ? { index: run, count: it.count, item: it.item } : undefined;
+}
+
+/** One run of a step. `done` is false only when `repeat.until` asks for another run. */
+async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>, iteration: StepResult['iteration'], lastAllowed: boolean): Promise<{ result: StepResult; done: boolean }> {
+  const started = Date.now();
+  const t0 = performance.now();
+  const result: StepResult = { ...baseResult(step, started), iteration };
+  const scope = scopeOf(ctx.values, local);
+  const finish = (done = true) => {
+    result.durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
+    if (result.status === 'passed' && result.checks.some((c) => !c.passed)) result.status = 'failed';
+    return { result, done };
+  };
+  try {
+    if (step.when && !truthy(step.when.value.evaluate(scope))) {
+      result.status = 'skipped';
+      result.skipReason = `\`if\` is false: ${step.when.value.source}`;
+      return finish();
+    }
+    await ctx.hooks.onStepStart?.({ name: step.name, phase: step.phase, index: step.index, method: step.kind === 'http' ? step.request.method : undefined, iteration });
+
+    if (step.kind === 'http') {
+      const response = await exchange(step, ctx, scope, result);
+      local.set('status', response.status);
+      local.set('headers', response.headers);
+      local.set('body', response.body);
+      result.checks.push(...responseChecks(step, response, scope));
+    }
+    for (const capture of step.captures) {
+      const value = capture.expr.evaluate(scope) ?? null;
+      ctx.values.set(capture.name, value);
+      result.captures[capture.name] = value;
+    }
+    for (const assertion of step.asserts) result.checks.push(checkAssert(assertion, scope));
+
+    if (step.repeat && result.checks.every((c) => c.passed)) {
+      if (!truthy(step.repeat.until.evaluate(scope))) {
+        if (!lastAllowed) return finish(false);
+        result.checks.push({
+          kind: 'repeat', label: `repeat until ${step.repeat.until.source}`, passed: false, expected: true, actual: false, span: step.repeat.span,
+          message: `still false after ${step.repeat.max} runs (repeat.max)`,
+        });
+      }
+    }
+    return finish();
+  } catch (err) {
+    result.status = 'error';
+    result.error = toStepError(err);
+    return finish();
+  }
+}
+
+/** Sends the request (once more after a 401 with OAuth2) and records both sides in the result. */
+async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, scope: ReturnType<typeof scopeOf>, result: StepResult): Promise<HttpResponse> {
+  const authSpec = step.auth === 'inherit' ? ctx.notebook.auth : step.auth === 'none' ? undefined : step.auth;
+  let request: HttpRequest;
+  try {
+    request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs);
+  } catch (err) {
+    throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
+  }
+  const send = async () => {
+    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal)), ...request.headers } };
+    result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
+    ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
+    return ctx.http.send(withAuth, ctx.signal);
+  };
+  try {
+    let response = await send();
+    if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
+    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs) };
+    ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
+    return response;
+  } catch (err) {
+    if (err instanceof HttpError && err.partial) {
+      result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs) };
+    }
+    throw err;
+  }
+}
+
+function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<typeof scopeOf>): CheckResult[] {
+  const checks: CheckResult[] = [];
+  const { expect } = step;
+  if (expect.status) checks.push(checkStatus(expect.status, response.status));
+  else if (step.kind === 'http') {
+    // With no status written, an error status must not pass silently.
+    checks.push(checkStatus({ value: [200, 201, 202, 203, 204, 205, 206, 301, 302, 303, 304, 307, 308], span: step.request.span }, response.status));
+    checks[0].label = 'status (default: 2xx or 3xx)';
+    checks[0].expected = '2xx or 3xx';
+  }
+  for (const h of expect.headers) checks.push(checkHeader(h.name, h.expected.render(scope), response.headers, h.span));
+  if (expect.body) checks.push(checkBody(expect.body.value.render(scope), response.body, expect.body.span));
+  if (expect.schema) checks.push(checkSchema(expect.schema, response.body));
+  return checks;
+}
+
+function toStepError(err: unknown): StepError {
+  if (err instanceof HttpError) return { kind: err.kind, message: err.message };
+  if (err instanceof RunError) return { kind: err.kind, message: err.message };
+  if (err instanceof ExprRuntimeError) return { kind: 'expression', message: err.message };
+  if (err instanceof AuthError) return { kind: 'auth', message: err.message };
+  return { kind: 'internal', message: (err as Error)?.message ?? String(err) };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

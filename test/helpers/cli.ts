@@ -1,0 +1,46 @@
+/** Runs the built CLI (dist/, as users get it) as a child process and collects what it printed. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Called once the process is running, e.g. to interrupt it. */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true', API_NOTEBOOK_MOCK_VALIDATE: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    options.onSpawn?.(child);
+    child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
+  });
+}
+
+export function tempDir(prefix = 'api-notebook-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function readJson<T = any>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
