@@ -90,7 +90,7 @@ export class SchemaRegistry {
       const { $id: ownId, ...rest } = json;
       try {
         this.ajv.addSchema({ ...rest, $id: idFor(file) });
-        if (typeof ownId === 'string' && !this.ajv.getSchema(ownId)) this.ajv.addSchema({ ...rest, $id: ownId });
+        if (typeof ownId === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(ownId) && !this.ajv.getSchema(ownId)) this.ajv.addSchema({ ...rest, $id: ownId });
       } catch (err) {
         throw new SchemaError(`schema file ${file} is not a valid JSON Schema: ${(err as Error).message}`);
       }

@@ -1,0 +1,188 @@
+/**
+ * The mock's HTTP layer: auth (Basic or Bearer, sk_test_ keys, one account per key), body and
+ * query parsing with limits (a bad body is a 400, never a 500), routing, Idempotency-Key replay,
+ * Request-Id on every response, and Stripe's error shape for everything that goes wrong.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import qs from 'qs';
+import { invalidApiKey, noApiKey, StripeError, unrecognizedUrl } from './errors.js';
+import { newId } from './ids.js';
+import type { Route } from './routes/types.js';
+import { couponRoutes } from './routes/coupons.js';
+import { customerRoutes } from './routes/customers.js';
+import { planRoutes } from './routes/plans.js';
+import { sourceRoutes } from './routes/sources.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { renderAccount } from './render.js';
+import { route } from './routes/types.js';
+import { Store, type Account } from './store.js';
+import type { ResponseValidator } from './validate.js';
+
+export const API_VERSION = '2015-07-28';
+const MAX_BODY_BYTES = 1024 * 1024;
+const QS_OPTIONS: qs.IParseOptions = { depth: 5, strictDepth: true, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false, plainObjects: true };
+
+const ROUTES: Route[] = [
+  route('GET', '/v1/account', ({ account }) => renderAccount(account)),
+  ...planRoutes,
+  ...couponRoutes,
+  ...customerRoutes,
+  ...sourceRoutes,
+  ...subscriptionRoutes,
+];
+
+export interface MockOptions {
+  validator?: ResponseValidator;
+  onRequest?: (info: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export function createStripeServer(options: MockOptions = {}): Server {
+  const store = new Store();
+  return createServer((req, res) => {
+    const started = performance.now();
+    const requestId = newId('req');
+    readBody(req)
+      .then((raw) => handle(store, req, raw))
+      .catch((err: unknown) => ({ status: 500, body: toError(err).toJSON(), replayed: false }))
+      .then(({ status, body, replayed }) => {
+        const path = (req.url ?? '/').split('?')[0];
+        const problem = options.validator?.check(status, path, body);
+        if (problem) {
+          status = 500;
+          body = { error: { type: 'api_error', message: `mock response does not match its schema: ${problem}` } };
+        }
+        send(res, status, body, requestId, replayed);
+        options.onRequest?.({ method: req.method ?? 'GET', path, status, ms: performance.now() - started });
+      });
+  });
+}
+
+interface Outcome {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, requestId: string, replayed: boolean): void {
+  const text = JSON.stringify(body, null, 2);
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'request-id': requestId,
+    'stripe-version': API_VERSION,
+    'cache-control': 'no-cache, no-store',
+  };
+  if (replayed) headers['idempotent-replayed'] = 'true';
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function toError(err: unknown): StripeError {
+  if (err instanceof StripeError) return err;
+  if (err instanceof BodyTooLarge) return new StripeError(413, 'invalid_request_error', `Request body too large: the limit is ${MAX_BODY_BYTES} bytes.`);
+  return new StripeError(500, 'api_error', `Internal mock error: ${(err as Error)?.message ?? err}`);
+}
+
+function authenticate(store: Store, req: IncomingMessage): Account {
+  const header = req.headers.authorization;
+  if (!header) throw noApiKey();
+  let key: string;
+  if (/^bearer /i.test(header)) key = header.slice(7).trim();
+  else if (/^basic /i.test(header)) key = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8').split(':')[0];
+  else throw noApiKey();
+  if (!key) throw noApiKey();
+  if (!/^sk_test_[A-Za-z0-9_]+$/.test(key)) throw invalidApiKey(key);
+  return store.account(key);
+}
+
+function parseParams(req: IncomingMessage, raw: string, query: string): Record<string, unknown> {
+  try {
+    if (req.method === 'POST') {
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (raw.length && type !== 'application/x-www-form-urlencoded') {
+        throw new StripeError(400, 'invalid_request_error', `Invalid request: unsupported Content-Type ${type || '(none)'}. Send parameters form-encoded (application/x-www-form-urlencoded).`);
+      }
+      const body = qs.parse(raw, QS_OPTIONS);
+      return query ? { ...qs.parse(query, QS_OPTIONS), ...body } : body;
+    }
+    return qs.parse(query, QS_OPTIONS);
+  } catch (err) {
+    if (err instanceof StripeError) throw err;
+    throw new StripeError(400, 'invalid_request_error', `Invalid request: could not parse the parameters (${(err as Error).message}).`);
+  }
+}
+
+async function handle(store: Store, req: IncomingMessage, raw: string): Promise<Outcome> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s);
+  try {
+    const account = authenticate(store, req);
+    const idempotencyKey = method === 'POST' ? header(req, 'idempotency-key') : undefined;
+    const fingerprint = idempotencyKey ? createHash('sha256').update(`${method} ${path}\n${query}\n${raw}`).digest('hex') : '';
+    if (idempotencyKey) {
+      const previous = account.idempotency.get(idempotencyKey);
+      if (previous) {
+        if (previous.fingerprint !== fingerprint) {
+          throw new StripeError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`);
+        }
+        return { status: previous.status, body: previous.body, replayed: true };
+      }
+    }
+    const outcome = dispatch(account, method, path, parseParams(req, raw, query));
+    if (idempotencyKey && outcome.status < 500) account.idempotency.set(idempotencyKey, { fingerprint, status: outcome.status, body: outcome.body });
+    return outcome;
+  } catch (err) {
+    const e = toError(err);
+    return { status: e.status, body: e.toJSON(), replayed: false };
+  }
+}
+
+function dispatch(account: Account, method: string, path: string, params: Record<string, unknown>): Outcome {
+  const decoded = safeDecode(path);
+  for (const r of ROUTES) {
+    if (r.method !== method) continue;
+    const m = r.pattern.exec(decoded);
+    if (!m) continue;
+    try {
+      return { status: 200, body: r.handle({ account, method, path: decoded, params, ids: m.slice(1) }), replayed: false };
+    } catch (err) {
+      const e = toError(err);
+      return { status: e.status, body: e.toJSON(), replayed: false };
+    }
+  }
+  throw unrecognizedUrl(method, path);
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

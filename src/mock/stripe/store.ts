@@ -1,0 +1,160 @@
+/**
+ * The mock's state: one account per API key, each seeing only its own objects.
+ * Objects are stored as plain records and rendered to Stripe's JSON by render.ts.
+ * Node runs one handler at a time and handlers do not await mid-write, so no write is lost.
+ */
+import { newId, nowSeconds } from './ids.js';
+
+export interface Plan {
+  id: string;
+  amount: number;
+  currency: string;
+  interval: 'day' | 'week' | 'month' | 'year';
+  interval_count: number;
+  name: string;
+  statement_descriptor: string | null;
+  trial_period_days: number | null;
+  metadata: Record<string, string>;
+  created: number;
+  seq: number;
+}
+
+export interface Coupon {
+  id: string;
+  percent_off: number | null;
+  amount_off: number | null;
+  currency: string | null;
+  duration: 'forever' | 'once' | 'repeating';
+  duration_in_months: number | null;
+  max_redemptions: number | null;
+  redeem_by: number | null;
+  times_redeemed: number;
+  metadata: Record<string, string>;
+  created: number;
+  seq: number;
+  deleted: boolean;
+}
+
+export interface CardData {
+  brand: string;
+  funding: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  country: string;
+  fingerprint: string;
+  name: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  address_city: string | null;
+  address_state: string | null;
+  address_zip: string | null;
+  address_country: string | null;
+  cvc_check: 'pass' | 'fail' | 'unchecked' | null;
+  /** Full number: kept only to decide the test-card outcome when the card is attached. */
+  number: string;
+}
+
+export interface Card extends CardData {
+  id: string;
+  customer: string;
+  metadata: Record<string, string>;
+  seq: number;
+}
+
+export interface Token {
+  id: string;
+  card: CardData & { id: string };
+  created: number;
+  used: boolean;
+  client_ip: string | null;
+}
+
+export interface Discount {
+  id: string;
+  coupon: Coupon;
+  customer: string;
+  subscription: string | null;
+  start: number;
+  end: number | null;
+}
+
+export interface Subscription {
+  id: string;
+  customer: string;
+  plan: Plan;
+  quantity: number;
+  status: 'trialing' | 'active' | 'canceled';
+  start: number;
+  current_period_start: number;
+  current_period_end: number;
+  trial_start: number | null;
+  trial_end: number | null;
+  cancel_at_period_end: boolean;
+  canceled_at: number | null;
+  ended_at: number | null;
+  application_fee_percent: number | null;
+  tax_percent: number | null;
+  discount: Discount | null;
+  metadata: Record<string, string>;
+  seq: number;
+}
+
+export interface Customer {
+  id: string;
+  created: number;
+  seq: number;
+  email: string | null;
+  description: string | null;
+  account_balance: number;
+  currency: string | null;
+  delinquent: boolean;
+  default_source: string | null;
+  discount: Discount | null;
+  metadata: Record<string, string>;
+  cards: Map<string, Card>;
+  subscriptions: Map<string, Subscription>;
+  deleted: boolean;
+}
+
+export interface StoredResponse {
+  fingerprint: string;
+  status: number;
+  body: unknown;
+}
+
+export class Account {
+  readonly id = newId('acct', 16);
+  readonly created = nowSeconds();
+  readonly plans = new Map<string, Plan>();
+  readonly coupons = new Map<string, Coupon>();
+  readonly customers = new Map<string, Customer>();
+  readonly tokens = new Map<string, Token>();
+  readonly idempotency = new Map<string, StoredResponse>();
+  private counter = 0;
+
+  constructor(readonly key: string) {}
+
+  /** A strictly increasing sequence: orders objects created within the same second. */
+  nextSeq(): number {
+    return ++this.counter;
+  }
+}
+
+/** Newest first, as Stripe lists them. */
+export function newestFirst<T extends { seq: number }>(items: Iterable<T>): T[] {
+  return [...items].sort((a, b) => b.seq - a.seq);
+}
+
+export class Store {
+  private readonly accounts = new Map<string, Account>();
+
+  account(key: string): Account {
+    let account = this.accounts.get(key);
+    if (!account) {
+      account = new Account(key);
+      this.accounts.set(key, account);
+    }
+    return account;
+  }
+}
