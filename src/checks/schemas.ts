@@ -5,7 +5,7 @@
  * the folder a schema comes from is registered, so `$ref: "card.json"` between files works.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -47,8 +47,14 @@ export class SchemaRegistry {
     const dirs = this.searchPath(notebookDir);
     const dir = dirs.find((d) => existsSync(join(d, `${name}.json`)));
     if (!dir) {
-      const known = new Set(dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5))));
-      throw new SchemaError(`no schema named \`${name}\``, `looked for ${name}.json in ${dirs.filter(existsSync).join(', ') || 'schemas/ folders (none exist)'}` + (known.size ? `; known: ${[...known].sort().join(', ')}` : ''));
+      const existing = dirs.filter(existsSync);
+      const known = new Set(existing.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json') && f !== 'notebook.schema.json').map((f) => f.slice(0, -5))));
+      const shown = existing.map((d) => relative(this.cwd, d) || '.');
+      const guess = [...known].find((k) => k.toLowerCase() === name.toLowerCase() || k.replace(/_/g, '') === name.replace(/[-_]/g, ''));
+      throw new SchemaError(
+        `no schema named \`${name}\``,
+        guess ? `did you mean \`${guess}\`?` : `looked for ${name}.json in ${shown.join(', ') || 'schemas/ folders (none exist)'}` + (known.size ? `; known: ${[...known].sort().join(', ')}` : ''),
+      );
     }
     const file = join(dir, `${name}.json`);
     const cached = this.byName.get(file);

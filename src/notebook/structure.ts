@@ -57,8 +57,7 @@ function typeName(v: unknown): string {
 export function checkStructure(data: unknown, source: SourceMap): Diagnostic[] {
   const validate = notebookValidator();
   if (validate(data)) return [];
-  const errors = validate.errors ?? [];
-  const kept = errors.filter((e) => !isNoise(e, errors));
+  const kept = explainingErrors(validate.errors ?? []);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of kept) {
@@ -72,21 +71,48 @@ export function checkStructure(data: unknown, source: SourceMap): Diagnostic[] {
   return out.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
 }
 
-/** An error is noise when a more specific error explains the same value. */
-function isNoise(e: ErrorObject, all: ErrorObject[]): boolean {
-  const deeperOrSame = (o: ErrorObject) => o !== e && (o.instancePath === e.instancePath || o.instancePath.startsWith(e.instancePath + '/'));
-  if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'not') {
-    return all.some((o) => deeperOrSame(o) && o.keyword !== 'oneOf' && o.keyword !== 'anyOf');
+/**
+ * ajv reports the complaints of every branch of a oneOf/anyOf. Keep only the branch that fits the
+ * value best: a branch wanting another type fits worst, one missing its defining key or seeing a
+ * key it does not know fits badly, deeper complaints (a wrong value inside) fit best.
+ */
+function explainingErrors(errors: ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  for (const alt of errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')) {
+    const prefix = `${alt.schemaPath}/`;
+    const branches = new Map<string, ErrorObject[]>();
+    const within = (e: ErrorObject) => e.instancePath === alt.instancePath || e.instancePath.startsWith(`${alt.instancePath}/`);
+    for (const e of errors) {
+      if (!e.schemaPath.startsWith(prefix) || !within(e)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0];
+      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    }
+    const score = (list: ErrorObject[]) =>
+      list.reduce((sum, e) => {
+        const atValue = e.instancePath === alt.instancePath;
+        if (atValue && (e.keyword === 'type' || e.keyword === 'const')) return sum + 100;
+        if (atValue && (e.keyword === 'required' || e.keyword === 'additionalProperties' || e.keyword === 'pattern')) return sum + 10;
+        return sum + 1;
+      }, 0);
+    const scored = [...branches.values()].map((list) => ({ list, score: score(list) }));
+    const best = Math.min(...scored.map((b) => b.score));
+    const allWrongType = scored.length > 0 && best >= 100;
+    const tied = scored.filter((b) => b.score === best);
+    if (!allWrongType && best >= 10 && tied.length > 1) {
+      // No branch fits: say so once, with a guess at the key that was meant.
+      const unknown = tied.flatMap((b) => b.list).filter((e) => e.keyword === 'additionalProperties').map((e) => (e.params as { additionalProperty: string }).additionalProperty);
+      const candidates = tied.flatMap((b) => b.list).filter((e) => e.keyword === 'required').map((e) => (e.params as { missingProperty: string }).missingProperty);
+      const guess = unknown.map((u) => closest(u, candidates)).find(Boolean);
+      (alt as ErrorObject & { guess?: string }).guess = guess;
+      scored.flatMap((b) => b.list).forEach((e) => dropped.add(e));
+      continue;
+    }
+    for (const b of scored) if (b.score > best && !allWrongType) b.list.forEach((e) => dropped.add(e));
+    // When every branch wanted another type, the merged type error says it all.
+    if (allWrongType) scored.flatMap((b) => b.list).filter((e) => e.keyword !== 'type').forEach((e) => dropped.add(e));
+    if (branches.size > 0 || errors.some((e) => e !== alt && e.instancePath.startsWith(alt.instancePath) && !dropped.has(e))) dropped.add(alt);
   }
-  // A branch that wanted another type is noise when another branch accepted the type and found a deeper problem.
-  if (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'pattern') {
-    return all.some((o) => deeperOrSame(o) && !['type', 'const', 'oneOf', 'anyOf', 'pattern', 'not', 'required'].includes(o.keyword) && !o.schemaPath.startsWith(e.schemaPath.replace(/\/[^/]+$/, '')));
-  }
-  if (e.keyword === 'required' && e.schemaPath.includes('/oneOf/')) {
-    // path|url exclusivity, or the auth variants: report once, below.
-    return all.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword === 'additionalProperties');
-  }
-  return false;
+  return errors.filter((e) => !dropped.has(e));
 }
 
 function toDiagnostic(e: ErrorObject, kept: ErrorObject[], source: SourceMap): Diagnostic {
@@ -114,7 +140,7 @@ function toDiagnostic(e: ErrorObject, kept: ErrorObject[], source: SourceMap): D
     case 'type': {
       const same = kept.filter((o) => o.keyword === 'type' && o.instancePath === e.instancePath);
       const wanted = [...new Set(same.flatMap((o) => [o.params.type].flat() as string[]))];
-      return { message: `\`${String(path.at(-1) ?? 'notebook')}\` must be ${wanted.join(' or ')}, not ${typeName(e.data)}`, span: source.at(path) };
+      return { message: `${label(path)} must be ${wanted.join(' or ')}, not ${typeName(e.data)}`, span: source.at(path) };
     }
     case 'enum':
       return {
@@ -126,12 +152,23 @@ function toDiagnostic(e: ErrorObject, kept: ErrorObject[], source: SourceMap): D
       return { message: `\`${String(path.at(-1))}\` has an invalid value ${JSON.stringify(e.data)}`, span: source.at(path), hint: patternHint(path) };
     case 'propertyNames':
       return { message: `invalid name ${where}`, span: source.at(path), hint: 'names are letters, digits and _, not starting with a digit' };
+    case 'not':
+      if (path.at(-1) === 'request') return { message: 'a request needs exactly one of `path` or `url`', span: source.at(path), hint: '`path` joins the base URL; `url` is absolute' };
+      return { message: `\`${String(path.at(-1))}\` has a combination of keys that is not allowed`, span: source.at(path) };
     case 'oneOf':
     case 'anyOf':
-      return { message: `\`${String(path.at(-1) ?? 'value')}\` does not match any accepted form`, span: source.at(path), hint: formHint(path) };
+      const guess = (e as ErrorObject & { guess?: string }).guess;
+      return { message: `${label(path)} does not match any accepted form`, span: source.at(path), hint: guess ? `did you mean \`${guess}\`? ${formHint(path) ?? ''}`.trim() : formHint(path) };
     default:
       return { message: `\`${String(path.at(-1) ?? 'notebook')}\` ${e.message ?? 'is invalid'}`, span: source.at(path) };
   }
+}
+
+/** `status`, or `item 2 of status` for a list element. */
+function label(path: Path): string {
+  const last = path.at(-1);
+  if (typeof last === 'number') return `item ${last + 1} of \`${String(path.at(-2))}\``;
+  return `\`${String(last ?? 'notebook')}\``;
 }
 
 function suggest(word: string, options: string[]): string | undefined {
@@ -158,7 +195,7 @@ function patternHint(path: Path): string | undefined {
 
 function formHint(path: Path): string | undefined {
   const last = path.at(-1);
-  if (last === 'auth') return 'one of `{ basic: { username, password } }`, `{ bearer: token }`, `{ oauth2: { tokenUrl, clientId, clientSecret, scopes } }` or (in a step) `none`';
+  if (last === 'auth') return 'the forms are `{ basic: { username, password } }`, `{ bearer: token }`, `{ oauth2: { tokenUrl, clientId, clientSecret, scopes } }` or (in a step) `none`';
   if (last === 'status') return 'a status code such as 200, or a list such as [200, 404]';
   if (last === 'request') return 'an object with `method` and `path` (or `url`), or the shorthand `GET /path`';
   return undefined;
