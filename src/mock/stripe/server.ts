@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import qs from 'qs';
-import { invalidApiKey, noApiKey, StripeError, unrecognizedUrl } from './errors.js';
+import { invalidApiKey, noApiKey, StripeError, unknownParam, unrecognizedUrl } from './errors.js';
 import { newId } from './ids.js';
 import type { Route } from './routes/types.js';
 import { couponRoutes } from './routes/coupons.js';
@@ -44,7 +44,10 @@ export function createStripeServer(options: MockOptions = {}): Server {
     const requestId = newId('req');
     readBody(req)
       .then((raw) => handle(store, req, raw))
-      .catch((err: unknown) => ({ status: 500, body: toError(err).toJSON(), replayed: false }))
+      .catch((err: unknown) => {
+        const e = toError(err);
+        return { status: e.status, body: e.toJSON(), replayed: false };
+      })
       .then(({ status, body, replayed }) => {
         const path = (req.url ?? '/').split('?')[0];
         const problem = options.validator?.check(status, path, body);
@@ -116,7 +119,23 @@ function authenticate(store: Store, req: IncomingMessage): Account {
   return store.account(key);
 }
 
+/** qs would quietly keep a broken escape as text or drop a prototype key; Stripe says 400. */
+function checkEncoding(text: string): void {
+  for (const piece of text.split('&')) {
+    const [name] = piece.split('=', 1);
+    try {
+      decodeURIComponent(piece.replace(/\+/g, ' '));
+    } catch {
+      throw new StripeError(400, 'invalid_request_error', `Invalid request: malformed percent-encoding in \`${piece.slice(0, 50)}\`.`);
+    }
+    const root = decodeURIComponent(name).split('[')[0];
+    if (root === '__proto__' || root === 'constructor' || root === 'prototype') throw unknownParam(root);
+  }
+}
+
 function parseParams(req: IncomingMessage, raw: string, query: string): Record<string, unknown> {
+  checkEncoding(raw);
+  checkEncoding(query);
   try {
     if (req.method === 'POST') {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
