@@ -6,6 +6,7 @@
 import { relative } from 'node:path';
 import type { CheckResult } from '../checks/result.js';
 import type { RunResult, StepResult } from '../run/results.js';
+import { short, stepTitle } from './format.js';
 import type { Reporter } from './reporter.js';
 
 export interface ConsoleOptions {
@@ -69,13 +70,8 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   };
 }
 
-export function stepName(r: StepResult): string {
-  const it = r.iteration ? ` [${r.iteration.index + 1}${r.iteration.count ? `/${r.iteration.count}` : ''}]` : '';
-  return `${r.phase === 'teardown' ? 'teardown: ' : ''}${r.name}${it}`;
-}
-
 function stepLine(r: StepResult, color: (s: string) => string, dim: (s: string) => string): string {
-  const parts = [`  ${color(MARK[r.status])} ${stepName(r)}`];
+  const parts = [`  ${color(MARK[r.status])} ${stepTitle(r)}`];
   if (r.request) parts.push(dim(`${r.request.method} ${pathOf(r.request.url)}`));
   if (r.response) parts.push(dim(`→ ${r.response.status}`));
   if (r.status !== 'skipped') parts.push(dim(`${Math.round(r.durationMs)} ms`));
@@ -121,11 +117,6 @@ function checkEvidence(c: CheckResult, red: (s: string) => string, dim: (s: stri
     lines.push(`  actual:   ${short(c.actual)}`);
   }
   return lines;
-}
-
-function short(v: unknown): string {
-  const s = JSON.stringify(v) ?? 'undefined';
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
 
 function summaryLine(result: RunResult, c: Record<'green' | 'red' | 'yellow' | 'dim' | 'bold', (s: string) => string>): string {

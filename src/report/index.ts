@@ -2,7 +2,10 @@
 import type { ReporterName } from '../cli/args.js';
 import type { Io } from '../cli/run-command.js';
 import { consoleReporter } from './console.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
 import type { Reporter } from './reporter.js';
 
 export interface ReporterOptions {
@@ -20,8 +23,14 @@ export async function createReporters(names: ReporterName[], opts: ReporterOptio
         fileReporters.push(jsonReporter(opts.outDir));
         break;
       case 'junit':
+        fileReporters.push(junitReporter(opts.outDir));
+        break;
       case 'html':
+        fileReporters.push(htmlReporter(opts.outDir));
+        break;
       case 'markdown':
+        fileReporters.push(markdownReporter(opts.outDir));
+        break;
       case 'console':
         break;
     }
