@@ -26,6 +26,8 @@ export class SchemaRegistry {
   private readonly loadedDirs = new Set<string>();
   private readonly byName = new Map<string, ValidateFunction>();
   private readonly inline = new Map<string, ValidateFunction>();
+  /** (notebook folder, name) → validator, so each step's lookup costs one map read. */
+  private readonly resolved = new Map<string, ValidateFunction>();
 
   constructor(private readonly cwd = process.cwd()) {
     addFormats(this.ajv);
@@ -44,6 +46,15 @@ export class SchemaRegistry {
 
   /** Compiled validator for a named schema; throws SchemaError naming where it looked. */
   named(name: string, notebookDir: string): ValidateFunction {
+    const key = `${notebookDir}\0${name}`;
+    const known = this.resolved.get(key);
+    if (known) return known;
+    const validate = this.resolveNamed(name, notebookDir);
+    this.resolved.set(key, validate);
+    return validate;
+  }
+
+  private resolveNamed(name: string, notebookDir: string): ValidateFunction {
     const dirs = this.searchPath(notebookDir);
     const dir = dirs.find((d) => existsSync(join(d, `${name}.json`)));
     if (!dir) {

@@ -1,20 +1,30 @@
-/** pino NDJSON logs on stderr (never on stdout, where the console report goes), secrets redacted. */
-import { pino, type Logger } from 'pino';
+/**
+ * pino NDJSON logs on stderr (never on stdout, where the console report goes), secrets redacted.
+ * pino is loaded on the first message the level lets through: at the default level (warn) a
+ * clean run never pays for it at start-up.
+ */
+import { createRequire } from 'node:module';
+import type { Log } from '../run/log.js';
 import type { Redactor } from '../run/redact.js';
 
-export function createLogger(level: string, redactor?: Redactor): Logger {
-  return pino(
-    {
-      level,
-      base: { name: 'api-notebook' },
-      hooks: redactor
-        ? {
-            logMethod(args, method) {
-              method.apply(this, args.map((a) => (typeof a === 'string' ? redactor.text(a) : a && typeof a === 'object' ? redactor.value(a) : a)) as Parameters<typeof method>);
-            },
-          }
-        : undefined,
-    },
-    pino.destination({ fd: 2, sync: true }),
-  );
+export type { Log };
+
+const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const require = createRequire(import.meta.url);
+
+export function createLogger(level: string, redactor?: Redactor): Log {
+  const threshold = LEVELS[level] ?? LEVELS.warn;
+  let real: Log | undefined;
+  const load = (): Log => {
+    if (!real) {
+      const { pino } = require('pino') as typeof import('pino');
+      real = pino({ level, base: { name: 'api-notebook' } }, pino.destination({ fd: 2, sync: true })) as unknown as Log;
+    }
+    return real;
+  };
+  const at = (name: keyof Log) => (fields: object, message: string) => {
+    if (LEVELS[name] < threshold) return;
+    load()[name](redactor ? redactor.value(fields) : fields, redactor ? redactor.text(message) : message);
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -48,7 +48,19 @@ export function findPlaceholders(text: string): Placeholder[] {
   return found;
 }
 
+/** Compiled strings by text: the loader checks leaves one by one and then whole values. */
+const compiledStrings = new Map<string, Template | string>();
+
 function compileString(text: string): Template | string {
+  let compiled = compiledStrings.get(text);
+  if (compiled === undefined) {
+    compiled = compileStringUncached(text);
+    compiledStrings.set(text, compiled);
+  }
+  return compiled;
+}
+
+function compileStringUncached(text: string): Template | string {
   const holes = findPlaceholders(text);
   if (holes.length === 0) return text;
   const exprs = holes.map((h) => {

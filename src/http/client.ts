@@ -55,8 +55,7 @@ async function send(agent: Agent, req: HttpRequest, outer?: AbortSignal): Promis
   } catch {
     throw new HttpError('invalid-url', `invalid URL: ${req.url}`);
   }
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+  // undici's own header and body timeouts bound the request; the outer signal is the interrupt.
   const started = performance.now();
   try {
     const res = await request(url, {
@@ -64,7 +63,7 @@ async function send(agent: Agent, req: HttpRequest, outer?: AbortSignal): Promis
       method: req.method as 'GET',
       headers: req.headers,
       body: req.body,
-      signal,
+      signal: outer,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });
@@ -75,7 +74,7 @@ async function send(agent: Agent, req: HttpRequest, outer?: AbortSignal): Promis
     return { status: res.statusCode, headers, text, durationMs, body: parseBody(text, headers['content-type'], partial) };
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    throw classify(err, req, outer?.aborted === true, timeout.aborted);
+    throw classify(err, req, outer?.aborted === true, performance.now() - started >= req.timeoutMs);
   }
 }
 

@@ -3,7 +3,9 @@
  * errors into positioned diagnostics with hints. oneOf branches make ajv report every branch's
  * complaint; only the ones that explain the value as written are kept.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { PACKAGE_ROOT } from '../checks/schemas.js';
@@ -12,12 +14,21 @@ import type { Path, SourceMap } from './source.js';
 
 export const NOTEBOOK_SCHEMA_FILE = join(PACKAGE_ROOT, 'schemas', 'notebook.schema.json');
 
-let compiled: ReturnType<Ajv2020['compile']> | undefined;
-function notebookValidator() {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-    compiled = ajv.compile(JSON.parse(readFileSync(NOTEBOOK_SCHEMA_FILE, 'utf8')));
+const PRECOMPILED = join(PACKAGE_ROOT, 'dist', 'notebook', 'notebook-schema.validator.cjs');
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+let compiled: Validator | undefined;
+
+/** The build's precompiled validator when it matches the schema on disk; else compiled now. */
+function notebookValidator(): Validator {
+  if (compiled) return compiled;
+  const text = readFileSync(NOTEBOOK_SCHEMA_FILE, 'utf8');
+  try {
+    const built = createRequire(import.meta.url)(PRECOMPILED) as Validator & { default?: Validator; schemaHash?: string };
+    if (built.schemaHash === createHash('sha256').update(text).digest('hex')) compiled = built.default ?? built;
+  } catch {
+    // Not built (running from source before `npm run build`): compile below.
   }
+  compiled ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(JSON.parse(text)) as Validator;
   return compiled;
 }
 

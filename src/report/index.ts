@@ -2,10 +2,8 @@
 import type { ReporterName } from '../cli/args.js';
 import type { Io } from '../cli/run-command.js';
 import { consoleReporter } from './console.js';
-import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
-import { markdownReporter } from './markdown.js';
 import type { Reporter } from './reporter.js';
 
 export interface ReporterOptions {
@@ -26,10 +24,11 @@ export async function createReporters(names: ReporterName[], opts: ReporterOptio
         fileReporters.push(junitReporter(opts.outDir));
         break;
       case 'html':
-        fileReporters.push(htmlReporter(opts.outDir));
+        // markdown-it is loaded only when a walkthrough is asked for.
+        fileReporters.push((await import('./html.js')).htmlReporter(opts.outDir));
         break;
       case 'markdown':
-        fileReporters.push(markdownReporter(opts.outDir));
+        fileReporters.push((await import('./markdown.js')).markdownReporter(opts.outDir));
         break;
       case 'console':
         break;

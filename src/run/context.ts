@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Log } from './log.js';
 import type { Scope } from '../expr/index.js';
 import type { HttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
@@ -14,7 +14,7 @@ export interface RunContext {
   auth: AuthProvider;
   redactor: Redactor;
   hooks: RunHooks;
-  log: Logger;
+  log: Log;
   timeoutMs: number;
   /** Values by name: inputs, vars, captures. */
   values: Map<string, unknown>;

@@ -2,7 +2,7 @@
  * runNotebook: steps in order, skipping the rest after a failure (unless continueOnFailure),
  * then teardown, which always runs: after success, failure, and interrupt (within a deadline).
  */
-import type { Logger } from 'pino';
+import type { Log } from './log.js';
 import type { HttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { AuthProvider } from './auth.js';
@@ -19,7 +19,7 @@ export interface NotebookRunOptions {
   http: HttpClient;
   hooks: RunHooks;
   redactor: Redactor;
-  log: Logger;
+  log: Log;
   timeoutMs: number;
   /** Aborted on the first interrupt: the current request stops and the remaining steps are skipped. */
   signal: AbortSignal;
@@ -98,8 +98,8 @@ function statusOf(results: StepResult[], interrupted: boolean): NotebookStatus {
 }
 
 function redactResult(result: StepResult, redactor: Redactor): StepResult {
-  if (redactor.size === 0 && !result.request) return result;
-  const safe = redactor.value(result);
+  // With no secret values known, only the sensitive headers need masking: no deep copy.
+  const safe = redactor.size === 0 ? { ...result } : redactor.value(result);
   if (result.request) safe.request = { ...safe.request!, headers: redactor.headers(result.request.headers), url: redactor.text(result.request.url) };
   if (result.response) safe.response = { ...safe.response!, headers: redactor.headers(result.response.headers) };
   return safe;

@@ -1,0 +1,111 @@
+/**
+ * npm run bench: the runner's hot path and start-up, measured against a raw undici+ajv loop
+ * doing the same requests in the same run. A generated notebook of 900 steps (300 rounds of
+ * create / get / delete, each with a status and a schema check and a capture) runs against a
+ * local server in its own process. Prints figures; asserts nothing (a benchmark, not a test).
+ *
+ * Targets (issue 2, this 2-core machine): ≤ 0.6 ms per step, ≤ 0.5 s start-up, ≤ 130 MiB peak.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+const HOOK = join(ROOT, 'bench', 'rss-hook.mjs');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const ROUNDS = 300;
+
+function notebook(rounds: number): string {
+  const lines = [
+    'title: Benchmark',
+    'steps:',
+  ];
+  for (let i = 0; i < rounds; i++) {
+    lines.push(
+      `  - name: Create ${i}`,
+      `    request: { method: POST, path: /items, form: { name: item${i} } }`,
+      `    expect: { status: 200, schema: item }`,
+      `    capture: { id${i}: body.id }`,
+      `  - name: Get ${i}`,
+      `    request: GET /items/\${id${i}}`,
+      `    expect: { status: 200, schema: item }`,
+      `    capture: { name${i}: body.name }`,
+      `  - name: Delete ${i}`,
+      `    request: DELETE /items/\${id${i}}`,
+      `    expect: { status: 200, schema: deleted }`,
+      `    capture: { gone${i}: body.deleted }`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: number; code: number | null }> {
+  return new Promise((done) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let err = '';
+    child.stderr!.on('data', (c) => (err += c));
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      const rss = /BENCH_MAX_RSS_KIB=(\d+)/.exec(err);
+      if (code !== 0) process.stderr.write(err);
+      done({ ms, rssKiB: rss ? Number(rss[1]) : NaN, code });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'item-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((r) => child.stdout!.once('data', (c) => r(String(c).trim())));
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'api-notebook-bench-'));
+  const schemas = join(dir, 'schemas');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(schemas);
+  writeFileSync(join(schemas, 'item.json'), JSON.stringify({ type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } }));
+  writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
+  writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
+  writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
+  const server = await startServer();
+  const out = join(dir, 'reports');
+  const cli = (file: string) => timed(process.execPath, ['--import', HOOK, BIN, 'run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
+  const raw = (rounds: number) => timed(process.execPath, ['--import', HOOK, join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
+
+  const results = { cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[] };
+  await cli('one.yaml'); // warm the file cache
+  for (let i = 0; i < RUNS; i++) {
+    const a = await cli('one.yaml');
+    const b = await cli('big.yaml');
+    const c = await raw(1);
+    const d = await raw(ROUNDS);
+    if ([a, b, c, d].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    results.cliOne.push(a.ms);
+    results.cliBig.push(b.ms);
+    results.cliRss.push(b.rssKiB);
+    results.rawOne.push(c.ms);
+    results.rawBig.push(d.ms);
+    results.rawRss.push(d.rssKiB);
+  }
+  server.child.kill();
+  const steps = ROUNDS * 3;
+  const perStep = (big: number[], one: number[]) => (median(big) - median(one)) / (steps - 1);
+  const row = (label: string, one: number[], big: number[], rss: number[]) =>
+    `${label.padEnd(26)} ${(median(one) / 1000).toFixed(3).padStart(8)} s ${perStep(big, one).toFixed(3).padStart(9)} ms ${(median(big) / 1000).toFixed(2).padStart(8)} s ${(median(rss) / 1024).toFixed(0).padStart(8)} MiB`;
+  console.log(`Runner benchmark: ${steps} steps (${ROUNDS} rounds of create/get/delete, status + schema + capture each), median of ${RUNS} runs`);
+  console.log(`${''.padEnd(26)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)}`);
+  console.log(row('api-notebook run', results.cliOne, results.cliBig, results.cliRss));
+  console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
+  console.log('Targets: start-up ≤ 0.5 s, per step ≤ 0.6 ms, peak ≤ 130 MiB (start-up = wall time of a 1-step run).');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

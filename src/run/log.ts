@@ -1,0 +1,7 @@
+/** What the runner needs of a logger; the CLI provides one backed by pino. */
+export interface Log {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
