@@ -44,7 +44,9 @@ function notebook(rounds: number): string {
 function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: number; code: number | null }> {
   return new Promise((done) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    // The hook reports peak memory; passed in NODE_OPTIONS so the bin runs as users run it.
+    const env = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import=${HOOK}` };
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     child.stderr!.on('data', (c) => (err += c));
     child.on('close', (code) => {
@@ -75,8 +77,9 @@ async function main() {
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
   const server = await startServer();
   const out = join(dir, 'reports');
-  const cli = (file: string) => timed(process.execPath, ['--import', HOOK, BIN, 'run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
-  const raw = (rounds: number) => timed(process.execPath, ['--import', HOOK, join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
+  // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
+  const cli = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
+  const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
   const results = { cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[] };
   await cli('one.yaml'); // warm the file cache
