@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { interruptAfter, readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 const XSD = join(ROOT, '..', 'shared', 'junit', 'JUnit.xsd');
@@ -188,17 +188,7 @@ describe('console', () => {
 describe('never lose a report', () => {
   it('interrupted mid-step, every report file is whole and parses', async () => {
     const out = tempDir();
-    const result = await runCli(['run', 'test/fixtures/runner/interrupt.yaml', '--base-url', server.url, '--out', out], {
-      onSpawn(child) {
-        let sent = false;
-        child.stdout?.on('data', (chunk: Buffer) => {
-          if (!sent && chunk.toString().includes('Quick')) {
-            sent = true;
-            setTimeout(() => child.kill('SIGTERM'), 200);
-          }
-        });
-      },
-    });
+    const result = await runCli(['run', 'test/fixtures/runner/interrupt.yaml', '--base-url', server.url, '--out', out], { onSpawn: interruptAfter('Quick', 'SIGTERM') });
     assert.equal(result.code, 130);
     assert.equal(readJson(join(out, 'report.json')).interrupted, true);
     assert.ok(xmllint(join(out, 'junit.xml')).ok);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readJson, runCli, tempDir } from './helpers/cli.js';
+import { interruptAfter, readJson, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 const FIX = 'test/fixtures/runner';
@@ -196,18 +196,7 @@ describe('auth', () => {
 describe('interrupt', () => {
   it('Ctrl-C mid-step: the request stops, teardown runs, report.json is whole, exit 130', async () => {
     const out = tempDir();
-    const result = await runCli(['run', join(FIX, 'interrupt.yaml'), '--base-url', server.url, '--out', out], {
-      onSpawn(child) {
-        let sent = false;
-        child.stdout?.on('data', (chunk: Buffer) => {
-          // "Quick" has finished, so "Slow" is in flight.
-          if (!sent && chunk.toString().includes('Quick')) {
-            sent = true;
-            setTimeout(() => child.kill('SIGINT'), 200);
-          }
-        });
-      },
-    });
+    const result = await runCli(['run', join(FIX, 'interrupt.yaml'), '--base-url', server.url, '--out', out], { onSpawn: interruptAfter('Quick', 'SIGINT') });
     assert.equal(result.code, 130, result.stderr);
     const report = readJson(join(out, 'report.json'));
     assert.equal(report.interrupted, true);

@@ -4,13 +4,11 @@
  * CSS, no scripts, no network), readable on a phone and printable. Prose is markdown rendered
  * by markdown-it with raw HTML disabled, so a notebook cannot inject markup into the report.
  */
-import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
 import type { NotebookResult, RunResult, StepResult } from '../run/results.js';
 import { checkDetailLines, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
-import type { Reporter } from './reporter.js';
-import { writeFileAtomic } from './write.js';
+import { fileReporter, type Reporter } from './reporter.js';
 
 const md = new MarkdownIt({ html: false, linkify: true });
 const MARK = { passed: '✔', failed: '✘', error: '!', skipped: '–' } as const;
@@ -122,12 +120,5 @@ ${run.notebooks.map(notebook).join('\n')}
 }
 
 export function htmlReporter(outDir: string): Reporter {
-  const file = join(outDir, 'report.html');
-  return {
-    name: 'html',
-    files: [file],
-    onRunEnd(run) {
-      writeFileAtomic(file, renderHtml(run));
-    },
-  };
+  return fileReporter('html', outDir, 'report.html', renderHtml);
 }

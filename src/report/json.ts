@@ -1,16 +1,6 @@
-/** reports/report.json: the canonical record of the run, every other report renders the same data. */
-import { join } from 'node:path';
-import type { RunResult } from '../run/results.js';
-import type { Reporter } from './reporter.js';
-import { writeFileAtomic } from './write.js';
+/** reports/report.json: the canonical record of the run; every other report renders the same data. */
+import { fileReporter, type Reporter } from './reporter.js';
 
 export function jsonReporter(outDir: string): Reporter {
-  const file = join(outDir, 'report.json');
-  return {
-    name: 'json',
-    files: [file],
-    onRunEnd(result: RunResult) {
-      writeFileAtomic(file, JSON.stringify(result, null, 2) + '\n');
-    },
-  };
+  return fileReporter('json', outDir, 'report.json', (run) => JSON.stringify(run, null, 2) + '\n');
 }

@@ -4,11 +4,9 @@
  * included); check failures are <failure>, runtime errors <error>, skips <skipped/>.
  */
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { NotebookResult, RunResult, StepResult } from '../run/results.js';
 import { failureText, stepTitle } from './format.js';
-import type { Reporter } from './reporter.js';
-import { writeFileAtomic } from './write.js';
+import { fileReporter, type Reporter } from './reporter.js';
 
 // Characters XML 1.0 cannot hold at all, even escaped.
 // eslint-disable-next-line no-control-regex
@@ -60,12 +58,5 @@ export function renderJunit(run: RunResult): string {
 }
 
 export function junitReporter(outDir: string): Reporter {
-  const file = join(outDir, 'junit.xml');
-  return {
-    name: 'junit',
-    files: [file],
-    onRunEnd(run) {
-      writeFileAtomic(file, renderJunit(run));
-    },
-  };
+  return fileReporter('junit', outDir, 'junit.xml', renderJunit);
 }

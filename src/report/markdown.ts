@@ -3,11 +3,9 @@
  * links to failures at the top; each step's prose, request, response and checks; long bodies
  * folded in <details>, never cut.
  */
-import { join } from 'node:path';
 import type { NotebookResult, RunResult, StepResult } from '../run/results.js';
 import { checkDetailLines, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
-import type { Reporter } from './reporter.js';
-import { writeFileAtomic } from './write.js';
+import { fileReporter, type Reporter } from './reporter.js';
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️', skipped: '⏭️' } as const;
 
@@ -79,12 +77,5 @@ export function renderMarkdown(run: RunResult): string {
 }
 
 export function markdownReporter(outDir: string): Reporter {
-  const file = join(outDir, 'report.md');
-  return {
-    name: 'markdown',
-    files: [file],
-    onRunEnd(run) {
-      writeFileAtomic(file, renderMarkdown(run));
-    },
-  };
+  return fileReporter('markdown', outDir, 'report.md', renderMarkdown);
 }

@@ -1,4 +1,6 @@
-import type { RunHooks } from '../run/results.js';
+import { join } from 'node:path';
+import type { RunHooks, RunResult } from '../run/results.js';
+import { writeFileAtomic } from './write.js';
 
 /** A reporter is a set of optional run hooks; `files` lists what it writes, for the summary. */
 export interface Reporter extends RunHooks {
@@ -19,5 +21,17 @@ export function fanOut(reporters: Reporter[]): Required<RunHooks> {
     onStepEnd: call('onStepEnd'),
     onNotebookEnd: call('onNotebookEnd'),
     onRunEnd: call('onRunEnd'),
+  };
+}
+
+/** A reporter that renders the whole run into one file under outDir when the run ends. */
+export function fileReporter(name: string, outDir: string, fileName: string, render: (run: RunResult) => string): Reporter {
+  const file = join(outDir, fileName);
+  return {
+    name,
+    files: [file],
+    onRunEnd(run) {
+      writeFileAtomic(file, render(run));
+    },
   };
 }

@@ -44,3 +44,16 @@ export function tempDir(prefix = 'api-notebook-'): string {
 export function readJson<T = any>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
+
+/** onSpawn hook: once stdout shows `text` (a step has finished), send `signal` after `delayMs`. */
+export function interruptAfter(text: string, signal: NodeJS.Signals = 'SIGINT', delayMs = 200): CliOptions['onSpawn'] {
+  return (child) => {
+    let sent = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (!sent && chunk.toString().includes(text)) {
+        sent = true;
+        setTimeout(() => child.kill(signal), delayMs);
+      }
+    });
+  };
+}
