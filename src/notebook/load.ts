@@ -8,7 +8,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { SchemaRegistry } from '../checks/schemas.js';
 import { buildNotebook } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
-import { SourceMap } from './source.js';
+import { parseFast } from './fast-source.js';
+import { YamlSourceMap } from './source.js';
 import { checkStructure } from './structure.js';
 import type { Notebook } from './types.js';
 
@@ -20,11 +21,15 @@ export interface LoadResult {
   text?: string;
   /** The path as shown to people (relative to the working directory). */
   displayPath: string;
+  /** Which reader produced the result: `fast` (js-yaml) for a clean notebook, else `yaml`. */
+  reader?: 'fast' | 'yaml';
 }
 
 export interface LoadOptions {
   registry: SchemaRegistry;
   extraNames?: string[];
+  /** `yaml` skips the fast reader (tests compare the two). */
+  reader?: 'auto' | 'yaml';
 }
 
 export async function loadNotebook(file: string, options: LoadOptions): Promise<LoadResult> {
@@ -43,9 +48,22 @@ export async function loadNotebook(file: string, options: LoadOptions): Promise<
 }
 
 export function loadNotebookText(text: string, displayPath: string, options: LoadOptions): LoadResult {
+  // The fast reader serves clean notebooks; any problem at all is re-read with the yaml library,
+  // whose document model gives the diagnostics their exact positions and wording.
+  if (options.reader !== 'yaml') {
+    const fast = parseFast(text, displayPath);
+    if (fast && fast.data !== null && typeof fast.data === 'object' && !Array.isArray(fast.data) && checkStructure(fast.data, fast.source).length === 0) {
+      const { notebook, diagnostics } = buildNotebook(fast.data as Record<string, unknown>, fast.source, options);
+      if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: 'fast' };
+    }
+  }
+  return loadWithYaml(text, displayPath, options);
+}
+
+function loadWithYaml(text: string, displayPath: string, options: LoadOptions): LoadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const source = new SourceMap(displayPath, text, doc, lineCounter);
+  const source = new YamlSourceMap(displayPath, text, doc, lineCounter);
   if (doc.errors.length) {
     const diagnostics = doc.errors.map((e) => ({
       message: `YAML: ${e.message.split('\n')[0]}`,
@@ -72,5 +90,5 @@ export function loadNotebookText(text: string, displayPath: string, options: Loa
     return { displayPath, text, diagnostics: all.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col) };
   }
   const { notebook, diagnostics } = buildNotebook(data, source, options);
-  return diagnostics.length ? { displayPath, text, diagnostics } : { displayPath, text, notebook, diagnostics: [] };
+  return diagnostics.length ? { displayPath, text, diagnostics, reader: 'yaml' } : { displayPath, text, notebook, diagnostics: [], reader: 'yaml' };
 }

@@ -1,10 +1,29 @@
-/** Maps paths in the parsed YAML back to file:line:col, using the yaml library's node ranges. */
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+/** Maps paths in the parsed YAML back to file:line:col. */
+import { isMap, isScalar, type Document, type LineCounter, type Node } from 'yaml';
 import type { Span } from './types.js';
 
 export type Path = ReadonlyArray<string | number>;
 
-export class SourceMap {
+/** Where things are in a notebook's text, by their path in the data. */
+export interface SourceMap {
+  readonly file: string;
+  at(path: Path): Span;
+  /** Span of the key `key` in the mapping at `path` (where a mistyped key is written). */
+  keyAt(path: Path, key: string): Span;
+  /** Span of a character offset inside a one-line string value (an error inside a `${…}`). */
+  inString(path: Path, offset: number): Span;
+  spanOfOffsets(start: number, end: number): Span;
+}
+
+/** A span from offsets: one line at most, at least one character wide. */
+export function spanFrom(file: string, text: string, line: number, col: number, start: number, end: number): Span {
+  const lineEnd = text.indexOf('\n', start);
+  const stop = Math.min(end, lineEnd === -1 ? text.length : lineEnd);
+  return { file, line, col, length: Math.max(1, stop - start) };
+}
+
+/** The yaml library's document and node ranges: used whenever diagnostics are to be shown. */
+export class YamlSourceMap implements SourceMap {
   constructor(
     readonly file: string,
     readonly text: string,
@@ -14,9 +33,7 @@ export class SourceMap {
 
   spanOfOffsets(start: number, end: number): Span {
     const pos = this.lines.linePos(start);
-    const lineEnd = this.text.indexOf('\n', start);
-    const stop = Math.min(end, lineEnd === -1 ? this.text.length : lineEnd);
-    return { file: this.file, line: pos.line, col: pos.col, length: Math.max(1, stop - start) };
+    return spanFrom(this.file, this.text, pos.line, pos.col, start, end);
   }
 
   node(path: Path): Node | undefined {
@@ -24,7 +41,6 @@ export class SourceMap {
     return this.doc.getIn(path, true) as Node | undefined;
   }
 
-  /** Span of the value at `path`; falls back to the nearest ancestor that exists. */
   at(path: Path): Span {
     for (let n = path.length; n >= 0; n--) {
       const node = this.node(path.slice(0, n));
@@ -33,7 +49,6 @@ export class SourceMap {
     return { file: this.file, line: 1, col: 1, length: 1 };
   }
 
-  /** Span of the key `key` in the map at `path` (where a mistyped key is written). */
   keyAt(path: Path, key: string): Span {
     const map = this.node(path);
     if (isMap(map)) {
@@ -46,7 +61,6 @@ export class SourceMap {
     return this.at(path);
   }
 
-  /** Span of a character offset inside a string value (for an error inside a `${…}`). */
   inString(path: Path, offset: number): Span {
     const node = this.node(path);
     if (isScalar(node) && node.range && typeof node.value === 'string') {
@@ -58,9 +72,5 @@ export class SourceMap {
       }
     }
     return this.at(path);
-  }
-
-  isSeqAt(path: Path): boolean {
-    return isSeq(this.node(path));
   }
 }

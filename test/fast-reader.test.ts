@@ -1,0 +1,76 @@
+/**
+ * The fast notebook reader (js-yaml with node positions) and the yaml library's document must
+ * agree: same data, same spans, for every clean notebook in the repo; and anything the fast
+ * reader cannot vouch for goes to the yaml path.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { SchemaRegistry } from '../src/checks/schemas.js';
+import { parseFast } from '../src/notebook/fast-source.js';
+import { loadNotebookText } from '../src/notebook/load.js';
+import { ROOT } from './helpers/cli.js';
+
+function notebooksIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'diagnostics' ? [] : notebooksIn(p);
+    return /\.ya?ml$/.test(e.name) ? [p] : [];
+  });
+}
+
+const registry = new SchemaRegistry(ROOT);
+const files = [...notebooksIn(join(ROOT, 'notebooks')), ...notebooksIn(join(ROOT, 'test', 'fixtures'))];
+
+describe('fast reader', () => {
+  for (const file of files) {
+    const name = relative(ROOT, file);
+    it(`${name}: same notebook and spans as the yaml library`, () => {
+      const text = readFileSync(file, 'utf8');
+      const fast = loadNotebookText(text, name, { registry });
+      const slow = loadNotebookText(text, name, { registry, reader: 'yaml' });
+      assert.deepEqual(slow.diagnostics, []);
+      assert.equal(fast.reader, 'fast', 'a clean notebook takes the fast path');
+      assert.equal(JSON.stringify(fast.notebook), JSON.stringify(slow.notebook));
+    });
+  }
+
+  it('spans point at the same places in a tricky layout', () => {
+    const text = [
+      '# a comment first',
+      'title: "Quoted title"   # trailing comment',
+      'vars:',
+      '  "quoted-key": 1',
+      '  list:',
+      '    - a',
+      '    -   b',
+      'steps:',
+      '  -   name: Indented oddly',
+      '      request:   GET /x/${list}',
+      '      expect:',
+      "        status: [200,   404]",
+      '        body: |',
+      '          {"a": 1}',
+      '',
+    ].join('\n');
+    const fast = loadNotebookText(text, 't.yaml', { registry });
+    const slow = loadNotebookText(text, 't.yaml', { registry, reader: 'yaml' });
+    assert.equal(fast.reader, 'fast');
+    assert.equal(JSON.stringify(fast.notebook), JSON.stringify(slow.notebook));
+  });
+
+  it('leaves to the yaml path what it cannot vouch for', () => {
+    assert.equal(parseFast('title: [unclosed', 'x.yaml'), undefined, 'a syntax error');
+    assert.equal(parseFast('b: 1\n2: 2\n', 'x.yaml'), undefined, 'integer-like keys reorder in JavaScript');
+    const broken = loadNotebookText('title: T\nsteps:\n  - name: A\n    expekt: {}\n', 'x.yaml', { registry });
+    assert.equal(broken.reader, undefined);
+    assert.match(broken.diagnostics[0].message, /unknown key `expekt`/);
+  });
+
+  it('reads YAML 1.2 core values like the yaml library (no timestamps, no yes/no booleans)', () => {
+    const text = 'title: T\nvars:\n  date: 2015-07-28\n  word: yes\n  oct: 0o14\nsteps: []\n';
+    const fast = parseFast(text, 'x.yaml')!;
+    assert.deepEqual((fast.data as any).vars, { date: '2015-07-28', word: 'yes', oct: 12 });
+  });
+});
