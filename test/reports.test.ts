@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +21,8 @@ let server: TestServer;
 let mixed: { out: string; code: number | null; stdout: string; stderr: string; report: any };
 before(async () => {
   server = await startTestServer();
-  server.route('GET', '/thing', (_req, res) => json(res, 200, { id: 'th_1', amount: 2000, note: 'x'.repeat(10) }));
+  // A body long enough (40 items) to be folded in the walkthrough.
+  server.route('GET', '/thing', (_req, res) => json(res, 200, { id: 'th_1', amount: 2000, items: Array.from({ length: 40 }, (_, i) => i) }));
   // Echoes everything back, the secret included, in the body and a header.
   server.route('POST', '/echo', (req, res) => json(res, 200, { url: req.url, auth: req.headers.authorization, body: req.body }, { 'x-echo-auth': String(req.headers.authorization) }));
   const out = tempDir();
@@ -118,6 +119,21 @@ describe('report.html in Chromium', () => {
     await page.screenshot({ path: join(mixed.out, 'report-phone.png'), fullPage: false });
     await page.close();
   });
+
+  it('prints with folded bodies unfolded', async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(join(mixed.out, 'report.html')).href);
+    await page.emulateMedia({ media: 'print' });
+    const folded = page.locator('details > pre').first();
+    assert.equal(await folded.count(), 1, 'the long body is folded');
+    await page.emulateMedia({ media: 'screen' });
+    assert.equal(await folded.isVisible(), false, 'folded on screen');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await folded.isVisible(), true, 'unfolded on paper');
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 10_000);
+    await page.close();
+  });
 });
 
 describe('report.md', () => {
@@ -157,6 +173,17 @@ describe('secrets', () => {
 });
 
 describe('console', () => {
+  it('prints what the golden file shows (timings, ports and paths normalised)', () => {
+    const golden = join(ROOT, 'test', 'fixtures', 'console', 'mixed.stdout');
+    const normalised = mixed.stdout
+      .replace(/\d+(\.\d+)? ms/g, 'N ms')
+      .replace(/in [\d.]+ s/g, 'in N s')
+      .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+      .replace(/[^\s,]*api-notebook-[A-Za-z0-9]+/g, 'OUT');
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(golden)) writeFileSync(golden, normalised);
+    assert.equal(normalised, readFileSync(golden, 'utf8'));
+  });
+
   it('prints each step, the evidence of failures with file:line, and a summary; no colour without a terminal', () => {
     const out = mixed.stdout;
     assert.match(out, /✔ Passes GET \/thing → 200 \d+ ms/);
@@ -165,7 +192,7 @@ describe('console', () => {
     assert.match(out, /body: body\.amount is 2000, expected 777\n\s+at test\/fixtures\/reports\/mixed\.yaml:\d+:\d+\n\s+body\.amount\n\s+- expected 777\n\s+\+ actual   2000/);
     assert.match(out, /! Errors on bad JSON GET \/bad-json/);
     assert.match(out, /✔ teardown: Tidy up/);
-    assert.match(out, /Failed\. 1 notebook, 9 steps: 5 passed, 2 failed, 1 errors, 1 skipped in [\d.]+ s/);
+    assert.match(out, /Failed\. 1 notebook, 9 steps: 5 passed, 2 failed, 1 error, 1 skipped in [\d.]+ s/);
     assert.match(out, /Reports: .*report\.json, .*junit\.xml, .*report\.html, .*report\.md/);
     assert.doesNotMatch(out, /\x1b\[/);
   });

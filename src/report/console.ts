@@ -124,9 +124,9 @@ function summaryLine(result: RunResult, c: Record<'green' | 'red' | 'yellow' | '
   const parts = [
     c.green(`${s.passed} passed`),
     (s.failed ? c.red : c.dim)(`${s.failed} failed`),
-    (s.errors ? c.yellow : c.dim)(`${s.errors} errors`),
+    (s.errors ? c.yellow : c.dim)(`${s.errors} error${s.errors === 1 ? '' : 's'}`),
     c.dim(`${s.skipped} skipped`),
   ];
   const head = result.interrupted ? c.yellow('Interrupted.') : s.failed || s.errors ? c.red('Failed.') : c.green('Passed.');
-  return `${head} ${s.notebooks} notebook${s.notebooks === 1 ? '' : 's'}, ${s.steps} steps: ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)} s`;
+  return `${head} ${s.notebooks} notebook${s.notebooks === 1 ? '' : 's'}, ${s.steps} step${s.steps === 1 ? '' : 's'}: ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)} s`;
 }

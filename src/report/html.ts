@@ -38,7 +38,7 @@ li.fail{color:var(--bad)}li.fail pre{color:#1f2328}
 table.headers{border-collapse:collapse;font-size:.85rem}table.headers td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top;word-break:break-all}
 details summary{cursor:pointer;color:#0969da}
 @media (max-width:600px){body{padding:.5rem}.step{padding:.5rem}}
-@media print{details{display:block}details>summary{display:none}details>*{display:block}.step{page-break-inside:avoid}a{color:inherit}}
+@media print{details::details-content{content-visibility:visible;display:block}details>summary{display:none}.step{page-break-inside:avoid}a{color:inherit}}
 `;
 
 function block(label: string, text: string): string {
