@@ -4,7 +4,7 @@
  * card is read; the decline numbers fail when the card is attached to a customer.
  */
 import { createHash } from 'node:crypto';
-import { cardError, missingParam, StripeError } from './errors.js';
+import { cardError, StripeError } from './errors.js';
 import { Params } from './params.js';
 import type { CardData } from './store.js';
 
@@ -83,6 +83,3 @@ export function declineFor(number: string): StripeError | undefined {
   return DECLINES[number]?.();
 }
 
-export function requireCardParam(value: unknown, param: string): asserts value {
-  if (value === undefined || value === '') throw missingParam(param);
-}
