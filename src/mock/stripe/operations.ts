@@ -17,11 +17,16 @@ export function findPlan(account: Account, id: string, param = 'id', status = 40
   return p;
 }
 
+/** A coupon named in a parameter must exist: otherwise a bad request (400), not a missing resource. */
+export function requireCoupon(account: Account, couponId: string): void {
+  const coupon = account.coupons.get(couponId);
+  if (!coupon || coupon.deleted) throw noSuch('coupon', couponId, 'coupon', 400);
+}
+
 /** Applies a coupon to a customer (or one of its subscriptions): the discount it shows. */
 export function redeemCoupon(account: Account, couponId: string, customer: string, subscription: string | null): Discount {
-  const coupon = account.coupons.get(couponId);
-  // An unknown coupon passed as a parameter is a bad request (400), not a missing resource.
-  if (!coupon || coupon.deleted) throw noSuch('coupon', couponId, 'coupon', 400);
+  requireCoupon(account, couponId);
+  const coupon = account.coupons.get(couponId)!;
   if (!couponIsValid(coupon)) throw invalidParam('coupon', `Coupon expired: ${couponId}`);
   coupon.times_redeemed++;
   const start = nowSeconds();

@@ -55,6 +55,12 @@ export class Params {
     return n;
   }
 
+  /** `trial_end`: a Unix timestamp, or `now` to end a trial at once. */
+  trialEnd(): number | 'now' | undefined {
+    if (this.raw.trial_end === 'now') return 'now';
+    return this.int('trial_end');
+  }
+
   bool(key: string): boolean | undefined {
     const v = this.raw[key];
     if (v === undefined) return undefined;

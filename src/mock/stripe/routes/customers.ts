@@ -1,7 +1,7 @@
 import { invalidParam, noSuch, StripeError } from '../errors.js';
 import { newId, nowSeconds } from '../ids.js';
 import { LIST_PARAMS, paginate } from '../list.js';
-import { attachCard, findCustomer, findPlan, redeemCoupon, removeCard, subscribe } from '../operations.js';
+import { attachCard, findCustomer, findPlan, redeemCoupon, removeCard, requireCoupon, subscribe } from '../operations.js';
 import { Params } from '../params.js';
 import { renderCustomer } from '../render.js';
 import { newestFirst, type Customer } from '../store.js';
@@ -19,10 +19,6 @@ function sourceParam(p: Params): { value: unknown; param: string } | undefined {
   return undefined;
 }
 
-function trialEnd(p: Params): number | 'now' | undefined {
-  if (p.raw.trial_end === 'now') return 'now';
-  return p.int('trial_end');
-}
 
 export const customerRoutes: Route[] = [
   route('POST', '/v1/customers', ({ account, params }) => {
@@ -31,7 +27,7 @@ export const customerRoutes: Route[] = [
     // Validate every reference before anything is created, so a failed call changes nothing.
     const plan = p.has('plan') ? findPlan(account, p.string('plan', { required: true })!, 'plan', 400) : undefined;
     const couponId = p.string('coupon');
-    if (couponId !== undefined && (!account.coupons.has(couponId) || account.coupons.get(couponId)!.deleted)) throw noSuch('coupon', couponId, 'coupon', 400);
+    if (couponId !== undefined) requireCoupon(account, couponId);
     const customer: Customer = {
       id: newId('cus'),
       created: nowSeconds(),
@@ -52,7 +48,7 @@ export const customerRoutes: Route[] = [
     if (source) attachCard(account, customer, source.value, source.param);
     if (couponId !== undefined) customer.discount = redeemCoupon(account, couponId, customer.id, null);
     if (plan) {
-      subscribe(account, customer, { plan, quantity: p.int('quantity', { min: 0 }), trialEnd: trialEnd(p) });
+      subscribe(account, customer, { plan, quantity: p.int('quantity', { min: 0 }), trialEnd: p.trialEnd() });
       customer.currency = plan.currency;
     }
     account.customers.set(customer.id, customer);
@@ -69,7 +65,7 @@ export const customerRoutes: Route[] = [
     const customer = findCustomer(account, ids[0]);
     const p = new Params(params, UPDATE);
     const couponId = p.string('coupon');
-    if (couponId !== undefined && (!account.coupons.has(couponId) || account.coupons.get(couponId)!.deleted)) throw noSuch('coupon', couponId, 'coupon', 400);
+    if (couponId !== undefined) requireCoupon(account, couponId);
     const defaultSource = p.string('default_source') ?? p.string('default_card');
     if (defaultSource !== undefined && !customer.cards.has(defaultSource)) throw noSuch('source', defaultSource, p.has('default_source') ? 'default_source' : 'default_card', 400);
     if (p.has('email')) customer.email = p.nullableString('email', 512) ?? null;

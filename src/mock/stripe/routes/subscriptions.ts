@@ -1,7 +1,7 @@
 import { invalidParam, StripeError } from '../errors.js';
 import { nowSeconds } from '../ids.js';
 import { LIST_PARAMS, paginate } from '../list.js';
-import { attachCard, findCustomer, findPlan, redeemCoupon, setPeriod, subscribe } from '../operations.js';
+import { attachCard, findCustomer, findPlan, redeemCoupon, requireCoupon, setPeriod, subscribe } from '../operations.js';
 import { Params } from '../params.js';
 import { activeSubscriptions, renderSubscription } from '../render.js';
 import type { Customer, Subscription } from '../store.js';
@@ -20,10 +20,6 @@ function findSubscription(customer: Customer, id: string): Subscription {
   return sub;
 }
 
-function trialEnd(p: Params): number | 'now' | undefined {
-  if (p.raw.trial_end === 'now') return 'now';
-  return p.int('trial_end');
-}
 
 function percent(p: Params, key: string): number | undefined {
   const raw = p.raw[key];
@@ -47,10 +43,13 @@ export const subscriptionRoutes: Route[] = [
     p.bool('prorate');
     const plan = findPlan(account, p.string('plan', { required: true })!, 'plan', 400);
     const quantity = p.int('quantity', { min: 0 });
-    const trial = trialEnd(p);
+    const trial = p.trialEnd();
+    const coupon = p.string('coupon');
+    // Check every reference before changing anything, so a failed call changes nothing.
+    if (coupon !== undefined) requireCoupon(account, coupon);
     attachSourceIfGiven(p, account, customer);
     const sub = subscribe(account, customer, {
-      plan, quantity, trialEnd: trial, coupon: p.string('coupon'), metadata: p.metadata() ?? {},
+      plan, quantity, trialEnd: trial, coupon, metadata: p.metadata() ?? {},
       applicationFeePercent: percent(p, 'application_fee_percent'), taxPercent: percent(p, 'tax_percent'),
     });
     customer.currency ??= plan.currency;
@@ -68,7 +67,7 @@ export const subscriptionRoutes: Route[] = [
     p.int('proration_date');
     const plan = p.has('plan') ? findPlan(account, p.string('plan', { required: true })!, 'plan', 400) : undefined;
     const quantity = p.int('quantity', { min: 0 });
-    const trial = trialEnd(p);
+    const trial = p.trialEnd();
     attachSourceIfGiven(p, account, customer);
     if (p.has('coupon')) sub.discount = redeemCoupon(account, p.string('coupon', { required: true })!, customer.id, sub.id);
     if (quantity !== undefined) sub.quantity = quantity;
