@@ -28,12 +28,12 @@ function loadUndici(): UndiciParts {
     };
   } catch {
     const full = require('undici') as typeof import('undici');
-    return { Agent: full.Agent, request: Dispatcher_request(full), errors: full.errors };
+    return { Agent: full.Agent, request: methodRequest(full), errors: full.errors };
   }
 }
 
 /** With the full package, `request` is a method every dispatcher has. */
-function Dispatcher_request(full: typeof import('undici')): UndiciParts['request'] {
+function methodRequest(full: typeof import('undici')): UndiciParts['request'] {
   return function (this: Dispatcher, options) {
     return (full.Dispatcher.prototype as unknown as { request: UndiciParts['request'] }).request.call(this, options);
   };

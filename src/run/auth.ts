@@ -74,16 +74,17 @@ export class AuthProvider {
     const tokenUrl = String(spec.tokenUrl.render(scope));
     const clientId = String(spec.clientId.render(scope));
     const clientSecret = String(spec.clientSecret.render(scope));
-    this.redactor.add(clientSecret);
-    this.redactor.add(Buffer.from(`${clientId}:${clientSecret}`).toString('base64'));
     // RFC 6749 §2.3.1: client credentials in HTTP Basic, which every server must accept.
+    const credentials = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+    this.redactor.add(clientSecret);
+    this.redactor.add(credentials);
     const res = await this.http.send({
       method: 'POST',
       url: tokenUrl,
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+        authorization: `Basic ${credentials}`,
       },
       body: encodeForm({ grant_type: 'client_credentials', scope: spec.scopes.length ? spec.scopes.join(' ') : undefined }),
       timeoutMs: this.timeoutMs,

@@ -71,15 +71,14 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
   for (const it of items) {
     if (ctx.signal.aborted && step.phase === 'steps') {
       await ctx.emit(skippedResult(step, 'interrupted', iterationOf(step, it, run)));
+      run++;
       continue;
     }
     const local = new Map<string, unknown>();
     if (step.forEach) local.set(step.as, it.item);
     const maxRuns = step.repeat?.max ?? 1;
     for (let attempt = 0; attempt < maxRuns; attempt++) {
-      const iteration = step.forEach || step.repeat ? { index: run, count: step.repeat ? undefined : it.count, item: step.forEach ? it.item : undefined } : undefined;
-      run++;
-      const outcome = await runOnce(step, ctx, local, iteration, attempt === maxRuns - 1);
+      const outcome = await runOnce(step, ctx, local, iterationOf(step, it, run++), attempt === maxRuns - 1);
       await ctx.emit(outcome.result);
       if (outcome.result.status === 'failed' || outcome.result.status === 'error') failed = true;
       if (outcome.done) break;
@@ -88,8 +87,10 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
   return failed;
 }
 
+/** Which run of a looping step this is; a repeat has no known count. */
 function iterationOf(step: Step, it: { item?: unknown; count?: number }, run: number): StepResult['iteration'] {
-  return step.forEach || step.repeat ? { index: run, count: it.count, item: it.item } : undefined;
+  if (!step.forEach && !step.repeat) return undefined;
+  return { index: run, count: step.repeat ? undefined : it.count, item: step.forEach ? it.item : undefined };
 }
 
 /** One run of a step. `done` is false only when `repeat.until` asks for another run. */

@@ -190,3 +190,15 @@ describe('schemas', () => {
     assert.deepEqual(missing, []);
   });
 });
+
+describe('response self-check', () => {
+  it('fails a response that does not match its schema', async () => {
+    const { ResponseValidator } = await import('../../src/mock/stripe/validate.js');
+    const v = new ResponseValidator();
+    const plan = { id: 'p', object: 'plan', amount: 1, created: 1, currency: 'usd', interval: 'week', interval_count: 1, livemode: false, metadata: {}, name: 'P', statement_descriptor: null, trial_period_days: null };
+    assert.equal(v.check(200, '/v1/plans/p', plan), undefined);
+    assert.match(v.check(200, '/v1/plans/p', { ...plan, amount: '1' }) ?? '', /plan\.json: body\.amount must be integer/);
+    assert.match(v.check(404, '/v1/plans/p', { message: 'no error envelope' }) ?? '', /error\.json/);
+    assert.match(v.check(200, '/v1/plans', { object: 'list', data: [{ ...plan, name: 5 }], has_more: false, url: '/v1/plans' }) ?? '', /plan_list\.json/);
+  });
+});

@@ -2,15 +2,7 @@
  * Optional self-check: every response the mock sends is validated against the schema of the
  * object it returns (schemas/*.json). Tests turn it on; a violation becomes a loud 500.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { PACKAGE_ROOT } from '../../checks/schemas.js';
-
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
+import { PACKAGE_ROOT, SchemaError, SchemaRegistry } from '../../checks/schemas.js';
 
 const LIST_SCHEMA: Array<[RegExp, string]> = [
   [/^\/v1\/plans$/, 'plan_list'],
@@ -21,18 +13,10 @@ const LIST_SCHEMA: Array<[RegExp, string]> = [
 ];
 
 export class ResponseValidator {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false });
+  /** The package's own schemas/ comes first on the search path from PACKAGE_ROOT. */
+  private readonly registry = new SchemaRegistry(PACKAGE_ROOT);
   /** How many responses were checked, by schema name (tests assert every kind was seen). */
   readonly counts = new Map<string, number>();
-
-  constructor() {
-    addFormats(this.ajv);
-    for (const f of readdirSync(SCHEMA_DIR).filter((n) => n.endsWith('.json') && n !== 'notebook.schema.json')) {
-      const json = JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8'));
-      delete json.$id;
-      this.ajv.addSchema({ ...json, $id: pathToFileURL(join(SCHEMA_DIR, f)).href });
-    }
-  }
 
   schemaFor(status: number, path: string, body: any): string {
     if (status >= 400) return 'error';
@@ -44,10 +28,15 @@ export class ResponseValidator {
   /** Returns the problems, or undefined when the body matches its schema. */
   check(status: number, path: string, body: unknown): string | undefined {
     const name = this.schemaFor(status, path, body);
-    const validate: ValidateFunction | undefined = this.ajv.getSchema(pathToFileURL(join(SCHEMA_DIR, `${name}.json`)).href);
-    if (!validate) return `no schema ${name}.json for this response`;
+    let validate;
+    try {
+      validate = this.registry.named(name, PACKAGE_ROOT);
+    } catch (err) {
+      if (err instanceof SchemaError) return `no schema ${name}.json for this response`;
+      throw err;
+    }
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     if (validate(body)) return undefined;
-    return `${name}.json: ${this.ajv.errorsText(validate.errors)}`;
+    return `${name}.json: ${(validate.errors ?? []).map((e) => `body${e.instancePath.replace(/\//g, '.')} ${e.message}`).join('; ')}`;
   }
 }
