@@ -22,6 +22,10 @@ async function main(argv: string[], io: Io): Promise<number> {
       return validateCommand(args, io);
     case 'run':
       return runCommand(args, io);
+    case 'merge': {
+      const { mergeCommand } = await import('./merge-command.js');
+      return mergeCommand(args, io);
+    }
     case 'mock': {
       const { mockCommand } = await import('./mock-command.js');
       return mockCommand(args, io);

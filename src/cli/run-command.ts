@@ -8,16 +8,13 @@ import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { InputError, resolveInputs, terminalAsk } from '../run/inputs.js';
-import { runNotebook } from '../run/notebook.js';
 import { Redactor } from '../run/redact.js';
-import { summarize, type NotebookResult, type RunResult } from '../run/results.js';
 import { createReporters } from '../report/index.js';
-import { fanOut } from '../report/reporter.js';
 import { UsageError, type RunArgs } from './args.js';
-import { collectNotebookFiles } from './files.js';
+import { collectNotebookFiles, shardFiles } from './files.js';
 import { loadAll } from './load-all.js';
 import { createLogger } from './logger.js';
-import { TOOL } from './version.js';
+import { runSuite, type PreparedNotebook } from './run-suite.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -36,12 +33,15 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
 }
 
 export async function runCommand(args: RunArgs, io: Io): Promise<number> {
-  const files = collectNotebookFiles(args.paths);
+  const suite = collectNotebookFiles(args.paths);
+  const files = args.shard ? shardFiles(suite, args.shard) : suite;
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   if (problems) return 2;
+  // Read before anything is sent: a baseline that cannot be read is a usage error.
+  const baseline = args.baseline ? await loadBaselineFor(args.baseline, args.baselineThreshold) : undefined;
 
   const redactor = new Redactor();
-  const prepared: Array<{ notebook: Notebook; inputs: Record<string, unknown> }> = [];
+  const prepared: PreparedNotebook[] = [];
   try {
     for (const notebook of notebooks) {
       const inputs = await resolveInputs(notebook.file, notebook.inputs, { env: io.env, overrides: args.vars, ask: io.stdinIsTTY && !io.env.CI ? terminalAsk : undefined });
@@ -59,7 +59,6 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const log = createLogger(args.logLevel, redactor);
   const outDir = resolve(args.out);
   const reporters = await createReporters(args.reporters, { outDir, io, quiet: args.quiet, color: useColor(io.stdout, io.env) });
-  const hooks = fanOut(reporters);
   const interrupt = new AbortController();
   const force = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -73,45 +72,39 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const http = createHttpClient();
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const results: NotebookResult[] = [];
   try {
-    await hooks.onRunStart({ notebooks: notebooks.map((n) => ({ file: n.file, title: n.title })), startedAt: startedAt.toISOString() });
-    for (const { notebook, inputs } of prepared) {
-      if (interrupt.signal.aborted) break;
-      const target = await targetFor(notebook, args, log);
-      try {
-        results.push(await runNotebook(notebook, {
-          baseUrl: target.url,
-          inputs,
-          overrides: args.vars,
-          http,
-          hooks,
-          redactor,
-          log,
-          timeoutMs: args.timeoutMs,
-          signal: interrupt.signal,
-          teardownSignal: () => (interrupt.signal.aborted ? AbortSignal.any([force.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]) : force.signal),
-        }));
-      } finally {
-        await target.close();
-      }
-    }
-    const run: RunResult = {
-      tool: TOOL,
-      startedAt: startedAt.toISOString(),
-      interrupted: interrupt.signal.aborted,
-      summary: summarize(results, performance.now() - t0),
-      notebooks: results,
-    };
-    await hooks.onRunEnd(run);
+    const run = await runSuite({
+      prepared,
+      jobs: args.jobs,
+      retries: args.retries,
+      overrides: args.vars,
+      timeoutMs: args.timeoutMs,
+      reporters,
+      http,
+      redactor,
+      log,
+      signal: interrupt.signal,
+      teardownSignal: () => (interrupt.signal.aborted ? AbortSignal.any([force.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]) : force.signal),
+      targetFor: (notebook) => targetFor(notebook, args, log),
+      shard: args.shard ? { ...args.shard, suiteNotebooks: suite.length } : undefined,
+      baseline,
+    });
     if (run.interrupted) return 130;
     return run.summary.failed || run.summary.errors ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await http.close();
+  }
+}
+
+async function loadBaselineFor(file: string, thresholdPercent: number) {
+  const { loadBaseline } = await import('../report/baseline.js');
+  const { ReportReadError } = await import('../report/read.js');
+  try {
+    return await loadBaseline(file, thresholdPercent);
+  } catch (err) {
+    throw err instanceof ReportReadError ? new UsageError(`--baseline: ${err.message}`) : err;
   }
 }
 

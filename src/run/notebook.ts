@@ -8,7 +8,7 @@ import type { Notebook } from '../notebook/types.js';
 import { AuthProvider } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import type { Redactor } from './redact.js';
-import type { NotebookResult, NotebookStatus, RunHooks, StepResult } from './results.js';
+import { countStep, emptyCounts, type Counts, type NotebookRecord, type NotebookStatus, type RunHooks, type StepResult } from './results.js';
 import { runStep, skippedResult } from './step.js';
 
 export interface NotebookRunOptions {
@@ -25,13 +25,20 @@ export interface NotebookRunOptions {
   signal: AbortSignal;
   /** Aborted when teardown must stop too (a second interrupt, or its deadline). */
   teardownSignal: () => AbortSignal;
+  /** The built-in `runId` variable: unique per run and notebook. */
+  runId?: string;
+  /** `--retries N`: retries of a failed run for steps whose request cannot change state. */
+  retries?: number;
 }
 
-export async function runNotebook(notebook: Notebook, options: NotebookRunOptions): Promise<NotebookResult> {
+export async function runNotebook(notebook: Notebook, options: NotebookRunOptions): Promise<NotebookRecord> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const results: StepResult[] = [];
-  const values = new Map<string, unknown>(Object.entries(options.inputs));
+  // Counts only: results stream to the hooks, so memory stays flat in the number of steps.
+  const counts = emptyCounts();
+  const values = new Map<string, unknown>();
+  if (options.runId) values.set('runId', options.runId);
+  for (const [k, v] of Object.entries(options.inputs)) values.set(k, v);
   for (const v of notebook.vars) {
     values.set(v.name, Object.hasOwn(options.overrides, v.name) ? options.overrides[v.name] : v.value.render(scopeOf(values)));
   }
@@ -49,9 +56,10 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     timeoutMs: options.timeoutMs,
     values,
     signal: options.signal,
+    retries: options.retries ?? 0,
     async emit(result) {
       const safe = redactResult(result, redactor);
-      results.push(safe);
+      countStep(counts, safe);
       await options.hooks.onStepEnd?.(safe);
     },
   };
@@ -76,24 +84,25 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     await runStep(step, teardownCtx);
   }
 
-  const result: NotebookResult = {
+  const result: NotebookRecord = {
     file: notebook.file,
     title: notebook.title,
     description: notebook.description,
     baseUrl: options.baseUrl,
-    status: statusOf(results, options.signal.aborted),
+    status: statusOf(counts, options.signal.aborted),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    steps: results,
+    runId: options.runId,
+    counts,
   };
   await options.hooks.onNotebookEnd?.(result);
   return result;
 }
 
-function statusOf(results: StepResult[], interrupted: boolean): NotebookStatus {
+function statusOf(counts: Counts, interrupted: boolean): NotebookStatus {
   if (interrupted) return 'interrupted';
-  if (results.some((r) => r.status === 'error')) return 'error';
-  if (results.some((r) => r.status === 'failed')) return 'failed';
+  if (counts.errors) return 'error';
+  if (counts.failed) return 'failed';
   return 'passed';
 }
 
