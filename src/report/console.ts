@@ -112,13 +112,16 @@ function stepLine(r: StepResult, color: (s: string) => string, dim: (s: string) 
   return parts.join(' ');
 }
 
-function pathOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
+/** The path and query of an absolute URL (string slicing: a URL parse per step showed in profiles). */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return url;
+  const slash = url.indexOf('/', scheme + 3);
+  const query = url.indexOf('?', scheme + 3);
+  const start = slash < 0 ? query : query < 0 ? slash : Math.min(slash, query);
+  if (start < 0) return '/';
+  const path = url.slice(start).split('#')[0];
+  return path.startsWith('?') ? `/${path}` : path;
 }
 
 /** The lines under a failed or errored step. */

@@ -8,14 +8,19 @@ import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
 import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
+import { pathOf } from './console.js';
 import { recordOf } from './json.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
 
 const md = new MarkdownIt({ html: false, linkify: true });
 const MARK = { passed: '✔', failed: '✘', error: '!', skipped: '–' } as const;
 
+const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_SPECIAL = /[&<>"']/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // Most text (titles, paths) has nothing to escape: test first, replace only when needed.
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ENTITY[c]) : text;
 }
 
 const CSS = `
@@ -126,10 +131,6 @@ function compactStep(r: StepResult): string {
   return `<section class="step ${r.status} c">${MARK[r.status]} ${r.flaky ? '<span class="badge flaky">flaky</span>' : ''}${escapeHtml(stepTitle(r))}${what}${when}</section>\n`;
 }
 
-function pathOf(url: string): string {
-  const i = url.indexOf('/', url.indexOf('//') + 2);
-  return i < 0 ? url : url.slice(i);
-}
 
 function stepHtml(r: StepResult, nb: StreamedNotebook<NotebookState>, index: number): string {
   const anchor = stepAnchor(nb.slot, index);

@@ -13,8 +13,14 @@ import { streamedReporter, type Reporter } from './reporter.js';
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+const XML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+// eslint-disable-next-line no-control-regex
+const XML_SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 export function xmlEscape(text: string): string {
-  return text.replace(INVALID_XML, '\uFFFD').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  // Most names need no escaping: test once, replace only when needed (measured per step).
+  if (!XML_SPECIAL.test(text)) return text;
+  return text.replace(INVALID_XML, '\uFFFD').replace(/[&<>"']/g, (c) => XML_ENTITY[c]);
 }
 
 const attr = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
