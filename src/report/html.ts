@@ -44,7 +44,7 @@ li.fail{color:var(--bad)}li.fail pre{color:#1f2328}
 table.headers{border-collapse:collapse;font-size:.85rem}table.headers td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top;word-break:break-all}
 details summary{cursor:pointer;color:#0969da}
 .badge.flaky{background:#8250df}
-.step.c{padding:.15rem .7rem;margin:.15rem 0;font-size:.9rem;content-visibility:auto;contain-intrinsic-size:auto 1.7rem}
+pre.compact{background:none;border:0;border-left:6px solid var(--ok);border-radius:0;padding:0 .7rem;margin:.2rem 0;font-size:.8rem;line-height:1.45;white-space:pre;overflow-x:auto;content-visibility:auto;contain-intrinsic-size:auto 1450px}
 .compact-note{color:#57606a;font-size:.9rem}
 table.diff{border-collapse:collapse;font-size:.9rem}table.diff td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top}
 @media (max-width:600px){body{padding:.5rem}.step{padding:.5rem}}
@@ -63,6 +63,8 @@ const FAILURES_LISTED = 500;
 interface NotebookState {
   detailed: number;
   compact: number;
+  /** Lines in the open <pre class="compact"> block (0: none open). */
+  open: number;
   failures: Array<{ anchor: string; title: string; message: string }>;
   failureCount: number;
 }
@@ -124,11 +126,28 @@ function detailedStep(r: StepResult, anchor: string): string {
   return parts.join('\n');
 }
 
-/** A passed or skipped step past the walkthrough budget: one line. */
-function compactStep(r: StepResult): string {
-  const what = r.request ? ` <span class="meta">${escapeHtml(r.request.method)} ${escapeHtml(pathOf(r.request.url))}${r.response ? ` → ${r.response.status}` : ''}</span>` : '';
-  const when = r.status === 'skipped' ? ` <span class="meta">(skipped: ${escapeHtml(r.skipReason ?? '')})</span>` : ` <span class="meta">${r.durationMs.toFixed(1)} ms</span>`;
-  return `<section class="step ${r.status} c">${MARK[r.status]} ${r.flaky ? '<span class="badge flaky">flaky</span>' : ''}${escapeHtml(stepTitle(r))}${what}${when}</section>\n`;
+/**
+ * A passed or skipped step past the walkthrough budget: one line of plain text in a <pre> block
+ * of at most COMPACT_BLOCK lines. Plain text is what keeps a page of 90,000 steps quick to open:
+ * an element per step costs the browser far more than a line.
+ */
+const COMPACT_BLOCK = 1000;
+
+function compactStep(r: StepResult, state: NotebookState): string {
+  const what = r.request ? `  ${r.request.method} ${pathOf(r.request.url)}${r.response ? ` → ${r.response.status}` : ''}` : '';
+  const when = r.status === 'skipped' ? `  (skipped: ${r.skipReason ?? ''})` : `  ${r.durationMs.toFixed(1)} ms`;
+  const line = escapeHtml(`${MARK[r.status]} ${r.flaky ? '[flaky] ' : ''}${stepTitle(r)}${what}${when}`);
+  let text = '';
+  if (state.open === COMPACT_BLOCK) text += closeCompact(state);
+  if (state.open === 0) text += '<pre class="compact">';
+  state.open++;
+  return `${text}${line}\n`;
+}
+
+function closeCompact(state: NotebookState): string {
+  if (state.open === 0) return '';
+  state.open = 0;
+  return '</pre>\n';
 }
 
 
@@ -139,14 +158,14 @@ function stepHtml(r: StepResult, nb: StreamedNotebook<NotebookState>, index: num
     if (nb.state.failures.length < FAILURES_LISTED) {
       nb.state.failures.push({ anchor, title: `${nb.info.title} — ${stepTitle(r)}`, message: r.error?.message ?? r.checks.find((c) => !c.passed)?.message ?? r.status });
     }
-    return detailedStep(r, anchor);
+    return closeCompact(nb.state) + detailedStep(r, anchor);
   }
   if (nb.state.detailed < DETAILED_PASSED) {
     nb.state.detailed++;
     return detailedStep(r, anchor);
   }
   nb.state.compact++;
-  return compactStep(r);
+  return compactStep(r, nb.state);
 }
 
 function verdictOf(run: RunRecord): string {
@@ -198,8 +217,9 @@ ${baselineSection(run)}
 
 export function htmlReporter(outDir: string): Reporter {
   return streamedReporter<NotebookState>('html', outDir, 'report.html', {
-    start: () => ({ detailed: 0, compact: 0, failures: [], failureCount: 0 }),
+    start: () => ({ detailed: 0, compact: 0, open: 0, failures: [], failureCount: 0 }),
     step: stepHtml,
+    end: (nb) => closeCompact(nb.state),
     assemble(out, run, notebooks, segment) {
       out.write(head(run, notebooks));
       for (const nb of notebooks) {

@@ -86,6 +86,8 @@ export interface StreamedFormat<S> {
   start(info: NotebookInfo): S;
   /** One step's text for the notebook's segment (may update the state). */
   step(result: StepResult, nb: StreamedNotebook<S>, index: number): string;
+  /** Text that closes the notebook's segment (an open block). */
+  end?(nb: StreamedNotebook<S>): string;
   /** The whole file, in notebook order: `segment(nb)` appends that notebook's step texts. */
   assemble(out: FileWriter, run: RunRecord, notebooks: Array<StreamedNotebook<S>>, segment: (nb: StreamedNotebook<S>) => void): void;
 }
@@ -109,6 +111,7 @@ export function streamedReporter<S>(name: string, outDir: string, fileName: stri
         },
         onNotebookEnd(record) {
           nb.record = record;
+          if (format.end) out.write(format.end(nb));
           segments.endSegment(info.slot);
         },
       };
