@@ -117,6 +117,45 @@ steps:
     assert.equal(new Set(report.notebooks.map((n: any) => n.baseUrl)).size, 4, 'a mock per notebook');
   });
 
+  it('Ctrl-C stops every running notebook: each runs its teardown, every report is whole, exit 130', async () => {
+    const dir = tempDir();
+    const nb = (n: string) => `title: Hanging ${n}
+steps:
+  - name: ${n} starts
+    request: GET /slow?ms=1
+  - name: ${n} waits
+    request: GET /slow?ms=20000
+teardown:
+  - name: ${n} cleans up
+    request: GET /slow?ms=1
+`;
+    writeFileSync(join(dir, 'h1.yaml'), nb('h1'));
+    writeFileSync(join(dir, 'h2.yaml'), nb('h2'));
+    writeFileSync(join(dir, 'h3.yaml'), nb('h3'));
+    const out = tempDir();
+    let sent = false;
+    const r = await runCli(['run', dir, '--base-url', server.url, '--out', out, '--jobs', '2'], {
+      onSpawn(child) {
+        // Both running notebooks are waiting once the server holds two slow requests.
+        const timer = setInterval(() => {
+          if (!sent && inFlight >= 2) {
+            sent = true;
+            setTimeout(() => child.kill('SIGINT'), 100);
+          }
+        }, 20);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    assert.equal(r.code, 130, r.stdout + r.stderr);
+    const report = readJson(join(out, 'report.json'));
+    assert.equal(report.interrupted, true);
+    assert.deepEqual(report.notebooks.map((n: any) => n.title), ['Hanging h1', 'Hanging h2'], 'the third notebook never started');
+    for (const n of report.notebooks) {
+      assert.deepEqual(n.steps.map((s: any) => [s.phase, s.status]), [['steps', 'passed'], ['steps', 'error'], ['teardown', 'passed']]);
+    }
+    assert.match(r.stdout, /✔ teardown: h1 cleans up[\s\S]*Interrupted\./);
+  });
+
   it('rejects a bad --jobs with exit 2', async () => {
     const r = await runCli(['run', 'notebooks', '--jobs', '0']);
     assert.equal(r.code, 2);
