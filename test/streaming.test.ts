@@ -11,6 +11,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 
 const HOOK = join(ROOT, 'bench', 'rss-hook.mjs');
@@ -58,6 +60,20 @@ describe('memory flat in the number of steps', () => {
     assert.match(lines[0], /^✔ Get \[51\/1200\]  GET \/thing → 200  [\d.]+ ms$/);
     assert.match(html, /the other 1150 passed or skipped steps are one line each/);
     assert.match(html, /<\/html>\n$/);
+    // In a browser: the summary, the walkthrough and the compact lines show; no sideways page scroll on a phone.
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(pathToFileURL(join(large.out, 'report.html')).href);
+      assert.equal(await page.textContent('[data-summary="steps"]'), '1200');
+      const last = page.locator('pre.compact').last();
+      await last.scrollIntoViewIfNeeded();
+      assert.ok(await last.isVisible());
+      assert.match((await last.textContent()) ?? '', /✔ Get \[1200\/1200\]  GET \/thing → 200/);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390);
+    } finally {
+      await browser.close();
+    }
     assert.deepEqual(readdirSync(large.out).sort(), ['junit.xml', 'report.html', 'report.json', 'report.md'], 'no segments or temp files left behind');
   });
 });
