@@ -50,7 +50,7 @@ function notebook(rounds: number): string {
   return lines.join('\n') + '\n';
 }
 
-function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: number; code: number | null }> {
+function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: number; cpuMs: number; code: number | null }> {
   return new Promise((done) => {
     const t0 = performance.now();
     // The hook reports peak memory; passed in NODE_OPTIONS so the bin runs as users run it.
@@ -62,7 +62,8 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: numbe
       const ms = performance.now() - t0;
       const rss = /BENCH_MAX_RSS_KIB=(\d+)/.exec(err);
       if (code !== 0) process.stderr.write(err);
-      done({ ms, rssKiB: rss ? Number(rss[1]) : NaN, code });
+      const cpu = /BENCH_CPU_US=(\d+)/.exec(err);
+      done({ ms, rssKiB: rss ? Number(rss[1]) : NaN, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, code });
     });
   });
 }
@@ -92,7 +93,7 @@ async function main() {
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[] };
+  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], cpu: { cliOne: [] as number[], cliBig: [] as number[], allOne: [] as number[], allBig: [] as number[], rawOne: [] as number[], rawBig: [] as number[] } };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     const a = await cli('one.yaml');
@@ -115,6 +116,7 @@ async function main() {
     results.rawOne.push(c.ms);
     results.rawBig.push(d.ms);
     results.rawRss.push(d.rssKiB);
+    for (const [k, r] of [['cliOne', a], ['cliBig', b], ['rawOne', c], ['rawBig', d], ['allOne', g], ['allBig', h]] as const) results.cpu[k].push(r.cpuMs);
   }
   server.child.kill();
   const steps = ROUNDS * 3;
@@ -128,6 +130,10 @@ async function main() {
   console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
   const rawStep = perStep(results.rawBig, results.rawOne);
   console.log(`Per step against the raw loop: json only ${(perStep(results.cliBig, results.cliOne) / rawStep).toFixed(2)}×, all default reporters ${(perStep(results.allBig, results.allOne) / rawStep).toFixed(2)}× (target ≤ 1.5×)`);
+  // CPU time of the measured process (the server is another process): robust when other work shares the machine.
+  const c = results.cpu;
+  const cpuRaw = perStep(c.rawBig, c.rawOne);
+  console.log(`CPU per step: json only ${perStep(c.cliBig, c.cliOne).toFixed(3)} ms (${(perStep(c.cliBig, c.cliOne) / cpuRaw).toFixed(2)}×), all default reporters ${perStep(c.allBig, c.allOne).toFixed(3)} ms (${(perStep(c.allBig, c.allOne) / cpuRaw).toFixed(2)}×), raw loop ${cpuRaw.toFixed(3)} ms`);
   const load = perStep(results.loadBig, results.loadOne);
   console.log(`Of api-notebook's per-step cost, ${load.toFixed(3)} ms is loading the notebook (YAML with positions, checks, compiling; from validate),`);
   console.log(`and ${(perStep(results.cliBig, results.cliOne) - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);
