@@ -8,6 +8,7 @@ import type { Phase } from '../notebook/types.js';
 import { join } from 'node:path';
 import type { NotebookRecord, RunHooks, RunRecord, StepResult } from '../run/results.js';
 import { SegmentedFile, type FileWriter } from './segments.js';
+import { writeFileAtomic } from './write.js';
 
 export interface RunStartInfo {
   notebooks: Array<{ file: string; title: string }>;
@@ -123,6 +124,18 @@ export function streamedReporter<S>(name: string, outDir: string, fileName: stri
     },
     discard() {
       segments.discard();
+    },
+  };
+}
+
+/** A small report rendered whole from the run's record when the run ends (no steps: they stream). */
+export function fileReporter(name: string, outDir: string, fileName: string, render: (run: RunRecord) => string): Reporter {
+  const file = join(outDir, fileName);
+  return {
+    name,
+    files: [file],
+    onRunEnd(run) {
+      writeFileAtomic(file, render(run));
     },
   };
 }
