@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { annotation } from '../src/report/github.js';
+import type { StepResult } from '../src/run/results.js';
 import { interruptAfter, readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -186,6 +188,16 @@ steps:
     assert.match(lines[0], /^::error file=[^,]*nb\.yaml,line=7,col=15::Wrong status: status: /);
     if (rel) assert.ok(lines[0].includes(`file=${rel}`));
     assert.match(lines[1], /^::error file=[^,]*nb\.yaml,line=8,col=\d+::Refused: error \(connection-refused\)/);
+  });
+
+  it('escapes what GitHub would read as syntax: % and newlines in the message, also , and : in the file', () => {
+    const r = {
+      name: 'Odd, step', phase: 'steps', index: 0, status: 'failed', durationMs: 1, startedAt: '', attempts: 2, flaky: false, captures: {},
+      span: { file: 'dir,x/a:b.yaml', line: 3, col: 5, length: 1 },
+      checks: [{ kind: 'assert', label: 'assert 100%', passed: false, message: 'line one\nline two', expected: true, actual: false, span: { file: 'dir,x/a:b.yaml', line: 9, col: 7, length: 1 } }],
+    } as unknown as StepResult;
+    assert.equal(annotation(r), '::error file=dir%2Cx/a%3Ab.yaml,line=9,col=7::Odd, step: assert 100%25: line one%0Aline two (after 2 attempts)');
+    assert.equal(annotation({ ...r, status: 'passed' }), undefined);
   });
 
   it('prints none otherwise', async () => {
