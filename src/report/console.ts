@@ -28,7 +28,8 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   const bold = paint('1');
   const magenta = paint('35');
   const tone = { passed: green, failed: red, error: yellow, skipped: dim };
-  const write = (s: string) => opts.out.write(s + '\n');
+  const out = batchedWriter(opts.out);
+  const write = (s: string) => out.write(s + '\n');
   let progress: NodeJS.Timeout | undefined;
   let progressShown = false;
   let concurrent = false;
@@ -36,7 +37,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   const clearProgress = () => {
     if (progress) clearTimeout(progress);
     progress = undefined;
-    if (progressShown) opts.out.write('\r\x1b[2K');
+    if (progressShown) out.write('\r\x1b[2K');
     progressShown = false;
   };
 
@@ -58,7 +59,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
           clearProgress();
           progress = setTimeout(() => {
             progressShown = true;
-            opts.out.write(dim(`  … ${step.name} (waiting for the response)`));
+            out.write(dim(`  … ${step.name} (waiting for the response)`));
           }, 400);
           progress.unref();
         },
@@ -70,7 +71,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
           if (bad) for (const l of evidence(r, red, dim)) line(`      ${l}`);
         },
         onNotebookEnd() {
-          if (concurrent && held.length) opts.out.write(held.join('\n') + '\n');
+          if (concurrent && held.length) out.write(held.join('\n') + '\n');
         },
       };
     },
@@ -81,7 +82,35 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       write(summaryLine(result, { green, red, yellow, dim, bold, magenta }));
       const files = opts.files();
       if (files.length) write(dim(`Reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`));
+      out.flush();
     },
+  };
+}
+
+/**
+ * On a terminal every line is written at once (a person is watching). Elsewhere (a CI log, a
+ * pipe, a file) lines are gathered and written every FLUSH_MS or 16 KB: one write per step
+ * showed in the per-step cost, and a log reader cannot tell 100 ms apart.
+ */
+const FLUSH_MS = 100;
+
+function batchedWriter(stream: NodeJS.WritableStream & { isTTY?: boolean }): { write(s: string): void; flush(): void } {
+  if (stream.isTTY) return { write: (s) => void stream.write(s), flush: () => {} };
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending) stream.write(pending);
+    pending = '';
+  };
+  return {
+    write(s) {
+      pending += s;
+      if (pending.length >= 16_384) flush();
+      else if (!timer) timer = setTimeout(flush, FLUSH_MS);
+    },
+    flush,
   };
 }
 
