@@ -215,12 +215,12 @@ Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid noteb
   merge: `api-notebook merge <report dirs or report.json files…> --out DIR [options]
 
 Rebuilds every report (report.json, junit.xml, report.html, report.md and the console summary)
-from the report.json of each shard (see --shard), in notebook order.
+from the report.json of each shard (see --shard), in notebook order. The console prints the
+failed steps with their evidence, and the summary.
 
 Options:
   --out DIR            where the merged reports go (required)
   --reporter LIST      comma-separated: console,json,junit,html,markdown (default: all)
-  --quiet, -q          console prints only failures and the summary
   --baseline FILE      compare the merged run with an earlier report.json
   --baseline-threshold PCT   slower means more than PCT% slower (default: 50)
 
