@@ -12,7 +12,8 @@
  *
  * Targets (issue 2, this 2-core machine): ≤ 0.6 ms per step, ≤ 0.5 s start-up, ≤ 130 MiB peak.
  * API_NOTEBOOK_BIN=<path to dist/cli/main.js> measures another build (e.g. an older one);
- * BENCH_SCALE=0 skips the scale section, BENCH_BIG_STEPS changes the 90,000.
+ * BENCH_SCALE=0 skips the scale section, BENCH_ONLY=big|jobs runs one scale figure alone,
+ * BENCH_BIG_STEPS changes the 90,000.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -77,11 +78,16 @@ async function startServer(delayMs = 0): Promise<{ url: string; child: ChildProc
 }
 
 async function main() {
+  // BENCH_ONLY=big or BENCH_ONLY=jobs runs one scale figure alone.
+  if (process.env.BENCH_ONLY) {
+    const dir = mkdtempSync(join(tmpdir(), 'api-notebook-bench-'));
+    writeSchemas(dir);
+    if (process.env.BENCH_ONLY === 'big') await bigRun(dir);
+    else await jobsRun(dir);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'api-notebook-bench-'));
-  const schemas = join(dir, 'schemas');
-  mkdirSync(schemas);
-  writeFileSync(join(schemas, 'item.json'), JSON.stringify({ type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } }));
-  writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
+  writeSchemas(dir);
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
   const server = await startServer();
@@ -142,6 +148,13 @@ async function main() {
     await bigRun(dir);
     await jobsRun(dir);
   }
+}
+
+function writeSchemas(dir: string) {
+  const schemas = join(dir, 'schemas');
+  mkdirSync(schemas);
+  writeFileSync(join(schemas, 'item.json'), JSON.stringify({ type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } }));
+  writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
 }
 
 /** 90,000 steps, every default reporter: a create, then one GET with a schema check per forEach item. */
