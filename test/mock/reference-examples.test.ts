@@ -1,0 +1,90 @@
+/**
+ * The contract, both ways: every example JSON object in the 2015 reference (all language variants)
+ * validates against the schema of its kind in schemas/. A live 2015 endpoint answering exactly what
+ * the reference shows must pass the shipped schemas, and the mock is validated against the same files.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PACKAGE_ROOT, SchemaRegistry } from '../../src/checks/schemas.js';
+import { isJavaClientShape, referenceExamples, type Example } from '../helpers/reference-examples.js';
+
+const registry = new SchemaRegistry(PACKAGE_ROOT);
+const examples = referenceExamples();
+
+const LISTS: Array<[RegExp, string]> = [
+  [/^\/v1\/charges$/, 'charge_list'],
+  [/^\/v1\/charges\/[^/]+\/refunds$/, 'refund_list'],
+  [/^\/v1\/customers$/, 'customer_list'],
+  [/^\/v1\/customers\/[^/]+\/(sources|cards)$/, 'card_list'],
+  [/^\/v1\/recipients\/[^/]+\/cards$/, 'recipient_card_list'],
+  [/^\/v1\/customers\/[^/]+\/subscriptions$/, 'subscription_list'],
+  [/^\/v1\/plans$/, 'plan_list'],
+  [/^\/v1\/coupons$/, 'coupon_list'],
+  [/^\/v1\/invoices\/[^/]+\/lines$/, 'line_item_list'],
+];
+
+/** The schema an example object is an instance of: its `object`, a list's url, or a deletion. */
+export function schemaOf(value: Record<string, any>): string {
+  if (value.object === 'list') {
+    const found = LISTS.find(([re]) => re.test(String(value.url)));
+    if (!found) throw new Error(`no list schema for url ${value.url}`);
+    return found[1];
+  }
+  if (value.deleted === true) return value.object === 'customer' ? 'deleted_customer' : 'deleted';
+  if (value.object === 'card' && 'recipient' in value) return 'recipient_card';
+  return String(value.object);
+}
+
+function problems(name: string, value: unknown): string | undefined {
+  const validate = registry.named(name, PACKAGE_ROOT);
+  if (validate(value)) return undefined;
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+}
+
+const readable = examples.filter((e): e is Example & { value: Record<string, any> } => e.value !== undefined);
+const api = readable.filter((e) => !isJavaClientShape(e));
+const javaCollections = readable.filter((e) => isJavaClientShape(e) && Array.isArray(e.value.data));
+
+describe('the 2015 reference examples against schemas/', () => {
+  it('finds every printout in the reference, in every language', () => {
+    // 374 printouts: 7 renderings (JSON, Ruby, Python, PHP, Java, Node, Go) of each documented example.
+    assert.equal(examples.length, 374);
+    const cut = examples.filter((e) => e.problem);
+    assert.deepEqual(cut.map((e) => [e.line, e.problem]), [[17426, 'cut off by the end of the reference text']], 'only the last one, where the seed text stops');
+    const kinds = new Set(api.map((e) => schemaOf(e.value)));
+    for (const k of ['charge', 'charge_list', 'refund', 'refund_list', 'customer', 'card', 'recipient_card', 'recipient_card_list', 'subscription', 'plan', 'coupon', 'discount', 'invoice', 'line_item', 'deleted']) assert.ok(kinds.has(k), `an example of ${k}`);
+  });
+
+  it('every example object validates against its schema', () => {
+    const failures: string[] = [];
+    let validated = 0;
+    for (const e of api) {
+      const name = schemaOf(e.value);
+      const problem = problems(name, e.value);
+      validated++;
+      if (problem) failures.push(`line ${e.line} (${e.prefix || 'JSON'}) as ${name}: ${problem}`);
+    }
+    // The Java client prints lists as its own Collection objects (no `object`, no `url`) and deletions
+    // as `deletedcard` / `deletedsubscription`: not the API's shape, but the items in its lists are.
+    for (const e of javaCollections) {
+      for (const item of e.value.data as Array<Record<string, any>>) {
+        validated++;
+        const problem = problems(schemaOf(item), item);
+        if (problem) failures.push(`line ${e.line} (Java list item) as ${schemaOf(item)}: ${problem}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+    assert.equal(validated, api.length + javaCollections.length, 'every item of a Java list too');
+    process.stdout.write(`# reference examples validated: ${validated}/${validated}\n`);
+  });
+
+  it('a schema rejects an example with a field of the wrong type (the check can fail)', () => {
+    const charge = api.find((e) => e.value.object === 'charge')!.value;
+    assert.equal(problems('charge', charge), undefined);
+    assert.match(problems('charge', { ...charge, amount: '30500' }) ?? '', /\/amount must be integer/);
+    const { paid: _paid, ...noPaid } = charge;
+    assert.match(problems('charge', noPaid) ?? '', /must have required property 'paid'/);
+    const rcard = api.find((e) => schemaOf(e.value) === 'recipient_card')!.value;
+    assert.match(problems('card', rcard) ?? '', /required property 'customer'/, 'a recipient card is not a customer card');
+  });
+});
