@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startStripeMock, type StripeMock } from '../../src/mock/stripe/index.js';
-import { client, nextYear, visa, type Reply } from '../helpers/stripe-client.js';
+import { client, nextYear, type Reply } from '../helpers/stripe-client.js';
 
 let mock: StripeMock;
 let api: ReturnType<typeof client>;
