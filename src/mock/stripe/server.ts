@@ -30,7 +30,8 @@ const QS_OPTIONS: qs.IParseOptions = { depth: 5, strictDepth: true, arrayLimit: 
 /** The reference: "The keys expire after 24 hours." */
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
-const ROUTES: Route[] = [
+/** Every endpoint the mock serves (the OpenAPI document is generated from this table). */
+export const ROUTES: Route[] = [
   route('GET', '/v1/account', ({ account }) => renderAccount(account)),
   ...planRoutes,
   ...couponRoutes,
