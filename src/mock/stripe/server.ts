@@ -195,10 +195,10 @@ function dispatch(account: Account, method: string, path: string, params: Record
     if (!m) continue;
     try {
       // expand[] paths are checked before the request runs, so a bad one changes nothing.
-      const shape = responseShape(method, r.path);
-      const paths = expandPaths(params.expand, shape);
+      const shape = params.expand === undefined ? undefined : responseShape(method, r.path);
+      const paths = shape ? expandPaths(params.expand, shape) : [];
       const body = r.handle({ account, method, path: decoded, params, ids: m.slice(1) });
-      return { status: 200, body: paths.length ? expand(account, body, paths, shape) : body, replayed: false };
+      return { status: 200, body: shape && paths.length ? expand(account, body, paths, shape) : body, replayed: false };
     } catch (err) {
       const e = toError(err);
       return { status: e.status, body: e.toJSON(), replayed: false };
