@@ -209,6 +209,26 @@ describe('subscriptions bill through invoices', () => {
     expectError(await api.get('/v1/invoices/in_nope'), 404, { param: 'id', message: 'No such invoice: in_nope' });
   });
 
+  it('prorates by the time left (proration_date), discounts with the coupon, taxes, and invoices one subscription\'s items', async () => {
+    await api.post('/v1/coupons', { id: 'HALF', percent_off: 50, duration: 'forever' });
+    const customer = (await api.post('/v1/customers', { source: card('4242424242424242') })).body;
+    const sub = (await api.post(`/v1/customers/${customer.id}/subscriptions`, { plan: 'silver', coupon: 'HALF', tax_percent: '20' })).body;
+    const first = (await api.get('/v1/charges', { customer: customer.id, expand: ['data.invoice'] })).body.data[0];
+    assert.deepEqual([first.invoice.subtotal, first.invoice.discount.coupon.id, first.invoice.tax, first.invoice.total, first.amount], [1000, 'HALF', 100, 600, 600], 'half off, then 20% tax');
+    const other = (await api.post(`/v1/customers/${customer.id}/subscriptions`, { plan: 'silver' })).body;
+    const middle = Math.floor((sub.current_period_start + sub.current_period_end) / 2);
+    await api.post(`/v1/customers/${customer.id}/subscriptions/${sub.id}`, { plan: 'platinum', proration_date: middle });
+    await api.post(`/v1/customers/${customer.id}/subscriptions/${other.id}`, { quantity: 2, proration_date: middle });
+    const invoice = (await api.post('/v1/invoices', { customer: customer.id, subscription: sub.id, metadata: { po: '7' } })).body;
+    const amounts = invoice.lines.data.map((l: any) => l.amount).sort((a: number, b: number) => a - b);
+    assert.ok(Math.abs(amounts[0] + 500) <= 1 && Math.abs(amounts[1] - 2500) <= 1, `half a month of each plan: ${amounts}`);
+    assert.ok(invoice.lines.data.every((l: any) => l.subscription === sub.id), 'only the items of that subscription');
+    assert.deepEqual([invoice.subscription, invoice.tax_percent, invoice.metadata.po, invoice.paid, invoice.attempted], [sub.id, 20, '7', false, false]);
+    assert.equal(invoice.subtotal, amounts[0] + amounts[1]);
+    const rest = (await api.post('/v1/invoices', { customer: customer.id })).body;
+    assert.ok(rest.lines.data.length === 2 && rest.lines.data.every((l: any) => l.subscription === other.id), 'the quantity change, left for the next invoice');
+  });
+
   it('source on create and update replaces the default card; DELETE body parameters are honoured', async () => {
     const customer = (await api.post('/v1/customers', { source: card('4242424242424242') })).body;
     const old = customer.default_source;
