@@ -160,6 +160,28 @@ describe('expand[]', () => {
   });
 });
 
+describe('expand[] on every kind of object', () => {
+  it('subscriptions, cards, invoices and customers expand what they hold, nested', async () => {
+    const k = client(mock.url, 'sk_test_expand_all');
+    await k.post('/v1/plans', { id: 'ex', amount: 900, currency: 'usd', interval: 'month', name: 'Ex' });
+    const customer = (await k.post('/v1/customers', { email: 'all@example.com', source: card('4242424242424242'), plan: 'ex', expand: ['default_source'] })).body;
+    assert.equal(customer.default_source.object, 'card', 'on create');
+    const sub = customer.subscriptions.data[0];
+    assert.equal((await k.get(`/v1/customers/${customer.id}/subscriptions/${sub.id}`, { expand: ['customer'] })).body.customer.email, 'all@example.com');
+    assert.equal((await k.get(`/v1/customers/${customer.id}/subscriptions`, { expand: ['data.customer'] })).body.data[0].customer.id, customer.id);
+    assert.equal((await k.get(`/v1/customers/${customer.id}/sources`, { expand: ['data.customer'] })).body.data[0].customer.id, customer.id);
+    assert.equal((await k.get('/v1/customers', { expand: ['data.default_source'] })).body.data[0].default_source.last4, '4242');
+    const charge = (await k.get('/v1/charges', { expand: ['data.invoice.subscription', 'data.invoice.charge', 'data.invoice.customer.default_source'] })).body.data[0];
+    assert.equal(charge.invoice.subscription.id, sub.id);
+    assert.equal(charge.invoice.charge.id, charge.id);
+    assert.equal(charge.invoice.customer.default_source.object, 'card');
+    const canceled = (await k.del(`/v1/customers/${customer.id}/subscriptions/${sub.id}`, { expand: ['customer'] })).body;
+    assert.equal(canceled.customer.id, customer.id, 'on a DELETE that answers the subscription');
+    expectError(await k.del(`/v1/plans/ex`, { expand: ['customer'] }), 400, { message: 'This property cannot be expanded (customer).' });
+    assert.equal((await k.get('/v1/plans/ex')).status, 200, 'the refused DELETE deleted nothing');
+  });
+});
+
 describe('subscriptions bill through invoices', () => {
   it('subscribing pays the first invoice with a charge; a card-less customer on a paid plan is a 402 missing', async () => {
     await api.post('/v1/plans', { id: 'gold', amount: 2000, currency: 'usd', interval: 'month', name: 'Gold' });
