@@ -53,6 +53,8 @@ describe('charges', () => {
     expectError(await api.post('/v1/charges', { amount: 49, currency: 'usd', source: card('4242424242424242') }), 400, { param: 'amount', message: 'Amount must be at least 50 cents' });
     expectError(await api.post('/v1/charges', { amount: 100, source: card('4242424242424242') }), 400, { param: 'currency' });
     expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd' }), 400, { message: 'Must provide source or customer.' });
+    expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd', source: card('4242424242424242'), statement_descriptor: 'RunClub <5K>' }), 400, { param: 'statement_descriptor' });
+    expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd', source: card('4242424242424242'), statement_descriptor: 'x'.repeat(23) }), 400, { param: 'statement_descriptor' });
     const cardless = (await api.post('/v1/customers', {})).body;
     expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd', customer: cardless.id }), 402, { type: 'card_error', code: 'missing', message: 'This customer has no attached card' });
     const used = await token();
