@@ -277,7 +277,8 @@ describe('subscriptions bill through invoices', () => {
   it('tax_percent on customer create is kept on its subscription', async () => {
     const c = (await api.post('/v1/customers', { plan: 'silver', tax_percent: '8.25', source: card('4242424242424242') })).body;
     assert.equal(c.subscriptions.data[0].tax_percent, 8.25);
-    expectError(await api.post('/v1/customers', { tax_percent: '8' }), 400, { param: 'tax_percent' });
+    expectError(await api.post('/v1/customers', { plan: 'silver', tax_percent: '101', source: card('4242424242424242') }), 400, { param: 'tax_percent' });
+    assert.equal((await api.post('/v1/customers', { tax_percent: '8' })).status, 200, 'without a plan it does not apply');
   });
 });
 
