@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pollDelay } from '../src/run/wait.js';
 import { interruptAfter, readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -123,6 +124,15 @@ steps:
 });
 
 describe('polling', () => {
+  it('backoff: a factor, exponential, linear or constant; an hour at most', () => {
+    const waits = (b: Parameters<typeof pollDelay>[1]) => [1, 2, 3, 4].map((n) => pollDelay(500, b, n));
+    assert.deepEqual(waits(undefined), [500, 500, 500, 500]);
+    assert.deepEqual(waits(3), [500, 1500, 4500, 13500]);
+    assert.deepEqual(waits('exponential'), [500, 1000, 2000, 4000]);
+    assert.deepEqual(waits('linear'), [500, 1000, 1500, 2000]);
+    assert.equal(pollDelay(600_000, 10, 5), 3_600_000);
+  });
+
   it('waits intervalMs between runs, growing by backoff', async () => {
     const k = `p${Date.now()}`;
     const file = write(`title: Poll

@@ -91,7 +91,7 @@ interface StepBase {
   when?: Located<Expr>;
   forEach?: Located<Expr | Template>;
   as: string;
-  repeat?: { until: Expr; max: number; span: Span; intervalMs?: number; backoff?: number };
+  repeat?: { until: Expr; max: number; span: Span; intervalMs?: number; backoff?: number | 'constant' | 'linear' | 'exponential' };
   continueOnFailure: boolean;
   /** Retries of a failed run (the author's explicit choice, also for requests that change state). */
   retries?: number;

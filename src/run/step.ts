@@ -86,7 +86,7 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
     for (let attempt = 0; attempt < maxRuns; attempt++) {
       if (attempt > 0 && step.repeat?.intervalMs) {
         // Polling: wait between runs so the server is not hammered; Ctrl-C ends the wait at once.
-        if (!(await sleep(pollDelay(step.repeat.intervalMs, step.repeat.backoff ?? 1, attempt), ctx.signal))) {
+        if (!(await sleep(pollDelay(step.repeat.intervalMs, step.repeat.backoff, attempt), ctx.signal))) {
           await ctx.emit(skippedResult(step, 'interrupted while waiting to poll again', iterationOf(step, it, run++)));
           break;
         }

@@ -14,7 +14,16 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-/** The wait before poll number `run` (from 1): intervalMs, growing by `backoff` each time, capped. */
-export function pollDelay(intervalMs: number, backoff: number, run: number, capMs = 3_600_000): number {
-  return Math.min(capMs, Math.round(intervalMs * Math.pow(backoff, Math.max(0, run - 1))));
+export type Backoff = number | 'constant' | 'linear' | 'exponential';
+
+/**
+ * The wait before poll number `run` (from 1), capped at an hour: intervalMs, then growing by the
+ * `backoff` factor after each run (`exponential` is 2), or by intervalMs each run (`linear`).
+ */
+export function pollDelay(intervalMs: number, backoff: Backoff | undefined, run: number, capMs = 3_600_000): number {
+  const n = Math.max(1, run);
+  const ms = backoff === 'linear' ? intervalMs * n
+    : backoff === undefined || backoff === 'constant' ? intervalMs
+    : intervalMs * Math.pow(backoff === 'exponential' ? 2 : backoff, n - 1);
+  return Math.min(capMs, Math.round(ms));
 }
