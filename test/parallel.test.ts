@@ -5,10 +5,30 @@
  * run's, and `runId` differs per notebook.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readJson, runCli, tempDir } from './helpers/cli.js';
+import { BIN, readJson, runCli, tempDir } from './helpers/cli.js';
+
+/** Runs a command under a real pseudo-terminal (Python's pty module) and returns all it printed. */
+const PTY_RUN = `
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b''
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+`;
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -154,6 +174,18 @@ teardown:
       assert.deepEqual(n.steps.map((s: any) => [s.phase, s.status]), [['steps', 'passed'], ['steps', 'error'], ['teardown', 'passed']]);
     }
     assert.match(r.stdout, /✔ teardown: h1 cleans up[\s\S]*Interrupted\./);
+  });
+
+  it('on a terminal, a live line says which notebooks are running, and is cleared before each block', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.yaml'), slowNotebook('a', 150, 5));
+    writeFileSync(join(dir, 'b.yaml'), slowNotebook('b', 150, 3));
+    const text = await new Promise<string>((done, fail) => {
+      execFile('python3', ['-c', PTY_RUN, process.execPath, BIN, 'run', dir, '--base-url', server.url, '--out', tempDir(), '--jobs', '2'], { env: { ...process.env, NO_COLOR: '1' } }, (err, stdout) => (err ? fail(err) : done(stdout)));
+    });
+    assert.match(text, /… running 2: Notebook a \(\d+\), Notebook b \(\d+\)/);
+    assert.match(text, /\r\x1b\[2K\r?\nNotebook b/, 'the status line is cleared before b\'s block');
+    assert.match(text, /Passed\. 2 notebooks, 10 steps/);
   });
 
   it('rejects a bad --jobs with exit 2', async () => {

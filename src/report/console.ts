@@ -33,6 +33,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   let progress: NodeJS.Timeout | undefined;
   let progressShown = false;
   let concurrent = false;
+  const status = liveStatus(opts.out, dim);
 
   const clearProgress = () => {
     if (progress) clearTimeout(progress);
@@ -52,6 +53,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       const held: string[] = [];
       const line = concurrent ? (s: string) => held.push(s) : write;
       if (!opts.quiet) line(`\n${bold(info.title)} ${dim(`(${info.file} → ${info.baseUrl})`)}`);
+      if (concurrent) status.start(info.slot, info.title);
       return {
         onStepStart(step) {
           // Only on a terminal and a serial run: a line that says what we are waiting for, if it takes a while.
@@ -65,24 +67,79 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
         },
         onStepEnd(r) {
           if (!concurrent) clearProgress();
+          else status.step(info.slot);
           const bad = r.status === 'failed' || r.status === 'error';
           if (opts.quiet && !bad) return;
           line(stepLine(r, tone[r.status], dim, magenta));
           if (bad) for (const l of evidence(r, red, dim)) line(`      ${l}`);
         },
         onNotebookEnd() {
-          if (concurrent && held.length) out.write(held.join('\n') + '\n');
+          if (!concurrent) return;
+          status.end(info.slot);
+          if (held.length) out.write(held.join('\n') + '\n');
         },
       };
     },
     onRunEnd(result) {
       clearProgress();
+      status.stop();
       write('');
       for (const l of baselineLines(result, { red, green, yellow, dim })) write(l);
       write(summaryLine(result, { green, red, yellow, dim, bold, magenta }));
       const files = opts.files();
       if (files.length) write(dim(`Reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`));
       out.flush();
+    },
+  };
+}
+
+/**
+ * With --jobs on a terminal: one line, redrawn at most every 250 ms, that says which notebooks
+ * are running and how far each has got; cleared before a finished notebook's lines are printed.
+ * Off a terminal it does nothing (a log gets each notebook's lines when it finishes).
+ */
+function liveStatus(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, dim: (s: string) => string) {
+  const running = new Map<number, { title: string; steps: number }>();
+  let shown = false;
+  let timer: NodeJS.Timeout | undefined;
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = false;
+  };
+  const draw = () => {
+    timer = undefined;
+    if (!running.size) return;
+    const list = [...running.values()].map((n) => `${n.title} (${n.steps})`).join(', ');
+    const width = Math.max(20, (stream.columns || 80) - 1);
+    const text = `  … running ${running.size}: ${list}`;
+    stream.write(`\r\x1b[2K${dim(text.length > width ? `${text.slice(0, width - 1)}…` : text)}`);
+    shown = true;
+  };
+  const schedule = () => {
+    if (!stream.isTTY || timer) return;
+    timer = setTimeout(draw, 250);
+    timer.unref();
+  };
+  return {
+    start(slot: number, title: string) {
+      running.set(slot, { title, steps: 0 });
+      schedule();
+    },
+    step(slot: number) {
+      const n = running.get(slot);
+      if (n) n.steps++;
+      schedule();
+    },
+    end(slot: number) {
+      running.delete(slot);
+      clear();
+      schedule();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      running.clear();
+      clear();
     },
   };
 }
