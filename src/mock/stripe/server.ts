@@ -23,7 +23,8 @@ export const API_VERSION = '2015-07-28';
 const MAX_BODY_BYTES = 1024 * 1024;
 const QS_OPTIONS: qs.IParseOptions = { depth: 5, strictDepth: true, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false, plainObjects: true };
 
-const ROUTES: Route[] = [
+/** Exported for the generator of schemas/stripe-2015-07-28.openapi.json and its sync test. */
+export const ROUTES: Route[] = [
   route('GET', '/v1/account', ({ account }) => renderAccount(account)),
   ...planRoutes,
   ...couponRoutes,
