@@ -41,7 +41,10 @@ export type ResponseSpec =
   | { kind: 'found'; statusKey: string; response: Located };
 
 export class Description {
+  /** In the description's order (coverage lists them so). */
   readonly operations: Operation[] = [];
+  /** Concrete paths before templated ones (OpenAPI's rule), then longer templates first. */
+  private readonly matchOrder: Operation[];
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false, logger: false });
   private readonly validators = new Map<string, ValidateFunction | Error>();
   private readonly seen = new Map<Operation, Map<number, number>>();
@@ -53,6 +56,7 @@ export class Description {
     const url = pathToFileURL(file).href;
     const root = files.locate(url, url)!;
     this.collectOperations(root);
+    this.matchOrder = this.operations.slice().sort((a, b) => a.params - b.params || b.path.length - a.path.length);
     prepareSchemas(files, this.schemaRoots(root), version);
     for (const [url, value] of files.entries()) this.ajv.addSchema(value as object, url, undefined, false);
   }
@@ -84,8 +88,6 @@ export class Description {
         });
       }
     }
-    // Concrete paths before templated ones (OpenAPI's rule), then longer templates first.
-    this.operations.sort((a, b) => a.params - b.params || b.path.length - a.path.length);
   }
 
   /** Every schema a response can be validated against, and the component schemas. */
@@ -105,7 +107,7 @@ export class Description {
     const path = pathnameOf(url);
     let template: Operation | undefined;
     const methods = new Set<string>();
-    for (const op of this.operations) {
+    for (const op of this.matchOrder) {
       if (!matchesPath(op, path)) continue;
       if (op.method === method) return { kind: 'operation', operation: op };
       if (!template || template.path === op.path) {
@@ -148,14 +150,11 @@ export class Description {
   }
 
   coverage(): Coverage {
-    const operations = this.operations
-      .slice()
-      .sort((a, b) => a.path.localeCompare(b.path) || METHODS.indexOf(a.method.toLowerCase()) - METHODS.indexOf(b.method.toLowerCase()))
-      .map((op) => {
-        const counts = this.seen.get(op);
-        const seen = Object.fromEntries([...(counts ?? new Map<number, number>())].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n]));
-        return { method: op.method, path: op.path, documented: op.documented, seen, exercised: counts !== undefined };
-      });
+    const operations = this.operations.map((op) => {
+      const counts = this.seen.get(op);
+      const seen = Object.fromEntries([...(counts ?? new Map<number, number>())].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n]));
+      return { method: op.method, path: op.path, documented: op.documented, seen, exercised: counts !== undefined };
+    });
     const exercised = operations.filter((o) => o.exercised).length;
     return { spec: this.spec, operations, percent: operations.length ? Math.round((exercised / operations.length) * 1000) / 10 : 100 };
   }

@@ -9,7 +9,7 @@
  * Schema Objects, @openapi-contrib/openapi-schema-to-json-schema is the maintained converter
  * (nullable, formats, 3.0-only keywords). Validation itself is ajv, like every other check.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Description } from './description.js';
 import { FileSet } from './resolve.js';
@@ -21,7 +21,8 @@ export class DescriptionError extends Error {
 }
 
 /** Loads, checks and prepares a description; a broken one is a DescriptionError saying why. */
-export async function loadDescription(file: string): Promise<Description> {
+export async function loadDescription(path: string): Promise<Description> {
+  const file = resolve(path);
   const shown = relative(process.cwd(), file) || file;
   try {
     // Validation dereferences the document it checks; the copy we keep is resolved but intact.
