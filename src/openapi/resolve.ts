@@ -1,6 +1,6 @@
 /**
  * The files of one description (the root and every file its `$ref`s reach), by URL, and JSON
- * pointers into them. swagger-parser reads and resolves the files; we keep them un-dereferenced
+ * pointers into them. json-schema-ref-parser reads and resolves the files; we keep them un-dereferenced
  * so ajv can follow `$ref`s itself (cycles included) and an error can say where a schema lives.
  */
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ export interface Located {
 export class FileSet {
   private readonly files = new Map<string, unknown>();
 
-  /** `paths` as swagger-parser's `$refs.values()` gives them: file paths or URLs. */
+  /** `paths` as json-schema-ref-parser's `$refs.values()` gives them: file paths or URLs. */
   constructor(values: Record<string, unknown>) {
     for (const [path, value] of Object.entries(values)) this.files.set(toUrl(path), value);
   }

@@ -9,11 +9,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { readJson, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { json, startTestServer, type TestServer } from '../helpers/server.js';
 
-const V30 = join(ROOT, 'test/fixtures/openapi/v30/api.yaml');
-const V31 = join(ROOT, 'test/fixtures/openapi/v31/api.json');
+const V30 = join(ROOT, 'test/openapi/fixtures/v30/api.yaml');
+const V31 = join(ROOT, 'test/openapi/fixtures/v31/api.json');
 const ARTICLE = { slug: 'hello', title: 'Hello', subtitle: null, author: { name: 'Ada', email: null } };
 
 let server: TestServer;
@@ -79,6 +81,7 @@ const GOOD_30 = `
 `;
 
 describe('OpenAPI 3.0: responses matched and validated', () => {
+  let goodOut = '';
   it('right responses pass; each check names its operation; coverage is counted (exit 0)', async () => {
     const { file } = notebook('good30', V30, GOOD_30);
     const { code, stdout, report, out } = await run(file);
@@ -100,11 +103,33 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
     assert.deepEqual(byOp['GET /users/{id}'].seen, {});
     assert.equal(cov.operations.length, 6);
     assert.equal(cov.percent, 83.3);
-    assert.match(stdout, /OpenAPI coverage of test\/fixtures\/openapi\/v30\/api\.yaml: 5 of 6 operations \(83\.3%\)/);
+    assert.match(stdout, /OpenAPI coverage of test\/openapi\/fixtures\/v30\/api\.yaml: 5 of 6 operations \(83\.3%\)/);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /<h2>OpenAPI coverage: 83\.3%<\/h2>/);
     assert.match(html, /<td class="http">GET \/users\/\{id\}<\/td><td>200<\/td><td>—<\/td>/);
+    assert.match(html, /<td>200\u00a0×1, 410\u00a0×1<\/td>/);
     assert.match(html, /openapi GET \/articles\/\{slug\}/);
+    goodOut = out;
+  });
+
+  it('report.html shows the coverage table to a reader (Chromium, phone width)', async () => {
+    assert.ok(goodOut, 'runs after the first test');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(pathToFileURL(join(goodOut, 'report.html')).href);
+      assert.equal((await page.textContent('.coverage h2'))?.trim(), 'OpenAPI coverage: 83.3%');
+      const rows = await page.$$eval('.coverage tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      assert.equal(rows.length, 6);
+      assert.deepEqual(rows.find((r) => r[1] === 'GET /pets/{id}'), ['✔', 'GET /pets/{id}', '200, default', '200\u00a0×1, 410\u00a0×1']);
+      assert.deepEqual(rows.find((r) => r[1] === 'GET /users/{id}'), ['✘', 'GET /users/{id}', '200', '—']);
+      assert.ok(await page.isVisible('.coverage table'));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page fits a phone (overflows by ${overflow}px)`);
+      if (process.env.OPENAPI_SCREENSHOT) await page.screenshot({ path: process.env.OPENAPI_SCREENSHOT, fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a wrong body, an undocumented status and an unknown operation each fail their step (exit 1)', async () => {
@@ -151,7 +176,7 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
     const { file } = notebook('gate', V30, GOOD_30);
     const below = await run(file, ['--coverage-min', '90']);
     assert.equal(below.code, 1, below.stderr);
-    assert.match(below.stderr, /coverage of test\/fixtures\/openapi\/v30\/api\.yaml is 83\.3%, below --coverage-min 90%: 1 operation\(s\) never exercised/);
+    assert.match(below.stderr, /coverage of test\/openapi\/fixtures\/v30\/api\.yaml is 83\.3%, below --coverage-min 90%: 1 operation\(s\) never exercised/);
     const above = await run(file, ['--coverage-min', '83']);
     assert.equal(above.code, 0, above.stderr);
   });
@@ -194,7 +219,7 @@ describe('a description that cannot be used: exit 2, nothing sent', () => {
     for (const args of [['run', file, '--base-url', server.url, '--out', tempDir()], ['validate', file]]) {
       const { code, stderr } = await runCli(args);
       assert.equal(code, 2, stderr);
-      assert.match(stderr, /error: the OpenAPI description .*broken\.yaml cannot be used: /);
+      assert.match(stderr, /error: .*broken\.yaml is not a valid OpenAPI 3\.0\.3 document: #\/paths\/~1x\/get\/responses\/200 must have required property 'description'; #\/info must have required property 'version'\n/);
       assert.match(stderr, /broken\.yaml:2:10/);
       assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
     }
