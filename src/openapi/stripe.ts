@@ -31,6 +31,7 @@ const ERRORS_BY_METHOD: Record<Route['method'], string[]> = {
 const ANSWERS: Record<string, { verb: string; schema: string | string[] }> = {
   'DELETE /v1/customers/:id/subscriptions/:id': { verb: 'Cancel a subscription', schema: 'subscription' },
   'GET /v1/customers/:id': { verb: 'Retrieve a customer (a deleted one too)', schema: ['customer', 'deleted_customer'] },
+  'GET /v1/invoices/:id/lines': { verb: "List an invoice's line items", schema: 'line_item_list' },
 };
 const LIST_PARAMS = [
   { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 }, description: 'How many objects to return (1 to 100).' },
@@ -107,14 +108,18 @@ function answerOf(route: Route, known: Set<string>): { verb: string; schema: str
     verb = 'Retrieve the account';
     candidates = ['account'];
   } else if (route.method === 'DELETE') {
-    verb = endsWithId ? `Delete a ${noun}` : `Delete the ${owner}'s ${last}`;
+    verb = endsWithId ? `Delete ${a(noun)}` : `Delete the ${owner}'s ${last}`;
     candidates = ['deleted'];
   } else if (route.method === 'GET' && !endsWithId) {
-    verb = `List ${last}`;
-    candidates = [`${noun}_list`, `${owner}`, 'list'];
+    verb = lits.length > 1 ? `List ${a(owner)}'s ${last}` : `List ${last}`;
+    // A nested collection may have its own schema (a recipient's cards: recipient_card_list).
+    candidates = [`${owner}_${noun}_list`, `${noun}_list`, 'list'];
+  } else if (route.method === 'POST' && !endsWithId && lits.length > 1 && !known.has(noun) && noun !== 'source') {
+    verb = `${capitalize(last)} ${a(owner)}`;
+    candidates = [owner];
   } else {
-    verb = route.method === 'GET' ? `Retrieve a ${noun}` : endsWithId ? `Update a ${noun}` : known.has(noun) || noun === 'source' ? `Create a ${noun}` : `${last} a ${owner}`;
-    candidates = [noun, owner];
+    verb = `${route.method === 'GET' ? 'Retrieve' : endsWithId ? 'Update' : 'Create'} ${a(noun)}`;
+    candidates = [`${owner}_${noun}`, noun];
   }
   candidates = candidates.map((c) => (c === 'source' ? 'card' : c.replace(/^source_/, 'card_')));
   const schema = candidates.find((c) => known.has(c));
@@ -130,6 +135,14 @@ export function templateOf(path: string): string {
 
 function literals(path: string): string[] {
   return path.split('/').filter((p) => p && p !== 'v1' && p !== ':id');
+}
+
+function a(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun.replace(/_/g, ' ')}`;
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 function singular(word: string): string {

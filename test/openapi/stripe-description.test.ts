@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROUTES } from '../../src/mock/stripe/server.js';
 import { startStripeMock, type StripeMock } from '../../src/mock/stripe/index.js';
+import { checkOpenApi } from '../../src/checks/openapi.js';
 import { loadDescription } from '../../src/openapi/load.js';
 import { STRIPE_DESCRIPTION_FILE, stripeDescriptionText, templateOf } from '../../src/openapi/stripe.js';
 import { readJson, ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 const SCHEMAS = join(ROOT, 'schemas');
+const SPAN = { file: 'test', line: 1, col: 1, length: 1 };
 const FILE = join(SCHEMAS, STRIPE_DESCRIPTION_FILE);
 const doc = JSON.parse(readFileSync(FILE, 'utf8'));
 const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
@@ -39,15 +41,23 @@ describe('the Stripe description and the mock', () => {
     assert.ok(served.length >= 35, `${served.length} routes`);
   });
 
-  it('every documented operation is served over HTTP (never "Unrecognized request URL")', async () => {
+  it('every documented operation is served over HTTP (never "Unrecognized request URL"), and what it answers is documented', async () => {
+    const description = await loadDescription(FILE);
     const auth = `Basic ${Buffer.from('sk_test_openapi_sync:').toString('base64')}`;
+    const statuses = new Set<number>();
     for (const op of documented) {
       const [method, template] = op.split(' ');
       const path = template.replace(/\{[^}]+\}/g, 'x_missing');
       const res = await fetch(mock.url + path, { method, headers: { authorization: auth } });
       const body = (await res.json()) as { error?: { message?: string } };
       assert.doesNotMatch(body.error?.message ?? '', /Unrecognized request URL/, `${op} → ${res.status}`);
+      // Lists answer 200, the rest 400 (no parameters) or 404 (no such id): each valid against the description.
+      const check = checkOpenApi(description, { method, url: mock.url + path, status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' }, body }, SPAN);
+      assert.ok(check.passed, `${op} → ${res.status}: ${check.message}`);
+      assert.equal(check.operation, op);
+      statuses.add(res.status);
     }
+    assert.deepEqual([...statuses].sort(), [200, 400, 404], 'successes and both kinds of error were checked');
     const unknown = await fetch(`${mock.url}/v1/nothing`, { headers: { authorization: auth } });
     assert.equal(unknown.status, 404, 'the probe can tell an unserved path');
   });
