@@ -183,19 +183,26 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
 
 describe('OpenAPI 3.1 and --openapi', () => {
   it('3.1 is plain JSON Schema 2020-12, with $ref across files; --openapi applies to a notebook without openapi:', async () => {
+    const other = await startTestServer();
+    other.route('GET', '/token', (_q, res) => json(res, 200, { token: 't' }));
     const { file } = notebook('v31', undefined, [
       '  - { name: valid, request: GET /v2/articles/a }',
       '  - { name: invalid, request: GET /v2/articles/b, continueOnFailure: true }',
       '  - { name: documented 404, request: GET /v2/articles/none, expect: { status: 404 } }',
+      `  - { name: a url on the base URL is checked, request: { method: GET, url: "${server.url}/v2/articles/a" } }`,
+      `  - { name: a url elsewhere is another API, request: { method: GET, url: "${other.url}/token" } }`,
     ].join('\n') + '\n');
-    const { code, report, stdout } = await run(file, ['--openapi', relative(ROOT, V31)]);
+    const { code, report, stdout } = await run(file, ['--openapi', relative(ROOT, V31)]).finally(() => other.close());
     assert.equal(code, 1, stdout);
-    const [valid, invalid, notFound] = report.notebooks[0].steps;
+    const [valid, invalid, notFound, sameOrigin, elsewhere] = report.notebooks[0].steps;
+    assert.equal(openapiCheck(sameOrigin).passed, true);
+    assert.equal(openapiCheck(elsewhere), undefined);
+    assert.equal(elsewhere.status, 'passed');
     assert.equal(openapiCheck(valid).passed, true);
     assert.equal(openapiCheck(notFound).passed, true);
     assert.deepEqual(openapiCheck(invalid).details.errors.map((e: any) => e.instancePath), ['/subtitle', '/tags/0']);
     assert.equal(report.coverage.percent, 100);
-    assert.deepEqual(report.coverage.operations[0].seen, { 200: 2, 404: 1 });
+    assert.deepEqual(report.coverage.operations[0].seen, { 200: 3, 404: 1 });
   });
 });
 
