@@ -144,7 +144,8 @@ Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid noteb
   validate: `api-notebook validate <files or folders…> [--var name=value]
 
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
-OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every problem as file:line:col with a hint. Exit 0 or 2.`,
+OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
+problem as file:line:col with a hint. Exit 0 or 2.`,
   mock: `api-notebook mock [stripe] [--host 127.0.0.1] [--port 12111] [--log-level info]
 
 Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.
