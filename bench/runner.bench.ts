@@ -69,6 +69,23 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: numbe
   });
 }
 
+/** The bench server's API as an OpenAPI 3.1 description: the `--openapi` row checks every response against it. */
+const ITEM = { type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } };
+const ok = (schema: object) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } }, 404: { description: 'no such item', content: { 'application/json': { schema: { type: 'object' } } } } });
+const ITEMS_OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'items', version: '1' },
+  paths: {
+    '/items': { post: { responses: ok({ $ref: '#/components/schemas/item' }) } },
+    '/items/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { responses: ok({ $ref: '#/components/schemas/item' }) },
+      delete: { responses: ok({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }) },
+    },
+  },
+  components: { schemas: { item: ITEM } },
+};
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startServer(delayMs = 0): Promise<{ url: string; child: ChildProcess }> {
@@ -88,18 +105,20 @@ async function main() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'api-notebook-bench-'));
   writeSchemas(dir);
+  writeFileSync(join(dir, 'items.openapi.json'), JSON.stringify(ITEMS_OPENAPI));
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
   const server = await startServer();
   const out = join(dir, 'reports');
   // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
   const cli = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
+  const withOpenApi = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet', '--openapi', join(dir, 'items.openapi.json')]);
   // Every default reporter (console, json, junit, html, markdown), console output as a user sees it.
   const cliAll = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out]);
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], cpu: { cliOne: [] as number[], cliBig: [] as number[], allOne: [] as number[], allBig: [] as number[], rawOne: [] as number[], rawBig: [] as number[] } };
+  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[], cpu: { cliOne: [] as number[], cliBig: [] as number[], allOne: [] as number[], allBig: [] as number[], rawOne: [] as number[], rawBig: [] as number[] } };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     const a = await cli('one.yaml');
@@ -110,10 +129,15 @@ async function main() {
     const f = await validate('big.yaml');
     const g = await cliAll('one.yaml');
     const h = await cliAll('big.yaml');
-    if ([a, b, c, d, e, f, g, h].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    const i2 = await withOpenApi('one.yaml');
+    const j2 = await withOpenApi('big.yaml');
+    if ([a, b, c, d, e, f, g, h, i2, j2].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
     results.allOne.push(g.ms);
     results.allBig.push(h.ms);
     results.allRss.push(h.rssKiB);
+    results.oaOne.push(i2.ms);
+    results.oaBig.push(j2.ms);
+    results.oaRss.push(j2.rssKiB);
     results.loadOne.push(e.ms);
     results.loadBig.push(f.ms);
     results.cliOne.push(a.ms);
@@ -133,6 +157,7 @@ async function main() {
   console.log(`${''.padEnd(26)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)}`);
   console.log(row('api-notebook, json only', results.cliOne, results.cliBig, results.cliRss));
   console.log(row('api-notebook, all reporters', results.allOne, results.allBig, results.allRss));
+  console.log(row('  … json only, --openapi', results.oaOne, results.oaBig, results.oaRss));
   console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
   const rawStep = perStep(results.rawBig, results.rawOne);
   console.log(`Per step against the raw loop: json only ${(perStep(results.cliBig, results.cliOne) / rawStep).toFixed(2)}×, all default reporters ${(perStep(results.allBig, results.allOne) / rawStep).toFixed(2)}× (target ≤ 1.5×)`);

@@ -122,3 +122,26 @@ describe('--shard and merge', () => {
     assert.deepEqual(shape(readJson(join(out, 'report.json'))).notebooks, shape(shards[0].report).notebooks);
   });
 });
+
+describe('merge and OpenAPI coverage', () => {
+  it('the merged coverage of the shipped notebooks is the unsharded run\'s (union of operations, statuses counted across shards)', async () => {
+    const [whole, one, two] = [tempDir(), tempDir(), tempDir()];
+    const runs = await Promise.all([
+      runCli(['run', 'notebooks', '--out', whole, '-q']),
+      runCli(['run', 'notebooks', '--out', one, '-q', '--shard', '1/2']),
+      runCli(['run', 'notebooks', '--out', two, '-q', '--shard', '2/2']),
+    ]);
+    assert.deepEqual(runs.map((r) => r.code), [0, 0, 0], runs.map((r) => r.stderr).join('\n'));
+    const out = tempDir();
+    const m = await runCli(['merge', one, two, '--out', out]);
+    assert.equal(m.code, 0, m.stderr);
+    const expected = readJson(join(whole, 'report.json')).coverage;
+    const merged = readJson(join(out, 'report.json')).coverage;
+    const parts = [readJson(join(one, 'report.json')).coverage, readJson(join(two, 'report.json')).coverage];
+    assert.ok(parts.every((p) => p.percent < expected.percent), 'each shard alone covers less');
+    const ops = (c: any) => c.operations.map((o: any) => [o.method, o.path, o.exercised, o.seen]).sort();
+    assert.equal(merged.percent, expected.percent);
+    assert.deepEqual(ops(merged), ops(expected));
+    assert.match(m.stdout, new RegExp(`OpenAPI coverage of .*: \\d+ of \\d+ operations \\(${expected.percent}%\\)`));
+  });
+});

@@ -24,6 +24,10 @@ export interface RunArgs {
   retries: number;
   baseline?: string;
   baselineThreshold: number;
+  /** --openapi FILE: check every response against this description (overrides `openapi:`). */
+  openapi?: string;
+  /** --coverage-min N: fail the run when the description's coverage is below N percent. */
+  coverageMin?: number;
 }
 
 export interface MergeArgs {
@@ -79,6 +83,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     retries: { type: 'string' },
     baseline: { type: 'string' },
     'baseline-threshold': { type: 'string' },
+    openapi: { type: 'string' },
+    'coverage-min': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: command };
@@ -97,6 +103,9 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const reporters = reporterList(values.reporter as string[] | undefined);
+  const coverageText = values['coverage-min'] as string | undefined;
+  const coverageMin = coverageText === undefined ? undefined : Number(coverageText);
+  if (coverageMin !== undefined && (coverageText!.trim() === '' || !Number.isFinite(coverageMin) || coverageMin < 0 || coverageMin > 100)) throw new UsageError(`--coverage-min takes a percentage from 0 to 100, got \`${coverageText}\``);
   return {
     command,
     paths: positionals,
@@ -112,6 +121,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     retries: wholeNumber('--retries', values.retries as string | undefined, 0, 0, 100),
     baseline: values.baseline as string | undefined,
     baselineThreshold: wholeNumber('--baseline-threshold', values['baseline-threshold'] as string | undefined, 50, 0, 100_000),
+    openapi: values.openapi as string | undefined,
+    coverageMin,
   };
 }
 
@@ -208,6 +219,8 @@ Options:
                        a step that may change state is retried only with \`retries:\` on the step
   --baseline FILE      compare with an earlier report.json: newly failing, fixed, slower steps
   --baseline-threshold PCT   slower means more than PCT% slower than the baseline (default: 50)
+  --openapi FILE       check every response against this OpenAPI 3.0/3.1 description (overrides openapi:)
+  --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
   --help, -h           this text
 
 With GITHUB_ACTIONS=true each failed step also prints a GitHub annotation (::error file=…,line=…).
@@ -227,8 +240,9 @@ Options:
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 a report could not be read`,
   validate: `api-notebook validate <files or folders…> [--var name=value]
 
-Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references)
-without sending any request. Prints every problem as file:line:col with a hint. Exit 0 or 2.`,
+Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
+OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
+problem as file:line:col with a hint. Exit 0 or 2.`,
   mock: `api-notebook mock [stripe] [--host 127.0.0.1] [--port 12111] [--log-level info]
 
 Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.

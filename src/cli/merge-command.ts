@@ -6,6 +6,7 @@
  * flat whatever the size of the shards.
  */
 import { existsSync, statSync } from 'node:fs';
+import type { Coverage } from '../openapi/coverage.js';
 import { join, resolve } from 'node:path';
 import { loadBaseline, type BaselineComparer } from '../report/baseline.js';
 import { createReporters } from '../report/index.js';
@@ -84,6 +85,7 @@ async function merge(inputs: string[], args: MergeArgs, io: Io): Promise<number>
     }
     const notebooks = records.filter(Boolean);
     const shards = heads.flatMap((h) => (h.shard ? [{ index: h.shard.index, total: h.shard.total }] : []));
+    const coverages = mergeCoverages(heads.flatMap((h) => h.coverageBySpec ?? (h.coverage ? [h.coverage] : [])));
     const run: RunRecord = {
       tool: TOOL,
       startedAt: earliest(heads),
@@ -92,6 +94,8 @@ async function merge(inputs: string[], args: MergeArgs, io: Io): Promise<number>
       summary: summarize(notebooks, Math.max(0, ...heads.map((h) => h.summary.durationMs ?? 0))),
       merged: { reports: inputs.length, shards },
       ...(baseline ? { baseline: baseline.result() } : {}),
+      ...(coverages.length ? { coverage: coverages[0] } : {}),
+      ...(coverages.length > 1 ? { coverageBySpec: coverages } : {}),
       notebooks,
     };
     await runEnd(reporters, run);
@@ -121,4 +125,28 @@ function warnAboutShards(heads: Array<Omit<RunRecord, 'notebooks'>>, io: Io): vo
   const twice = seen.filter((i, k) => seen.indexOf(i) !== k);
   if (missing.length) io.stderr.write(`warning: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing; the merged report covers ${total - missing.length} of ${total} shards\n`);
   if (twice.length) io.stderr.write(`warning: shard${twice.length > 1 ? 's' : ''} ${twice.map((i) => `${i}/${total}`).join(', ')} given more than once\n`);
+}
+
+/**
+ * The shards' OpenAPI coverages of one description, as one: an operation is exercised when any
+ * shard exercised it, and the statuses seen are counted across shards.
+ */
+export function mergeCoverages(all: Coverage[]): Coverage[] {
+  const bySpec = new Map<string, Map<string, Coverage['operations'][number]>>();
+  for (const c of all) {
+    const ops = bySpec.get(c.spec) ?? new Map();
+    bySpec.set(c.spec, ops);
+    for (const o of c.operations) {
+      const key = `${o.method} ${o.path}`;
+      const into = ops.get(key) ?? { ...o, seen: {}, exercised: false };
+      for (const [status, n] of Object.entries(o.seen)) into.seen[status] = (into.seen[status] ?? 0) + n;
+      into.exercised ||= o.exercised;
+      ops.set(key, into);
+    }
+  }
+  return [...bySpec].map(([spec, ops]) => {
+    const operations = [...ops.values()];
+    const exercised = operations.filter((o) => o.exercised).length;
+    return { spec, operations, percent: operations.length ? Math.round((exercised / operations.length) * 1000) / 10 : 100 };
+  });
 }

@@ -7,6 +7,8 @@
 import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
+import { coverageShortfalls } from '../openapi/coverage.js';
+import { loadRunDescriptions } from '../openapi/for-run.js';
 import { InputError, resolveInputs, terminalAsk } from '../run/inputs.js';
 import { Redactor } from '../run/redact.js';
 import { createReporters } from '../report/index.js';
@@ -28,8 +30,10 @@ const TEARDOWN_DEADLINE_MS = 10_000;
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
+  if (problems || descriptions?.problems) return 2;
   for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
-  return problems ? 2 : 0;
+  return 0;
 }
 
 export async function runCommand(args: RunArgs, io: Io): Promise<number> {
@@ -37,6 +41,12 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const files = args.shard ? shardFiles(suite, args.shard) : suite;
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   if (problems) return 2;
+  // Each description is read and compiled once for the whole run, before anything is sent.
+  const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
+  if (descriptions.problems) return 2;
+  if (args.coverageMin !== undefined && !notebooks.some((nb) => descriptions.forNotebook(nb))) {
+    throw new UsageError('--coverage-min needs an OpenAPI description: give --openapi FILE, or `openapi:` in a notebook');
+  }
   // Read before anything is sent: a baseline that cannot be read is a usage error.
   const baseline = args.baseline ? await loadBaselineFor(args.baseline, args.baselineThreshold) : undefined;
 
@@ -88,9 +98,14 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
       targetFor: (notebook) => targetFor(notebook, args, log),
       shard: args.shard ? { ...args.shard, suiteNotebooks: suite.length } : undefined,
       baseline,
+      openapiFor: (notebook) => descriptions.forNotebook(notebook),
+      coverages: () => descriptions.coverages(),
     });
+    const coverages = descriptions.coverages();
     if (run.interrupted) return 130;
-    return run.summary.failed || run.summary.errors ? 1 : 0;
+    const shortfalls = args.coverageMin === undefined ? [] : coverageShortfalls(coverages, args.coverageMin);
+    for (const s of shortfalls) io.stderr.write(`Failed: ${s}\n`);
+    return run.summary.failed || run.summary.errors || shortfalls.length ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

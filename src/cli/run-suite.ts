@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
+import type { Coverage } from '../openapi/coverage.js';
+import type { Description } from '../openapi/description.js';
 import type { Log } from '../run/log.js';
 import { runNotebook } from '../run/notebook.js';
 import { runPool } from '../run/pool.js';
@@ -42,6 +44,10 @@ export interface SuiteOptions {
   targetFor: (notebook: Notebook) => Promise<Target>;
   shard?: ShardInfo;
   baseline?: BaselineComparer;
+  /** The OpenAPI description a notebook's responses are checked against, if any. */
+  openapiFor?: (notebook: Notebook) => Description | undefined;
+  /** Coverage of the descriptions used, read when the run ends. */
+  coverages?: () => Coverage[];
 }
 
 /** Unique per run: a time stamp and random letters; each notebook adds its position. */
@@ -73,6 +79,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
           redactor: o.redactor,
           log: o.log,
           timeoutMs: o.timeoutMs,
+          openapi: o.openapiFor?.(notebook),
           signal: o.signal,
           teardownSignal: o.teardownSignal,
           runId: `${stamp}-${slot + 1}`,
@@ -83,6 +90,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
       }
     }, () => o.signal.aborted);
     const notebooks = records.filter((r): r is NotebookRecord => r !== undefined);
+    const coverages = o.coverages?.() ?? [];
     const run: RunRecord = {
       tool: TOOL,
       startedAt: startedAt.toISOString(),
@@ -90,6 +98,8 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
       summary: summarize(notebooks, performance.now() - t0),
       ...(o.shard ? { shard: o.shard } : {}),
       ...(o.baseline ? { baseline: o.baseline.result() } : {}),
+      ...(coverages.length ? { coverage: coverages[0] } : {}),
+      ...(coverages.length > 1 ? { coverageBySpec: coverages } : {}),
       notebooks,
     };
     await runEnd(o.reporters, run);

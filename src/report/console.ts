@@ -6,7 +6,8 @@
 import { relative } from 'node:path';
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
-import { short, stepTitle } from './format.js';
+import { coverageLine } from '../openapi/coverage.js';
+import { openApiErrorLines, short, stepTitle } from './format.js';
 import type { NotebookSink, Reporter } from './reporter.js';
 
 export interface ConsoleOptions {
@@ -86,6 +87,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       write('');
       for (const l of baselineLines(result, { red, green, yellow, dim })) write(l);
       write(summaryLine(result, { green, red, yellow, dim, bold, magenta }));
+      for (const c of result.coverageBySpec ?? (result.coverage ? [result.coverage] : [])) write(coverageLine(c));
       const files = opts.files();
       if (files.length) write(dim(`Reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`));
       out.flush();
@@ -237,6 +239,7 @@ function checkEvidence(c: CheckResult, red: (s: string) => string, dim: (s: stri
   } else {
     lines.push(`  expected: ${short(c.expected)}`);
     lines.push(`  actual:   ${short(c.actual)}`);
+    if (c.kind === 'openapi') for (const l of openApiErrorLines(c).slice(0, 10)) lines.push(`  - ${l}`);
   }
   return lines;
 }

@@ -7,6 +7,7 @@
 import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
+import type { Coverage } from '../openapi/coverage.js';
 import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
 import { pathOf } from './console.js';
 import { recordOf } from './json.js';
@@ -47,6 +48,7 @@ details summary{cursor:pointer;color:#0969da}
 pre.compact{background:none;border:0;border-left:6px solid var(--ok);border-radius:0;padding:0 .7rem;margin:.2rem 0;font-size:.8rem;line-height:1.45;white-space:pre;overflow-x:auto;content-visibility:auto;contain-intrinsic-size:auto 1450px}
 .compact-note{color:#57606a;font-size:.9rem}
 table.diff{border-collapse:collapse;font-size:.9rem}table.diff td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top}
+.coverage tr.miss td:first-child{color:var(--bad)}.coverage tr.pass td:first-child{color:var(--ok)}.coverage th{text-align:left;font-size:.8rem}.coverage td{word-break:normal;overflow-wrap:anywhere}
 @media (max-width:600px){body{padding:.5rem}.step{padding:.5rem}}
 @media print{details::details-content{content-visibility:visible;display:block}details>summary{display:none}.step{page-break-inside:avoid}a{color:inherit}}
 `;
@@ -168,6 +170,15 @@ function stepHtml(r: StepResult, nb: StreamedNotebook<NotebookState>, index: num
   return compactStep(r, nb.state);
 }
 
+/** Every operation of the description: documented statuses, statuses seen (how often), exercised. */
+function coverageTable(c: Coverage): string {
+  const rows = c.operations.map((o) => `<tr class="${o.exercised ? 'pass' : 'miss'}"><td>${o.exercised ? '✔' : '✘'}</td><td class="http">${escapeHtml(o.method)} ${escapeHtml(o.path)}</td>` +
+    `<td>${escapeHtml(o.documented.join(', '))}</td><td>${escapeHtml(Object.entries(o.seen).map(([s, n]) => `${s}\u00a0×${n}`).join(', ') || '—')}</td></tr>`).join('');
+  const exercised = c.operations.filter((o) => o.exercised).length;
+  return `<section class="coverage" data-coverage="${escapeHtml(c.spec)}"><h2>OpenAPI coverage: ${c.percent}%</h2><p class="meta">${exercised} of ${c.operations.length} operations of ${escapeHtml(c.spec)} exercised</p>` +
+    `<table class="headers"><thead><tr><th></th><th>operation</th><th>documented</th><th>seen</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 function verdictOf(run: RunRecord): string {
   if (run.interrupted) return 'interrupted';
   return run.summary.failed || run.summary.errors ? 'failed' : 'passed';
@@ -212,6 +223,7 @@ ${failures.length ? `<h2>Failures</h2><ul class="failures">${failures.map((f) =>
 ${baselineSection(run)}
 </header>
 <main>
+${(run.coverageBySpec ?? (run.coverage ? [run.coverage] : [])).map(coverageTable).join('\n')}
 `;
 }
 

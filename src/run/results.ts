@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from '../checks/result.js';
 import type { Phase, Span } from '../notebook/types.js';
+import type { Coverage } from '../openapi/coverage.js';
 
 export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -128,6 +129,10 @@ export interface RunRecord {
   /** Set by `api-notebook merge`: the shards this report was rebuilt from. */
   merged?: { reports: number; shards: Array<{ index: number; total: number }> };
   baseline?: BaselineDiff;
+  /** How much of the OpenAPI description the run exercised (when a notebook or --openapi names one). */
+  coverage?: Coverage;
+  /** Present only when notebooks named different descriptions: the coverage of each (the first is `coverage`). */
+  coverageBySpec?: Coverage[];
   notebooks: NotebookRecord[];
 }
 
