@@ -6,7 +6,7 @@
  * extra passed step (a compact row). The 90,000-step figures are in `npm run bench`.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -39,6 +39,22 @@ async function run(steps: number) {
   const rss = Number(/BENCH_MAX_RSS_KIB=(\d+)/.exec(r.stderr)![1]) * 1024;
   return { out, rss, html: statSync(join(out, 'report.html')).size };
 }
+
+describe('what a killed run leaves behind', () => {
+  it('the next run into the same folder removes the segments and temp files of processes that are gone', async () => {
+    const out = tempDir();
+    const gone = 999_999_999; // no such process
+    mkdirSync(join(out, `.report.json.${gone}.parts`));
+    writeFileSync(join(out, `.report.json.${gone}.parts`, '0.part'), '{"half": ');
+    writeFileSync(join(out, `.junit.xml.${gone}.1700000000000.tmp`), '<testsuites>');
+    writeFileSync(join(out, '.keep-me'), 'not ours');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'one.yaml'), 'title: One\nsteps:\n  - name: Get\n    request: GET /thing\n');
+    const r = await runCli(['run', join(dir, 'one.yaml'), '--base-url', url, '--out', out, '-q']);
+    assert.equal(r.code, 0);
+    assert.deepEqual(readdirSync(out).sort(), ['.keep-me', 'junit.xml', 'report.html', 'report.json', 'report.md']);
+  });
+});
 
 describe('memory flat in the number of steps', () => {
   it('peak memory and report.html stay bounded as steps grow; every report is whole', async () => {

@@ -5,7 +5,7 @@
  * order — its head (summary, failures) first, then each segment — into a temp file that is
  * renamed over the target: the file is whole or absent, also after a failure or Ctrl-C.
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const FLUSH_AT = 64 * 1024;
@@ -57,6 +57,7 @@ export class SegmentedFile {
 
   constructor(readonly file: string) {
     this.partsDir = join(dirname(file), `.${basename(file)}.${process.pid}.parts`);
+    sweepStale(dirname(file), basename(file));
   }
 
   /** The writer of a notebook's segment (slot = its position in the run). */
@@ -107,5 +108,34 @@ export class SegmentedFile {
     for (const w of this.open.values()) w.close();
     this.open.clear();
     rmSync(this.partsDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A run killed outright (SIGKILL, power loss) cannot clean up: its segments and temp files stay
+ * beside the report. The next run into the same folder removes those of processes that are gone.
+ */
+function sweepStale(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.`;
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)\./.exec(entry.slice(prefix.length))?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
