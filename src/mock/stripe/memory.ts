@@ -1,0 +1,68 @@
+/**
+ * How much state the mock keeps, so a long `api-notebook mock` session (or a load test) holds a
+ * bounded amount of memory instead of every object ever created:
+ * - each key keeps at most `objectsPerKey` objects (all kinds together); past it, the oldest
+ *   object of the key's most numerous kind is forgotten (a load test creating customers forgets
+ *   old customers, never the plan it subscribes them to);
+ * - all keys together keep at most `objects`; past it, the least recently used keys are
+ *   forgotten whole (never the key being served);
+ * - at most `keys` keys are kept; a new one past it forgets the least recently used.
+ * A forgotten object answers 404 like any unknown id; a forgotten key starts again empty.
+ * What hangs off an object (a customer's cards and subscriptions, a charge's refunds, an
+ * invoice's lines) lives and goes with it and is not counted on its own.
+ */
+export interface StoreLimits {
+  objectsPerKey: number;
+  objects: number;
+  keys: number;
+}
+
+/** Measured with `npm run bench:mock` (README, "The embedded Stripe mock"). */
+export const DEFAULT_LIMITS: StoreLimits = { objectsPerKey: 20_000, objects: 100_000, keys: 1_000 };
+
+export interface ShelfOwner {
+  added(shelf: Shelf<unknown>): void;
+  removed(): void;
+}
+
+/** One kind of object in an account (its customers, its charges…): a Map that counts what it holds. */
+export class Shelf<V> extends Map<string, V> {
+  constructor(private readonly owner: ShelfOwner) {
+    super();
+  }
+
+  override set(key: string, value: V): this {
+    const added = !super.has(key);
+    super.set(key, value);
+    if (added) this.owner.added(this as Shelf<unknown>);
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const had = super.delete(key);
+    if (had) this.owner.removed();
+    return had;
+  }
+
+  override clear(): void {
+    for (const key of [...this.keys()]) this.delete(key);
+  }
+}
+
+/** Forgets the oldest object of the fullest shelf; on a tie, not of the shelf just added to. */
+export function forgetOldest(shelves: ReadonlyArray<Shelf<unknown>>, justAdded: Shelf<unknown>): void {
+  let fullest = shelves[0];
+  for (const s of shelves) {
+    if (s.size > fullest.size || (s.size === fullest.size && fullest === justAdded)) fullest = s;
+  }
+  const oldest = fullest.keys().next();
+  if (!oldest.done) fullest.delete(oldest.value);
+}
+
+export function checkLimits(limits: Partial<StoreLimits>): StoreLimits {
+  const all = { ...DEFAULT_LIMITS, ...limits };
+  for (const [name, value] of Object.entries(all)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`mock limit ${name} must be a positive integer, not ${value}`);
+  }
+  return { ...all, objectsPerKey: Math.min(all.objectsPerKey, all.objects) };
+}
