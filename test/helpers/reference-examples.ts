@@ -64,7 +64,15 @@ function toJson(body: string[]): string {
   return kept.join('\n').replace(/,(\s*[\]}])/g, '$1');
 }
 
-/** The Java client's own renderings, which are not the API's shape (the brief and the issue name them). */
+/**
+ * The Java client's rendering of a deletion (`deletedcard`, `deletedsubscription` as `object`):
+ * the client's own class, not the API's shape (the issue names it).
+ */
 export function isJavaClientShape(e: Example): boolean {
-  return /^(#<)?com\.stripe\.model\.(Deleted\w+|\w+Collection)\b/.test(e.prefix);
+  return /^com\.stripe\.model\.Deleted\w+ JSON: $/.test(e.prefix);
+}
+
+/** The Java client prints a list as its own Collection (`{ data, has_more }`, no `object` or `url`): which list. */
+export function javaCollection(e: Example): string | undefined {
+  return /^#<com\.stripe\.model\.(\w+)Collection\b/.exec(e.prefix)?.[1];
 }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startStripeMock, type StripeMock } from '../../src/mock/stripe/index.js';
-import { client, nextYear, visa, type Reply } from '../helpers/stripe-client.js';
+import { client, nextYear, type Reply } from '../helpers/stripe-client.js';
 
 let mock: StripeMock;
 let api: ReturnType<typeof client>;
@@ -53,6 +53,8 @@ describe('charges', () => {
     expectError(await api.post('/v1/charges', { amount: 49, currency: 'usd', source: card('4242424242424242') }), 400, { param: 'amount', message: 'Amount must be at least 50 cents' });
     expectError(await api.post('/v1/charges', { amount: 100, source: card('4242424242424242') }), 400, { param: 'currency' });
     expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd' }), 400, { message: 'Must provide source or customer.' });
+    expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd', source: card('4242424242424242'), statement_descriptor: 'RunClub <5K>' }), 400, { param: 'statement_descriptor' });
+    expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd', source: card('4242424242424242'), statement_descriptor: 'x'.repeat(23) }), 400, { param: 'statement_descriptor' });
     const cardless = (await api.post('/v1/customers', {})).body;
     expectError(await api.post('/v1/charges', { amount: 100, currency: 'usd', customer: cardless.id }), 402, { type: 'card_error', code: 'missing', message: 'This customer has no attached card' });
     const used = await token();
@@ -160,6 +162,28 @@ describe('expand[]', () => {
   });
 });
 
+describe('expand[] on every kind of object', () => {
+  it('subscriptions, cards, invoices and customers expand what they hold, nested', async () => {
+    const k = client(mock.url, 'sk_test_expand_all');
+    await k.post('/v1/plans', { id: 'ex', amount: 900, currency: 'usd', interval: 'month', name: 'Ex' });
+    const customer = (await k.post('/v1/customers', { email: 'all@example.com', source: card('4242424242424242'), plan: 'ex', expand: ['default_source'] })).body;
+    assert.equal(customer.default_source.object, 'card', 'on create');
+    const sub = customer.subscriptions.data[0];
+    assert.equal((await k.get(`/v1/customers/${customer.id}/subscriptions/${sub.id}`, { expand: ['customer'] })).body.customer.email, 'all@example.com');
+    assert.equal((await k.get(`/v1/customers/${customer.id}/subscriptions`, { expand: ['data.customer'] })).body.data[0].customer.id, customer.id);
+    assert.equal((await k.get(`/v1/customers/${customer.id}/sources`, { expand: ['data.customer'] })).body.data[0].customer.id, customer.id);
+    assert.equal((await k.get('/v1/customers', { expand: ['data.default_source'] })).body.data[0].default_source.last4, '4242');
+    const charge = (await k.get('/v1/charges', { expand: ['data.invoice.subscription', 'data.invoice.charge', 'data.invoice.customer.default_source'] })).body.data[0];
+    assert.equal(charge.invoice.subscription.id, sub.id);
+    assert.equal(charge.invoice.charge.id, charge.id);
+    assert.equal(charge.invoice.customer.default_source.object, 'card');
+    const canceled = (await k.del(`/v1/customers/${customer.id}/subscriptions/${sub.id}`, { expand: ['customer'] })).body;
+    assert.equal(canceled.customer.id, customer.id, 'on a DELETE that answers the subscription');
+    expectError(await k.del(`/v1/plans/ex`, { expand: ['customer'] }), 400, { message: 'This property cannot be expanded (customer).' });
+    assert.equal((await k.get('/v1/plans/ex')).status, 200, 'the refused DELETE deleted nothing');
+  });
+});
+
 describe('subscriptions bill through invoices', () => {
   it('subscribing pays the first invoice with a charge; a card-less customer on a paid plan is a 402 missing', async () => {
     await api.post('/v1/plans', { id: 'gold', amount: 2000, currency: 'usd', interval: 'month', name: 'Gold' });
@@ -209,6 +233,26 @@ describe('subscriptions bill through invoices', () => {
     expectError(await api.get('/v1/invoices/in_nope'), 404, { param: 'id', message: 'No such invoice: in_nope' });
   });
 
+  it('prorates by the time left (proration_date), discounts with the coupon, taxes, and invoices one subscription\'s items', async () => {
+    await api.post('/v1/coupons', { id: 'HALF', percent_off: 50, duration: 'forever' });
+    const customer = (await api.post('/v1/customers', { source: card('4242424242424242') })).body;
+    const sub = (await api.post(`/v1/customers/${customer.id}/subscriptions`, { plan: 'silver', coupon: 'HALF', tax_percent: '20' })).body;
+    const first = (await api.get('/v1/charges', { customer: customer.id, expand: ['data.invoice'] })).body.data[0];
+    assert.deepEqual([first.invoice.subtotal, first.invoice.discount.coupon.id, first.invoice.tax, first.invoice.total, first.amount], [1000, 'HALF', 100, 600, 600], 'half off, then 20% tax');
+    const other = (await api.post(`/v1/customers/${customer.id}/subscriptions`, { plan: 'silver' })).body;
+    const middle = Math.floor((sub.current_period_start + sub.current_period_end) / 2);
+    await api.post(`/v1/customers/${customer.id}/subscriptions/${sub.id}`, { plan: 'platinum', proration_date: middle });
+    await api.post(`/v1/customers/${customer.id}/subscriptions/${other.id}`, { quantity: 2, proration_date: middle });
+    const invoice = (await api.post('/v1/invoices', { customer: customer.id, subscription: sub.id, metadata: { po: '7' } })).body;
+    const amounts = invoice.lines.data.map((l: any) => l.amount).sort((a: number, b: number) => a - b);
+    assert.ok(Math.abs(amounts[0] + 500) <= 1 && Math.abs(amounts[1] - 2500) <= 1, `half a month of each plan: ${amounts}`);
+    assert.ok(invoice.lines.data.every((l: any) => l.subscription === sub.id), 'only the items of that subscription');
+    assert.deepEqual([invoice.subscription, invoice.tax_percent, invoice.metadata.po, invoice.paid, invoice.attempted], [sub.id, 20, '7', false, false]);
+    assert.equal(invoice.subtotal, amounts[0] + amounts[1]);
+    const rest = (await api.post('/v1/invoices', { customer: customer.id })).body;
+    assert.ok(rest.lines.data.length === 2 && rest.lines.data.every((l: any) => l.subscription === other.id), 'the quantity change, left for the next invoice');
+  });
+
   it('source on create and update replaces the default card; DELETE body parameters are honoured', async () => {
     const customer = (await api.post('/v1/customers', { source: card('4242424242424242') })).body;
     const old = customer.default_source;
@@ -233,7 +277,8 @@ describe('subscriptions bill through invoices', () => {
   it('tax_percent on customer create is kept on its subscription', async () => {
     const c = (await api.post('/v1/customers', { plan: 'silver', tax_percent: '8.25', source: card('4242424242424242') })).body;
     assert.equal(c.subscriptions.data[0].tax_percent, 8.25);
-    expectError(await api.post('/v1/customers', { tax_percent: '8' }), 400, { param: 'tax_percent' });
+    expectError(await api.post('/v1/customers', { plan: 'silver', tax_percent: '101', source: card('4242424242424242') }), 400, { param: 'tax_percent' });
+    assert.equal((await api.post('/v1/customers', { tax_percent: '8' })).status, 200, 'without a plan it does not apply');
   });
 });
 

@@ -164,6 +164,12 @@ describe('a failed write changes nothing', () => {
     const now = (await k().get(`/v1/customers/${c.id}`)).body;
     assert.deepEqual([now.description, now.sources.total_count], ['before', 0]);
   });
+  it('a card update with a bad expiry keeps the new name out', async () => {
+    const c = (await k().post('/v1/customers', { card: card('4242424242424242') })).body;
+    const path = `/v1/customers/${c.id}/cards/${c.default_source}`;
+    expectError(await k().post(path, { name: 'New Name', exp_year: 2001 }), 402, { type: 'card_error', code: 'invalid_expiry_year' });
+    assert.equal((await k().get(path)).body.name, null);
+  });
   it('a rejected subscription leaves no card attached and the token unused', async () => {
     await k().post('/v1/plans', { id: 'atomic', amount: 500, currency: 'usd', interval: 'month', name: 'Atomic' });
     const c = (await k().post('/v1/customers', {})).body;

@@ -28,7 +28,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** The reference: "The keys expire after 24 hours." */
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
-const ROUTES: Route[] = [
+/** Every endpoint the mock serves (the OpenAPI document is generated from this table). */
+export const ROUTES: Route[] = [
   route('GET', '/v1/account', ({ account }) => renderAccount(account)),
   ...planRoutes,
   ...couponRoutes,

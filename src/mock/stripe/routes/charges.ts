@@ -13,6 +13,13 @@ const CREATE = ['amount', 'currency', 'customer', 'source', 'card', 'description
 const UPDATE = ['description', 'metadata', 'receipt_email', 'fraud_details', 'shipping'];
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
+/** The reference: up to 22 characters, and none of `<>"'`. */
+function readDescriptor(p: Params): string | undefined {
+  const value = p.string('statement_descriptor', { max: 22 });
+  if (value !== undefined && /[<>"']/.test(value)) throw invalidParam('statement_descriptor', `Invalid statement_descriptor: it may not include <>"' characters.`);
+  return value;
+}
+
 export function findCharge(account: Account, id: string, param = 'id'): Charge {
   const charge = account.charges.get(id);
   if (!charge) throw noSuch('charge', id, param);
@@ -85,7 +92,7 @@ export const chargeRoutes: Route[] = [
     checkChargeAmount(amount);
     const capture = p.bool('capture');
     const description = p.string('description', { max: 5000 });
-    const statementDescriptor = p.string('statement_descriptor', { max: 22 });
+    const statementDescriptor = readDescriptor(p);
     const receiptEmail = p.string('receipt_email', { max: 800 });
     const metadata = p.metadata() ?? {};
     const shipping = readShipping(p);
@@ -128,7 +135,7 @@ export const chargeRoutes: Route[] = [
     if (p.has('application_fee')) throw connectOnly('application_fee');
     const amount = checkCapture(charge, p.int('amount', { min: 0 }));
     const receiptEmail = p.string('receipt_email', { max: 800 });
-    const descriptor = p.string('statement_descriptor', { max: 22 });
+    const descriptor = readDescriptor(p);
     commitCapture(account, charge, amount);
     if (receiptEmail !== undefined) charge.receipt_email = receiptEmail;
     if (descriptor !== undefined) charge.statement_descriptor = descriptor;

@@ -26,8 +26,9 @@ export const customerRoutes: Route[] = [
   route('POST', '/v1/customers', ({ account, params }) => {
     const p = new Params(params, CREATE);
     if (p.has('quantity') && !p.has('plan')) throw invalidParam('quantity', 'Invalid quantity: can only be set with plan.');
-    if (p.has('tax_percent') && !p.has('plan')) throw invalidParam('tax_percent', 'Invalid tax_percent: can only be set with plan.');
-    if (p.has('trial_end') && !p.has('plan')) throw invalidParam('trial_end', 'Invalid trial_end: can only be set with plan.');
+    // trial_end and tax_percent "only apply when the plan parameter is also provided" (the reference).
+    if (!p.has('plan')) p.trialEnd();
+    const taxPercent = percent(p, 'tax_percent');
     // Everything is validated (and the first invoice's payment checked) before anything is created.
     const plan = p.has('plan') ? findPlan(account, p.string('plan', { required: true })!, 'plan', 400) : undefined;
     const coupon = p.has('coupon') ? checkCoupon(account, p.string('coupon', { required: true })!) : undefined;
@@ -52,7 +53,7 @@ export const customerRoutes: Route[] = [
     const prepared = source ? prepareCard(account, source.value, source.param) : undefined;
     const discount = coupon ? discountFrom(coupon, customer.id, null) : null;
     const subscribe = plan
-      ? subscribeAndPay(account, customer, newSubscription(account, customer, { plan, quantity: p.int('quantity', { min: 0 }), trialEnd: p.trialEnd(), taxPercent: percent(p, 'tax_percent') }), { source: prepared, customerDiscount: discount })
+      ? subscribeAndPay(account, customer, newSubscription(account, customer, { plan, quantity: p.int('quantity', { min: 0 }), trialEnd: p.trialEnd(), taxPercent }), { source: prepared, customerDiscount: discount })
       : undefined;
     if (prepared && !subscribe) customer.default_source = commitCard(account, customer, prepared).id;
     customer.discount = discount && redeem(discount);
