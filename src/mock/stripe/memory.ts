@@ -41,9 +41,9 @@ export class Shelf<V> extends Map<string, V> {
   }
 
   override set(key: string, value: V): this {
-    const added = !super.has(key);
+    const size = this.size;
     super.set(key, value);
-    if (added) {
+    if (this.size !== size) {
       this.order.push(key);
       if (this.order.length - this.head > 2 * this.size + 1024) this.compact();
       this.owner.added(this as Shelf<unknown>);

@@ -21,26 +21,42 @@ interface Entry {
 
 const ANY = '*';
 
+/** method → resource (`customers`, or ANY for a route with an id there) → segment count → routes. */
+type Buckets = Map<string, Map<string, Entry[][]>>;
+
 export class Router {
-  private readonly buckets = new Map<string, Entry[]>();
+  private readonly buckets: Buckets = new Map();
 
   constructor(routes: readonly Route[]) {
     routes.forEach((route, order) => {
       const segments = route.path.split('/');
       const resource = segments[2] && !segments[2].startsWith(':') ? segments[2] : ANY;
-      const key = bucketKey(route.method, segments.length, resource);
       const entry = { route, shape: responseShape(route.method, route.path), order };
-      const bucket = this.buckets.get(key);
-      if (bucket) bucket.push(entry);
-      else this.buckets.set(key, [entry]);
+      let byResource = this.buckets.get(route.method);
+      if (!byResource) this.buckets.set(route.method, (byResource = new Map()));
+      let byCount = byResource.get(resource);
+      if (!byCount) byResource.set(resource, (byCount = []));
+      (byCount[segments.length] ??= []).push(entry);
     });
   }
 
   /** `path` is already percent-decoded. The first declared route that matches wins. */
   find(method: string, path: string): Match | undefined {
-    const segments = path.split('/');
-    const exact = this.buckets.get(bucketKey(method, segments.length, segments[2] ?? ''));
-    const wild = this.buckets.get(bucketKey(method, segments.length, ANY));
+    const byResource = this.buckets.get(method);
+    if (!byResource) return undefined;
+    // Split by hand: this runs on every request, and only the count and the resource are needed.
+    let count = 1;
+    let second = -1;
+    let third = -1;
+    for (let i = 0; i < path.length; i++) {
+      if (path.charCodeAt(i) !== 47 /* / */) continue;
+      count++;
+      if (count === 3) second = i;
+      else if (count === 4) third = i;
+    }
+    const resource = second === -1 ? '' : path.slice(second + 1, third === -1 ? path.length : third);
+    const exact = byResource.get(resource)?.[count];
+    const wild = byResource.get(ANY)?.[count];
     const candidates = !wild ? exact : !exact ? wild : [...exact, ...wild].sort((a, b) => a.order - b.order);
     if (!candidates) return undefined;
     for (const { route, shape } of candidates) {
@@ -49,8 +65,4 @@ export class Router {
     }
     return undefined;
   }
-}
-
-function bucketKey(method: string, segments: number, resource: string): string {
-  return `${method} ${segments} ${resource}`;
 }
