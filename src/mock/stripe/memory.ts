@@ -18,7 +18,7 @@ export interface StoreLimits {
 }
 
 /** Measured with `npm run bench:mock` (README, "The embedded Stripe mock"). */
-export const DEFAULT_LIMITS: StoreLimits = { objectsPerKey: 20_000, objects: 100_000, keys: 1_000 };
+export const DEFAULT_LIMITS: StoreLimits = { objectsPerKey: 10_000, objects: 50_000, keys: 1_000 };
 
 export interface ShelfOwner {
   added(shelf: Shelf<unknown>): void;
