@@ -74,6 +74,16 @@ describe('the 2015 reference examples against schemas/', () => {
     process.stdout.write(`# reference examples validated: ${validated}/${validated}\n`);
   });
 
+  it('each example also validates against the schema its `object` names (card.json for every card, list.json for every list)', () => {
+    const failures: string[] = [];
+    for (const e of api) {
+      const name = e.value.object === 'list' || javaCollection(e) ? 'list' : e.value.deleted === true ? (String(e.value.id).startsWith('cus_') ? 'deleted_customer' : 'deleted') : String(e.value.object);
+      const problem = problems(name, e.value);
+      if (problem) failures.push(`line ${e.line} as ${name}: ${problem}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
   it('a schema rejects an example with a field of the wrong type (the check can fail)', () => {
     const charge = api.find((e) => e.value.object === 'charge')!.value;
     assert.equal(problems('charge', charge), undefined);
@@ -81,6 +91,9 @@ describe('the 2015 reference examples against schemas/', () => {
     const { paid: _paid, ...noPaid } = charge;
     assert.match(problems('charge', noPaid) ?? '', /must have required property 'paid'/);
     const rcard = api.find((e) => schemaOf(e.value) === 'recipient_card')!.value;
-    assert.match(problems('card', rcard) ?? '', /required property 'customer'/, 'a recipient card is not a customer card');
+    assert.equal(problems('card', rcard), undefined, 'card.json takes a recipient\'s card too');
+    const { recipient: _owner, ...ownerless } = rcard;
+    assert.match(problems('card', ownerless) ?? '', /required property 'customer'/, 'a card has an owner');
+    assert.match(problems('recipient_card', { ...ownerless, customer: 'cus_1' }) ?? '', /required property 'recipient'/);
   });
 });

@@ -1,4 +1,5 @@
 import { invalidParam, noSuch, StripeError } from '../errors.js';
+import { newId } from '../ids.js';
 import type { Charge, ChargeSource, Shipping } from '../ledger.js';
 import { CREATED_LIST_PARAMS, filterCreated, LIST_PARAMS, paginate } from '../list.js';
 import { defaultCard, findCustomer, prepareCard } from '../operations.js';
@@ -74,7 +75,7 @@ function chargeSource(account: Account, p: Params): { source: ChargeSource; cust
   const prepared = prepareCard(account, given, param, false);
   const { id: _tokenCard, ...data } = prepared.data as typeof prepared.data & { id?: string };
   return {
-    source: { ...data, id: (prepared.data as { id?: string }).id ?? `card_${prepared.data.fingerprint}`, customer: null, metadata: {} },
+    source: { ...data, id: (prepared.data as { id?: string }).id ?? newId('card'), customer: null, metadata: {} },
     customer: null,
     consume: () => {
       if (prepared.token) prepared.token.used = true;

@@ -104,7 +104,8 @@ export const subscriptionRoutes: Route[] = [
     // Across intervals the customer is billed at once (with a credit for the unused time when prorating).
     let billNow: (() => void) | undefined;
     if (crossInterval && next.status === 'active') {
-      const credit = prorate ? prorationItems(account, { ...sub, current_period_end: sub.current_period_end }, sub.plan, sub.quantity, at).slice(0, 1) : [];
+      // The credit for the unused time on the old plan (the first of the two items, computed on the old state).
+      const credit = prorate ? prorationItems(account, sub, sub.plan, sub.quantity, at).slice(0, 1) : [];
       const invoice = draftInvoice(account, customer, [subscriptionLine(account, next), ...credit, ...pendingFor(customer, null)], {
         subscription: sub.id, discount: discount ?? sub.discount ?? customer.discount, taxPercent: next.tax_percent,
       });
