@@ -46,7 +46,7 @@ const ROUTER = new Router(ROUTES);
 export interface MockOptions {
   validator?: ResponseValidator;
   onRequest?: (info: { method: string; path: string; status: number; ms: number }) => void;
-  /** How much state the mock keeps (store.ts has the defaults). */
+  /** How much state the mock keeps (memory.ts has the defaults). */
   limits?: Partial<StoreLimits>;
 }
 
