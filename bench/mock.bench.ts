@@ -111,9 +111,13 @@ async function main() {
     console.log(`Mock benchmark: ${loadTool()}, ${ROUNDS} rounds × ${SECONDS} s, interleaved; load average ${load0} at start, ${loadAverage()} at end`);
     console.log(`${''.padEnd(20)}${'GET /v1/plans/{id}: req/s median (range)'.padEnd(62)}POST /v1/customers (form): req/s median (range)`);
     for (const t of targets) console.log(`${t.name.padEnd(20)}${summary(t.get).padEnd(62)}${summary(t.post)}`);
+    // On a busy machine noise only ever slows a run down: the best round estimates capacity.
+    const rps = (t: Target, load: 'get' | 'post', pick: (xs: number[]) => number) => pick(t[load].map((r) => r.rps));
+    const cpu = (t: Target, load: 'get' | 'post') => median(t[load].map((r) => r.cpuUsPerRequest));
     for (const t of targets.slice(1)) {
-      const ratio = (load: 'get' | 'post') => (median(ours[load].map((r) => r.rps)) / median(t[load].map((r) => r.rps))).toFixed(2);
-      console.log(`ours ÷ ${t.name}: GET ${ratio('get')}×, POST ${ratio('post')}×`);
+      const ratios = (load: 'get' | 'post') =>
+        `median ${(rps(ours, load, median) / rps(t, load, median)).toFixed(2)}×, best ${(rps(ours, load, (xs) => Math.max(...xs)) / rps(t, load, (xs) => Math.max(...xs))).toFixed(2)}×, CPU per request ${(cpu(ours, load) / cpu(t, load)).toFixed(2)}×`;
+      console.log(`ours ÷ ${t.name}: GET ${ratios('get')}; POST ${ratios('post')}`);
     }
     const soak = await measure(ours, POST, SOAK_SECONDS);
     console.log(
