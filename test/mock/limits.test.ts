@@ -109,6 +109,17 @@ describe('memory bound with the default limits', () => {
     assert.deepEqual(store.stats(), { keys: 1, objects: 10 });
   });
 
+  it('a key at its own cap makes room in itself, not by forgetting other keys', () => {
+    const store = new Store({ objectsPerKey: 10, objects: 30 });
+    for (const key of ['sk_test_a', 'sk_test_b', 'sk_test_c']) {
+      const a = store.account(key);
+      for (let i = 0; i < 10; i++) a.plans.set(`p${i}`, { id: `p${i}` } as never);
+    }
+    store.account('sk_test_c').plans.set('one_more', { id: 'one_more' } as never);
+    assert.deepEqual(store.stats(), { keys: 3, objects: 30 }, 'sk_test_a is still there');
+    assert.equal(store.account('sk_test_a').plans.size, 10);
+  });
+
   it('a shelf that churns keeps its bookkeeping small', () => {
     const owner = { n: 0, added() { this.n++; }, removed() { this.n--; } };
     const shelf = new Shelf<number>(owner);

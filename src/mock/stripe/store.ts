@@ -155,10 +155,11 @@ export class Account implements ShelfOwner {
     return ++this.counter;
   }
 
+  /** The key's own cap first: a key at its cap makes room in itself, not by forgetting others. */
   added(shelf: Shelf<unknown>): void {
     this.objects++;
-    this.store.added(this);
     if (this.objects > this.store.limits.objectsPerKey) forgetOldest(this.shelves(), shelf);
+    this.store.added(this);
   }
 
   removed(): void {
