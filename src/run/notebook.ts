@@ -42,7 +42,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     notebook,
     baseUrl: options.baseUrl,
     http: options.http,
-    auth: new AuthProvider(options.http, redactor, options.timeoutMs),
+    auth: new AuthProvider(options.http, redactor, notebook.defaults.timeoutMs ?? options.timeoutMs),
     redactor,
     hooks: options.hooks,
     log: options.log,

@@ -155,7 +155,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
   const send = async () => {
-    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal)), ...request.headers } };
+    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } };
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
     return ctx.http.send(withAuth, ctx.signal);
