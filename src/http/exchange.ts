@@ -164,8 +164,10 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
         return decoders[0].write(chunk);
       },
       onComplete() {
-        if (decoders.length) decoders[0].end();
-        else succeed();
+        if (decoders.length && received > 0) return void decoders[0].end();
+        // An empty body says content-encoding too at times (a 204, a HEAD-like answer): nothing to decode.
+        for (const d of decoders) d.destroy();
+        succeed();
       },
       onError(err) {
         fail('transport', err.message, err);
