@@ -5,6 +5,7 @@
  * waited and for what. Driven through the real bin against a local server.
  */
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseCommandLine, type RunArgs } from '../src/cli/args.js';
@@ -66,6 +67,23 @@ describe('deadlines', () => {
     const { code } = await runCli(['run', join(FIX, 'run-timeout.yaml'), '--base-url', server.url, '--timeout', '300', '--out', out]);
     assert.equal(code, 1);
     assertFiredAt(readJson(join(out, 'report.json')).notebooks[0].steps[0], 300, 'headers');
+  });
+
+  it('a connection that never completes times out in the connect phase', { timeout: 20_000 }, async () => {
+    // A TCP server that accepts and never speaks: the TLS handshake of an https URL never ends.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const out = tempDir();
+      const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const { code } = await runCli(['run', join(FIX, 'connect-deadline.yaml'), '--var', `silentTls=${url}`, '--out', out]);
+      assert.equal(code, 1);
+      const step = readJson(join(out, 'report.json')).notebooks[0].steps[0];
+      assertFiredAt(step, 200, 'connect');
+      assert.match(step.error.message, /waiting for a connection/);
+    } finally {
+      silent.close();
+    }
   });
 
   it('30000 ms when nothing says otherwise', () => {

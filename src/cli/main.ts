@@ -54,4 +54,10 @@ main(process.argv.slice(2), io).then(
       process.exitCode = 70;
     }
   },
-).finally(() => interrupts.dispose());
+).finally(() => {
+  interrupts.dispose();
+  // Everything is written by now (stdout and stderr are synchronous for files and pipes on Linux
+  // and macOS). Should a stray handle (a connection attempt nobody can cancel) still hold the
+  // event loop, the command must end anyway, not hang its CI job: unref'd, this never delays an exit.
+  setTimeout(() => process.exit(), 2000).unref();
+});

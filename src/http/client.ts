@@ -16,15 +16,16 @@ import { exchange, ExchangeFailure } from './exchange.js';
 interface UndiciParts {
   Agent: new (options: ConstructorParameters<typeof AgentType>[0]) => AgentType;
   errors: typeof import('undici').errors;
+  buildConnector: typeof import('undici').buildConnector;
 }
 
 function loadUndici(): UndiciParts {
   const require = createRequire(import.meta.url);
   try {
-    return { Agent: require('undici/lib/dispatcher/agent.js'), errors: require('undici/lib/core/errors.js') };
+    return { Agent: require('undici/lib/dispatcher/agent.js'), errors: require('undici/lib/core/errors.js'), buildConnector: require('undici/lib/core/connect.js') };
   } catch {
     const full = require('undici') as typeof import('undici');
-    return { Agent: full.Agent, errors: full.errors };
+    return { Agent: full.Agent, errors: full.errors, buildConnector: full.buildConnector };
   }
 }
 
@@ -78,14 +79,37 @@ export interface HttpClientOptions {
 }
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  // No connect timeout of undici's own: each request's deadline covers connecting too.
-  const agent = new undici.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 0 } });
+  const connecting = trackedConnector();
+  const agent = new undici.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: connecting.connect });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     send: (req, signal) => send(agent, req, maxBodyBytes, signal),
-    // Every request has settled by now; destroy also drops a connection attempt a deadline gave up on.
-    close: () => agent.destroy(),
+    async close() {
+      // Every request has settled by now. A connection attempt a deadline gave up on is still
+      // open (undici cannot cancel it) and would hold the process: end it.
+      connecting.destroyAll();
+      await agent.destroy();
+    },
   };
+}
+
+/**
+ * undici's connector with no timeout of its own (each request's deadline covers connecting),
+ * remembering the sockets still connecting so that close can end them.
+ */
+function trackedConnector() {
+  const base = undici.buildConnector({ timeout: 0 });
+  const pending = new Set<{ destroy(): void }>();
+  const connect: typeof base = (opts, callback) => {
+    let socket: { destroy(): void } | undefined;
+    socket = base(opts, (err, connected) => {
+      if (socket) pending.delete(socket);
+      (callback as (e: Error | null, s: typeof connected | null) => void)(err, connected);
+    }) as unknown as { destroy(): void };
+    pending.add(socket);
+    return socket as unknown as ReturnType<typeof base>;
+  };
+  return { connect, destroyAll: () => pending.forEach((s) => s.destroy()) };
 }
 
 async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, outer?: AbortSignal): Promise<HttpResponse> {
