@@ -98,7 +98,8 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
     };
 
     const timer = setTimeout(() => {
-      fail('timeout', `timed out after ${elapsed()} ms waiting for ${PHASE_TEXT[phase]} (phase: ${phase}; deadline ${limits.deadlineMs} ms)${phase === 'body' ? `; ${received} bytes had arrived` : ''}`);
+      const arrived = phase === 'body' ? `; ${received} bytes had arrived` : '';
+      fail('timeout', `no complete response within ${limits.deadlineMs} ms: timed out after ${elapsed()} ms waiting for ${PHASE_TEXT[phase]} (phase: ${phase})${arrived}`);
     }, limits.deadlineMs);
     const onAbort = () => fail('interrupted', 'interrupted');
     if (signal?.aborted) return onAbort();
