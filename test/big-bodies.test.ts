@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { brotliCompressSync, createGzip, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, createGzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { parseCommandLine, type RunArgs } from '../src/cli/args.js';
 import { BIN, readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
@@ -77,6 +77,11 @@ before(async () => {
   encoded('gzip', gzipSync(JSON.stringify({ encoded: 'gzip' })));
   encoded('br', brotliCompressSync(JSON.stringify({ encoded: 'br' })));
   encoded('deflate', deflateSync(JSON.stringify({ encoded: 'deflate' })));
+  // Raw deflate (no zlib header), as some servers send it under `deflate`.
+  server.route('GET', '/raw-deflate-json', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
+    res.end(deflateRawSync(JSON.stringify({ encoded: 'raw deflate' })));
+  });
 });
 after(() => server.close());
 
@@ -108,7 +113,7 @@ describe('big and odd bodies', () => {
 
     const report = readJson(join(out, 'report.json'));
     const byName = Object.fromEntries(report.notebooks[0].steps.map((s: any) => [s.name, s]));
-    for (const name of ['gzip JSON', 'br JSON', 'deflate JSON', 'Empty body that says gzip']) assert.equal(byName[name].status, 'passed', JSON.stringify(byName[name].error ?? byName[name].checks));
+    for (const name of ['gzip JSON', 'br JSON', 'deflate JSON', 'raw deflate JSON', 'Empty body that says gzip']) assert.equal(byName[name].status, 'passed', JSON.stringify(byName[name].error ?? byName[name].checks));
     for (const name of ['100 MB JSON array', '100 MB of <']) {
       const step = byName[name];
       assert.equal(step.status, 'error');

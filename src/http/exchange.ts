@@ -71,6 +71,7 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
     const chunks: Buffer[] = [];
     let kept = 0;
     let received = 0;
+    let encoding: string | undefined;
     let decoders: Decoder[] = [];
     let resumeSocket: (() => void) | undefined;
 
@@ -120,8 +121,9 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
       return true;
     };
 
-    const startDecoding = (contentEncoding: string) => {
-      const found = decodersFor(contentEncoding);
+    /** Called with the first body chunk: a raw deflate stream is told apart by its first byte. */
+    const startDecoding = (contentEncoding: string, first: Buffer) => {
+      const found = decodersFor(contentEncoding, first[0]);
       if (!found || found.unknown) return;
       decoders = found.chain;
       for (let i = 0; i + 1 < decoders.length; i++) decoders[i].pipe(decoders[i + 1]);
@@ -150,12 +152,12 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
           tooLarge(`content-length says ${declared} bytes`);
           return false;
         }
-        const encoding = headers['content-encoding'];
-        if (encoding && req.method !== 'HEAD') startDecoding(encoding);
+        if (req.method !== 'HEAD') encoding = headers['content-encoding'];
         return true;
       },
       onData(chunk) {
         if (settled) return false;
+        if (received === 0 && encoding) startDecoding(encoding, chunk);
         received += chunk.length;
         if (decoders.length === 0) return keep(chunk);
         if (received > limits.maxBodyBytes) {
@@ -165,10 +167,9 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
         return decoders[0].write(chunk);
       },
       onComplete() {
-        if (decoders.length && received > 0) return void decoders[0].end();
-        // An empty body says content-encoding too at times (a 204, a HEAD-like answer): nothing to decode.
-        for (const d of decoders) d.destroy();
-        succeed();
+        // An empty body may say content-encoding too (a 204): decoding starts with the first byte.
+        if (decoders.length) decoders[0].end();
+        else succeed();
       },
       onError(err) {
         fail('transport', err.message, err);
