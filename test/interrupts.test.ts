@@ -62,8 +62,9 @@ describe('interrupts', () => {
     assert.equal(result.code, 130, result.stderr);
     assert.equal(result.signal, null);
     const took = result.endedAt - signalledAt;
-    // Before the fix the deadline's AbortSignal.timeout was garbage-collected: 60 s.
-    assert.ok(took >= 1000 && took < 4000, `ended ${Math.round(took)} ms after the signal`);
+    // Before the fix the deadline's AbortSignal.timeout was garbage-collected: 60 s. The upper
+    // margin is for a starved CPU (start-up and writing reports happen after the signal too).
+    assert.ok(took >= 1000 && took < 6000, `ended ${Math.round(took)} ms after the signal`);
     assertReportsWhole(out);
     const steps = readJson(join(out, 'report.json')).notebooks[0].steps;
     assert.deepEqual(steps.map((s: any) => [s.name, s.status]), [['Quick', 'passed'], ['Slow', 'error'], ['Hanging clean-up', 'error'], ['After it', 'skipped']]);
@@ -85,7 +86,7 @@ describe('interrupts', () => {
     assert.equal(result.signal, null);
     const took = result.endedAt - signalledAt;
     // Before the fix a signal during teardown never started a deadline: the step's own 60 s.
-    assert.ok(took >= 800 && took < 3800, `ended ${Math.round(took)} ms after the signal`);
+    assert.ok(took >= 800 && took < 5800, `ended ${Math.round(took)} ms after the signal`);
     assertReportsWhole(out);
   });
 
@@ -104,7 +105,7 @@ describe('interrupts', () => {
     onTeardownHang = undefined;
     assert.equal(result.code, 130, result.stderr);
     const took = result.endedAt - secondAt;
-    assert.ok(took < 2500, `ended ${Math.round(took)} ms after the second signal (the deadline is 10 s)`);
+    assert.ok(took < 5000, `ended ${Math.round(took)} ms after the second signal (the deadline is 10 s)`);
     assert.match(result.stderr, /SIGINT again: teardown stops now/);
     assertReportsWhole(out);
   });
