@@ -13,6 +13,10 @@ export interface RunArgs {
   vars: Record<string, string>;
   out: string;
   timeoutMs: number;
+  /** After the first Ctrl-C / SIGTERM, how long teardown may still run. */
+  teardownTimeoutMs: number;
+  /** Response bodies larger than this (after decoding) fail the step. */
+  maxBodyBytes: number;
   logLevel: string;
   reporters: ReporterName[];
   quiet: boolean;
@@ -56,6 +60,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     var: { type: 'string', multiple: true },
     out: { type: 'string' },
     timeout: { type: 'string' },
+    'teardown-timeout': { type: 'string' },
+    'max-body': { type: 'string' },
     'log-level': { type: 'string' },
     reporter: { type: 'string', multiple: true },
     quiet: { type: 'boolean', short: 'q' },
@@ -76,6 +82,10 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   const timeoutText = (values.timeout as string | undefined) ?? '30000';
   const timeoutMs = Number(timeoutText);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes milliseconds (a whole number above 0), got \`${timeoutText}\``);
+  const teardownText = (values['teardown-timeout'] as string | undefined) ?? '10000';
+  const teardownTimeoutMs = Number(teardownText);
+  if (!Number.isInteger(teardownTimeoutMs) || teardownTimeoutMs < 0) throw new UsageError(`--teardown-timeout takes milliseconds (a whole number, 0 or more), got \`${teardownText}\``);
+  const maxBodyBytes = parseSize((values['max-body'] as string | undefined) ?? '10mb', '--max-body');
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const reporters = ((values.reporter as string[] | undefined) ?? [REPORTERS.join(',')]).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
@@ -90,12 +100,25 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     vars,
     out: (values.out as string | undefined) ?? 'reports',
     timeoutMs,
+    teardownTimeoutMs,
+    maxBodyBytes,
     logLevel,
     reporters: [...new Set(reporters)] as ReporterName[],
     quiet: values.quiet === true,
     openapi: values.openapi as string | undefined,
     coverageMin,
   };
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** `1048576`, `512kb`, `10mb`, `1.5MiB`: bytes, with binary units (1 kb = 1024 bytes). */
+export function parseSize(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!(bytes >= 1)) throw new UsageError(`${flag} takes a size in bytes, or with a unit (kb, mb, gb; 1 kb = 1024 bytes), e.g. \`10mb\`; got \`${text}\``);
+  return bytes;
 }
 
 function parseMock(args: string[]): Args {
@@ -132,7 +155,13 @@ Options:
   --base-url URL       base URL for every notebook (overrides baseUrl and mock)
   --var name=value     set an input or var (repeatable); values are strings
   --out DIR            where reports go (default: reports)
-  --timeout MS         per-request timeout in milliseconds (default: 30000)
+  --timeout MS         deadline of each request, from sending it to the last byte of the
+                       response, in milliseconds (default: 30000); a request's \`timeoutMs\`
+                       and the notebook's \`defaults.timeoutMs\` take precedence
+  --teardown-timeout MS
+                       after Ctrl-C / SIGTERM, how long teardown may still run (default: 10000)
+  --max-body SIZE      largest response body kept for checks, after decoding gzip/br/deflate,
+                       e.g. 10mb, 512kb or bytes (default: 10mb); a larger one fails the step
   --reporter LIST      comma-separated: console,json,junit,html,markdown (default: all)
   --quiet, -q          console prints only failures and the summary
   --log-level LEVEL    pino logs on stderr: fatal,error,warn,info,debug,trace,silent (default: warn)
