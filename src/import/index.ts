@@ -34,7 +34,7 @@ export async function importFile(file: string, options: ImportOptions): Promise<
     return importPostman(data, text, { split: options.split, env });
   }
   if (!isOpenApi(data)) throw new ImportError(`${file} is not an OpenAPI 3 description (no \`openapi: 3.x\` and \`paths\`)`, 1, 'only OpenAPI 3.0 and 3.1 are read; convert Swagger 2.0 first (for example with swagger2openapi)');
-  return importOpenApi(file, data, text, options.outFile);
+  return importOpenApi(file, data as Record<string, unknown>, text, options.outFile);
 }
 
 async function readText(file: string): Promise<string> {
