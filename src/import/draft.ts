@@ -99,7 +99,11 @@ export function identifier(text: string): string {
 
 /** ENV_NAME from a notebook name: `secretKey` → `SECRET_KEY`. */
 export function envName(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+  const env = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+  // USER, USERNAME, HOME… are already set on most machines: they would be read by mistake.
+  return SYSTEM_ENV.has(env) ? `API_${env}` : env;
 }
+
+const SYSTEM_ENV = new Set(['USER', 'USERNAME', 'LOGNAME', 'HOME', 'PATH', 'PWD', 'SHELL', 'LANG', 'TERM', 'HOSTNAME', 'TMP', 'TEMP', 'TMPDIR', 'EDITOR', 'CI', 'NODE_ENV', 'PORT', 'HOST']);
 
 export const SECRET_NAME = /pass(word)?|secret|token|api[-_]?key|^key$|private/i;

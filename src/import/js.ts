@@ -110,7 +110,11 @@ function call(node: JsNode, ctx: ExprContext): string {
     if (target.type === 'Literal' && target.regex && method === 'test' && args.length === 1) {
       return `matches(${toExpr(args[0], ctx)}, ${quote(target.regex.pattern)})`;
     }
-    if (target.type === 'Identifier' && target.name === 'Number' && method === 'isInteger') return `${wrap(args[0], ctx)} % 1 == 0`;
+    if (target.type === 'Identifier' && target.name === 'Number' && method === 'isInteger') {
+      // Only a number equals its own number(string(x)); `&&` then keeps `%` away from anything else.
+      const x = wrap(args[0], ctx);
+      return `(${x} == number(string(${x})) && ${x} % 1 == 0)`;
+    }
     if (target.type === 'Identifier' && target.name === 'Array' && method === 'isArray') {
       // A list's JSON text starts with `[`; a string is its own text, so it never counts.
       const x = toExpr(args[0], ctx);

@@ -39,7 +39,7 @@ export function translateTests(source: string, lineOf: (scriptLine: number) => n
     return [{ line: lineOf(1), why: `the script is not valid JavaScript (${(err as Error).message})`, source }];
   }
   const tests = new Map<string, string>();
-  const ctx: ExprContext = { aliases: new Map(), name: () => undefined, special: (node) => postmanIdiom(node, names, tests) };
+  const ctx: ExprContext = { aliases: new Map(), name: () => undefined, special: (node, c) => postmanIdiom(node, names, tests, c.aliases) };
   const walk: Walk = { step, source, lineOf, ctx, guards: [], names, tests };
   for (const statement of program.body) statementInto(statement, walk, kept);
   return kept;
@@ -170,7 +170,7 @@ function chaiExpectation(e: JsNode, w: Walk): string | undefined {
 }
 
 /** The members of pm/postman that stand for the response or a variable. */
-function postmanIdiom(node: JsNode, names: ScriptNames, tests: Map<string, string>): string | undefined {
+function postmanIdiom(node: JsNode, names: ScriptNames, tests: Map<string, string>, locals: Map<string, string>): string | undefined {
   if (node.type === 'Identifier') {
     if (node.name === 'responseBody') throw new Untranslatable('`responseBody` (the raw text) has no equivalent; `JSON.parse(responseBody)` does');
     return undefined;
@@ -194,13 +194,13 @@ function postmanIdiom(node: JsNode, names: ScriptNames, tests: Map<string, strin
     const path = describeCallee(node);
     if (path === 'pm.response.code' || path === 'responseCode.code' || path === 'pm.response.status') return 'status';
     if (path === 'pm.response.responseTime' || path === 'responseTime') throw new Untranslatable('response times are not checked by a step');
-    if (node.object.type === 'Identifier' && node.object.name === 'tests') {
+    if (node.object.type === 'Identifier' && node.object.name === 'tests' && !locals.has('tests')) {
       const name = node.computed ? literalValue(node.property)?.value : node.property.name;
       const expr = typeof name === 'string' ? tests.get(name) : undefined;
       if (expr === undefined) throw new Untranslatable(`the test \`${String(name)}\` is read before it is set`);
       return `(${expr})`;
     }
-    if (node.object.type === 'Identifier' && (node.object.name === 'environment' || node.object.name === 'globals' || node.object.name === 'data')) {
+    if (node.object.type === 'Identifier' && !locals.has(node.object.name) && (node.object.name === 'environment' || node.object.name === 'globals' || node.object.name === 'data')) {
       const name = node.computed ? literalValue(node.property)?.value : node.property.name;
       if (typeof name === 'string') return names.use(name);
     }
