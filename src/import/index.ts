@@ -83,11 +83,11 @@ function parseData(file: string, text: string, format: Format): unknown {
 }
 
 function parseYaml(file: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0].line;
-    throw new ImportError(`${file}${line ? `:${line}:${error.linePos![0].col}` : ''}: broken YAML (${error.message.split('\n')[0]})`, line, 'fix the YAML, or export the file again');
+    throw new ImportError(`${file}${line ? `:${line}:${error.linePos![0].col}` : ''}: broken YAML (${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')})`, line, 'fix the YAML, or export the file again');
   }
   return doc.toJS({ maxAliasCount: 1000 });
 }

@@ -33,7 +33,7 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
   if (doc.info?.description) draft.description = String(doc.info.description);
   const server = doc.servers?.[0]?.url;
   if (typeof server === 'string' && /^https?:\/\//.test(server)) draft.baseUrl = server;
-  draft.openapi = outFile ? relative(dirname(resolve(outFile)), resolve(file)) || file : resolve(file);
+  draft.openapi = relative(outFile ? dirname(resolve(outFile)) : process.cwd(), resolve(file)) || file;
   const taken = new Set<string>();
   for (const [path, item] of Object.entries<Obj>(doc.paths ?? {})) {
     for (const method of METHODS) {
@@ -46,12 +46,13 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
     }
   }
   void raw;
+  sharedAuth(draft);
   if (draft.steps.length === 0) throw new ImportError(`${file} describes no operations`, pos.line(['paths']), 'an OpenAPI description lists its operations under `paths`');
   return { notebooks: [{ suggestedName: draft.title, draft }], warnings, format: `openapi ${doc.openapi}` };
 }
 
 function operationStep(method: string, path: string, op: Obj, shared: Obj[], doc: Obj, vars: Record<string, { value: unknown; comment?: string }>, inputs: Record<string, DraftInput>, taken: Set<string>): DraftStep {
-  const step = newStep(uniqueName(taken, String(op.summary ?? op.operationId ?? `${method.toUpperCase()} ${path}`).trim()));
+  const step = newStep(uniqueName(taken, String(op.summary ?? humanize(op.operationId) ?? `${method.toUpperCase()} ${path}`).trim()));
   if (op.description && op.description !== op.summary) step.doc = String(op.description);
   const params = [...shared.filter((p) => !(op.parameters ?? []).some((q: Obj) => q.name === p.name && q.in === p.in)), ...(op.parameters ?? [])];
   const request: Record<string, unknown> = { method: method.toUpperCase() };
@@ -148,5 +149,24 @@ function sample(schema: Obj | undefined, depth = 0): unknown {
       return false;
     default:
       return undefined;
+  }
+}
+
+/** `createNote` → `Create note`, `get_user` → `Get user`. */
+function humanize(id: unknown): string | undefined {
+  if (typeof id !== 'string' || !id) return undefined;
+  const words = id.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
+  return words[0]!.toUpperCase() + words.slice(1);
+}
+
+/** The description's own security, on most operations, is the notebook's auth; `security: []` is `auth: none`. */
+function sharedAuth(draft: { auth?: unknown; steps: DraftStep[] }): void {
+  const withAuth = draft.steps.filter((s) => s.auth !== undefined);
+  const first = JSON.stringify(withAuth[0]?.auth);
+  if (withAuth.length === 0 || !withAuth.every((s) => JSON.stringify(s.auth) === first)) return;
+  draft.auth = withAuth[0]!.auth;
+  for (const s of draft.steps) {
+    if (s.auth === undefined) s.auth = 'none';
+    else delete s.auth;
   }
 }
