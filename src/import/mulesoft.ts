@@ -203,7 +203,11 @@ class Converter {
   private authenticate(e: JsNode, node: JsNode): void {
     const scheme = String(literalValue(e.arguments[1])?.value ?? '');
     const options = objectFields(e.arguments[2]);
-    const ref = (key: string) => (options[key] ? `\${${toExpr(options[key], this.ctx())}}` : undefined);
+    const ref = (key: string) => {
+      if (!options[key]) return undefined;
+      const literal = literalValue(options[key]);
+      return literal ? String(literal.value) : `\${${toExpr(options[key], this.ctx())}}`;
+    };
     if (/oauth_?2/i.test(scheme) && options.clientSecret) {
       // The token URL lives in the RAML, which is not read; the secret works as a bearer token
       // with APIs that take their key that way (Stripe among them).
@@ -388,6 +392,7 @@ function stepName(method: string, segments: Array<{ name: string; param: boolean
     case 'GET':
       return plural ? `List ${target}${of}` : `Retrieve the ${target}${of}`;
     case 'POST':
+      if (!last.param && !plural && owner) return `Post ${target}${of}`;
       return last.param || !plural ? `Update the ${target}${of}` : `Create a ${singular(target)}${of}`;
     case 'DELETE':
       return `Delete the ${target}${of}`;
