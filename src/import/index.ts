@@ -26,6 +26,16 @@ export { ImportError };
 export async function importFile(file: string, options: ImportOptions): Promise<ImportResult> {
   const text = await readText(file);
   const format = options.from ?? detect(file, text);
+  try {
+    return await importAs(format, file, text, options);
+  } catch (err) {
+    if (err instanceof ImportError) throw err;
+    // A file that passed detection but is shaped unlike its format (an item that is a number…).
+    throw new ImportError(`${file} is not shaped like a ${format} file: ${(err as Error).message}`, undefined, `export it again from its tool, or name another format with --from`);
+  }
+}
+
+async function importAs(format: Format, file: string, text: string, options: ImportOptions): Promise<ImportResult> {
   if (format === 'mulesoft') return importMulesoft(text, basename(file));
   const data = parseData(file, text, format);
   if (format === 'postman') {

@@ -38,8 +38,8 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
   for (const [path, item] of Object.entries<Obj>(doc.paths ?? {})) {
     for (const method of METHODS) {
       const op = item?.[method] as Obj | undefined;
-      if (!op) continue;
-      const step = operationStep(method, path, op, [...(item.parameters ?? [])], doc, draft.vars, draft.inputs, taken);
+      if (!op || typeof op !== 'object') continue;
+      const step = operationStep(method, path, op, Array.isArray(item.parameters) ? item.parameters : [], doc, draft.vars, draft.inputs, taken);
       for (const k of step.kept) warnings.push({ line: pos.line(['paths', path, method]), message: `${step.name}: ${k.why}` });
       step.kept.forEach((k) => (k.line = pos.line(['paths', path, method])));
       draft.steps.push(step);
@@ -54,7 +54,8 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
 function operationStep(method: string, path: string, op: Obj, shared: Obj[], doc: Obj, vars: Record<string, { value: unknown; comment?: string }>, inputs: Record<string, DraftInput>, taken: Set<string>): DraftStep {
   const step = newStep(uniqueName(taken, String(op.summary ?? humanize(op.operationId) ?? `${method.toUpperCase()} ${path}`).trim()));
   if (op.description && op.description !== op.summary) step.doc = String(op.description);
-  const params = [...shared.filter((p) => !(op.parameters ?? []).some((q: Obj) => q.name === p.name && q.in === p.in)), ...(op.parameters ?? [])];
+  const isParam = (p: unknown): p is Obj => !!p && typeof p === 'object' && typeof (p as Obj).name === 'string';
+  const params = [...shared.filter(isParam).filter((p) => !(Array.isArray(op.parameters) ? op.parameters : []).some((q: Obj) => q.name === p.name && q.in === p.in)), ...(Array.isArray(op.parameters) ? op.parameters : []).filter(isParam)];
   const request: Record<string, unknown> = { method: method.toUpperCase() };
   let target = path;
   const query: Record<string, unknown> = {};

@@ -99,6 +99,12 @@ function expressionStatement(e: JsNode, w: Walk, kept: Kept[]): boolean {
     }
     return false;
   }
+  if (e.type === 'MemberExpression') {
+    // `pm.expect(x).to.be.true`: a property, not a call, ends the chain.
+    const flag = chaiExpectation({ callee: e, arguments: [] }, w);
+    if (flag) check(flag, w);
+    return flag !== undefined;
+  }
   if (e.type !== 'CallExpression') return false;
   const callee = describeCallee(e.callee);
   const args = e.arguments as JsNode[];
@@ -107,7 +113,7 @@ function expressionStatement(e: JsNode, w: Walk, kept: Kept[]): boolean {
     w.note = literalValue(args[0])?.value as string | undefined;
     const body = args[1].body;
     if (body.type === 'BlockStatement') for (const s of body.body) statementInto(s, w, kept);
-    else expressionStatement(body, w, kept);
+    else statementInto({ type: 'ExpressionStatement', expression: body, loc: body.loc, start: body.start, end: body.end }, w, kept);
     w.note = outer;
     return true;
   }
@@ -155,7 +161,9 @@ function chaiExpectation(e: JsNode, w: Walk): string | undefined {
   const last = words[words.length - 1];
   const arg = e.arguments[0] ? toExpr(e.arguments[0], w.ctx) : undefined;
   let out: string | undefined;
-  if ((last === 'eql' || last === 'equal' || last === 'equals' || last === 'eq') && arg) out = `${actual} == ${arg}`;
+  const flags: Record<string, string> = { true: `${actual} == true`, false: `${actual} == false`, null: `${actual} == null`, undefined: `${actual} == null`, exist: `${actual} != null`, ok: `!!(${actual})`, empty: `length(${actual}) == 0` };
+  if (last !== undefined && !e.arguments.length && Object.hasOwn(flags, last)) out = flags[last];
+  else if ((last === 'eql' || last === 'equal' || last === 'equals' || last === 'eq') && arg) out = `${actual} == ${arg}`;
   else if (last === 'property' && arg) out = e.arguments[1] ? `${actual}[${arg}] == ${toExpr(e.arguments[1], w.ctx)}` : `contains(${actual}, ${arg})`;
   else if ((last === 'include' || last === 'includes' || last === 'contain' || last === 'contains') && arg) out = `contains(${actual}, ${arg})`;
   else if ((last === 'above' || last === 'greaterThan' || last === 'gt') && arg) out = `${actual} > ${arg}`;

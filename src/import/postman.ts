@@ -94,6 +94,7 @@ export function importPostman(data: PmCollection, text: string, options: Postman
   const groups: Array<{ folder?: string; steps: DraftStep[] }> = [];
   const taken = new Set<string>();
   const requests: PmRequest[] = [];
+  const skipped: Kept[] = [];
 
   const addStep = (item: PmItem, path: Array<string | number>, prefix: string[], auth: unknown, group: DraftStep[]) => {
     names.stepIndex++;
@@ -120,6 +121,10 @@ export function importPostman(data: PmCollection, text: string, options: Postman
   const walk = (items: PmItem[], path: Array<string | number>, prefix: string[], auth: unknown, group: DraftStep[]) => {
     items.forEach((item, i) => {
       const here = [...path, i];
+      if (!item || typeof item !== 'object') {
+        skipped.push({ line: pos.line(here), why: 'an item that is not an object is skipped', source: JSON.stringify(item) ?? String(item) });
+        return;
+      }
       if (Array.isArray(item.item)) {
         const folderAuth = item.auth ?? auth;
         let target = group;
@@ -153,6 +158,7 @@ export function importPostman(data: PmCollection, text: string, options: Postman
     .map((g) => ({ suggestedName: g.folder ?? title, draft: draftFor(g.folder ? `${title}: ${g.folder}` : title, g.steps) }));
   if (notebooks.length === 0) throw new ImportError('the collection has no requests', pos.line(['item']), 'a collection with at least one request in `item` can be imported');
 
+  notebooks[0]!.draft.kept.push(...skipped);
   for (const { draft } of notebooks) {
     declareNames(draft, names, collectionVars, envVars, options.env?.file);
     baseUrlFrom(draft, names, collectionVars, envVars);
