@@ -56,6 +56,20 @@ export function checkOpenApi(description: Description, x: Exchange, span: Span):
   return fail(label, op, span, expected, `${errors.length} error${errors.length === 1 ? '' : 's'}`, message, { errors });
 }
 
+/**
+ * Whether the description speaks for this request: every `path` step (it joins the base URL), and
+ * a `url` step only on the base URL's origin — a `url` elsewhere (a token service, a webhook
+ * receiver) is another API.
+ */
+export function describes(target: 'path' | 'url', url: string, baseUrl: string): boolean {
+  if (target === 'path') return true;
+  try {
+    return new URL(url).origin === new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
 function pass(label: string, op: Operation, span: Span, expected: unknown): CheckResult {
   return { kind: 'openapi', label, operation: op.label, passed: true, expected, actual: 'valid', span };
 }

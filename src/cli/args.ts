@@ -173,7 +173,8 @@ Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid noteb
   validate: `api-notebook validate <files or folders…> [--var name=value]
 
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
-OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every problem as file:line:col with a hint. Exit 0 or 2.`,
+OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
+problem as file:line:col with a hint. Exit 0 or 2.`,
   import: `api-notebook import <file> [--out notebook.yaml] [options]
 
 Writes a notebook from a MuleSoft API Notebook (markdown), a Postman collection (v2.0/v2.1) or an

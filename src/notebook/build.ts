@@ -76,10 +76,11 @@ class Builder {
     return { notebook, diagnostics: this.diagnostics };
   }
 
-  /** Relative to the notebook's folder; a missing file is a diagnostic here, a broken one when it is read. */
+  /** A file relative to the notebook's folder, or an http(s) URL; a missing file is a diagnostic here, a broken one when it is read. */
   private openapi(path: string): Notebook['openapi'] {
-    const file = resolve(dirname(this.source.file), path);
     const span = this.source.at(['openapi']);
+    if (/^https?:\/\//i.test(path)) return { file: path, span };
+    const file = resolve(dirname(this.source.file), path);
     if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${path}`, span, hint: `looked for ${file}; the path is relative to the notebook` });
     return { file, span };
   }

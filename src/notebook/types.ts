@@ -115,7 +115,7 @@ export interface Notebook {
   description?: string;
   baseUrl?: string;
   mock?: 'stripe';
-  /** The OpenAPI description named by `openapi:` (absolute path), and where it is named. */
+  /** The OpenAPI description named by `openapi:` (absolute path, or an http(s) URL), and where it is named. */
   openapi?: { file: string; span: Span };
   inputs: InputDef[];
   auth?: AuthSpec;

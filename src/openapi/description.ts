@@ -6,10 +6,9 @@
  */
 import addFormatsModule from 'ajv-formats';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { pathToFileURL } from 'node:url';
 import type { Coverage } from './coverage.js';
 import { prepareSchemas } from './prepare.js';
-import { child, refOf, type FileSet, type Located } from './resolve.js';
+import { child, refOf, toUrl, type FileSet, type Located } from './resolve.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -49,11 +48,11 @@ export class Description {
   private readonly validators = new Map<string, ValidateFunction | Error>();
   private readonly seen = new Map<Operation, Map<number, number>>();
 
-  /** `spec` is the path shown to people; `file` the file read. */
+  /** `spec` is the path shown to people; `file` the file (or http(s) URL) read. */
   constructor(readonly spec: string, private readonly files: FileSet, file: string, readonly version: '3.0' | '3.1') {
     addFormats(this.ajv);
     for (const f of OPENAPI_FORMATS) this.ajv.addFormat(f, true);
-    const url = pathToFileURL(file).href;
+    const url = toUrl(file);
     const root = files.locate(url, url)!;
     this.collectOperations(root);
     this.matchOrder = this.operations.slice().sort((a, b) => a.params - b.params || b.path.length - a.path.length);

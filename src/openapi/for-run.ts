@@ -10,7 +10,7 @@ import { renderDiagnostic } from '../notebook/diagnostic.js';
 import type { Notebook } from '../notebook/types.js';
 import type { Coverage } from './coverage.js';
 import type { Description } from './description.js';
-import { DescriptionError, loadDescription } from './load.js';
+import { DescriptionError, isHttpUrl, loadDescription } from './load.js';
 
 export interface RunDescriptions {
   forNotebook(notebook: Notebook): Description | undefined;
@@ -29,7 +29,7 @@ export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string
   let problems = 0;
   const chosen = new Map<Notebook, Description>();
   if (cliFile) {
-    const d = await load(resolve(cliFile));
+    const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile));
     if (d instanceof DescriptionError) {
       stderr.write(`error: --openapi: ${d.message}\n${d.hint ? ` = hint: ${d.hint}\n` : ''}\n`);
       problems++;

@@ -23,11 +23,14 @@ export class DescriptionError extends Error {
 
 /** Loads, checks and prepares a description; a broken one is a DescriptionError saying why. */
 export async function loadDescription(path: string): Promise<Description> {
-  const file = resolve(path);
-  const shown = relative(process.cwd(), file) || file;
+  const remote = isHttpUrl(path);
+  const file = remote ? path : resolve(path);
+  const shown = remote ? path : relative(process.cwd(), file) || file;
   let $refs;
   try {
-    $refs = await new $RefParser().resolve(file);
+    // The user names the description, often on their own machine or network (the API serving its
+    // own /openapi.json), so private addresses are allowed; a slow server does not hang the run.
+    $refs = await new $RefParser().resolve(file, { resolve: { http: { safeUrlResolver: false, timeout: 10_000 } } });
   } catch (err) {
     throw new DescriptionError(`the OpenAPI description ${shown} cannot be used: ${describe(err)}`, hintFor(err));
   }
@@ -49,6 +52,11 @@ export async function loadDescription(path: string): Promise<Description> {
   } catch (err) {
     throw new DescriptionError(`the OpenAPI description ${shown} cannot be used: ${describe(err)}`, 'a schema in it is not a valid JSON Schema');
   }
+}
+
+/** An API often serves its own description (`https://api.example.test/openapi.json`). */
+export function isHttpUrl(path: string): boolean {
+  return /^https?:\/\//i.test(path);
 }
 
 function describe(err: unknown): string {

@@ -68,6 +68,6 @@ function isRef(v: unknown): v is { $ref: string } {
   return v !== null && typeof v === 'object' && typeof (v as { $ref?: unknown }).$ref === 'string';
 }
 
-function toUrl(path: string): string {
+export function toUrl(path: string): string {
   return /^[a-z][a-z0-9+.-]+:\/\//i.test(path) ? path : pathToFileURL(path).href;
 }

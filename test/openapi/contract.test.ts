@@ -43,6 +43,13 @@ before(async () => {
   server.route('GET', '/v2/articles/a', (_q, res) => json(res, 200, { slug: 'a', title: 'A', subtitle: null, tags: ['news'] }));
   server.route('GET', '/v2/articles/b', (_q, res) => json(res, 200, { slug: 'b', title: 'B', subtitle: 7, tags: ['Not A Tag'] }));
   server.route('GET', '/v2/articles/none', (_q, res) => json(res, 404, { title: 'no such article' }));
+  // The API serves its own description, and the files it refers to, beside it.
+  for (const f of ['api.json', 'schemas/article.json', 'schemas/tag.json']) {
+    server.route('GET', `/spec/${f}`, (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(readFileSync(join(V31, '..', f)));
+    });
+  }
 });
 after(() => server.close());
 
@@ -183,19 +190,40 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
 
 describe('OpenAPI 3.1 and --openapi', () => {
   it('3.1 is plain JSON Schema 2020-12, with $ref across files; --openapi applies to a notebook without openapi:', async () => {
+    const other = await startTestServer();
+    other.route('GET', '/token', (_q, res) => json(res, 200, { token: 't' }));
     const { file } = notebook('v31', undefined, [
       '  - { name: valid, request: GET /v2/articles/a }',
       '  - { name: invalid, request: GET /v2/articles/b, continueOnFailure: true }',
       '  - { name: documented 404, request: GET /v2/articles/none, expect: { status: 404 } }',
+      `  - { name: a url on the base URL is checked, request: { method: GET, url: "${server.url}/v2/articles/a" } }`,
+      `  - { name: a url elsewhere is another API, request: { method: GET, url: "${other.url}/token" } }`,
     ].join('\n') + '\n');
-    const { code, report, stdout } = await run(file, ['--openapi', relative(ROOT, V31)]);
+    const { code, report, stdout } = await run(file, ['--openapi', relative(ROOT, V31)]).finally(() => other.close());
     assert.equal(code, 1, stdout);
-    const [valid, invalid, notFound] = report.notebooks[0].steps;
+    const [valid, invalid, notFound, sameOrigin, elsewhere] = report.notebooks[0].steps;
+    assert.equal(openapiCheck(sameOrigin).passed, true);
+    assert.equal(openapiCheck(elsewhere), undefined);
+    assert.equal(elsewhere.status, 'passed');
     assert.equal(openapiCheck(valid).passed, true);
     assert.equal(openapiCheck(notFound).passed, true);
     assert.deepEqual(openapiCheck(invalid).details.errors.map((e: any) => e.instancePath), ['/subtitle', '/tags/0']);
     assert.equal(report.coverage.percent, 100);
-    assert.deepEqual(report.coverage.operations[0].seen, { 200: 2, 404: 1 });
+    assert.deepEqual(report.coverage.operations[0].seen, { 200: 3, 404: 1 });
+  });
+});
+
+describe('a description served over HTTP', () => {
+  it('openapi: may be an http(s) URL; its $refs resolve relative to it', async () => {
+    const { file } = notebook('remote', undefined, '  - { name: valid, request: GET /v2/articles/a }\n  - { name: invalid, request: GET /v2/articles/b }\n');
+    const text = readFileSync(file, 'utf8').replace('steps:', `openapi: ${server.url}/spec/api.json\nsteps:`);
+    writeFileSync(file, text);
+    const { code, report, stdout } = await run(file);
+    assert.equal(code, 1, stdout);
+    assert.equal(openapiCheck(report.notebooks[0].steps[0]).passed, true);
+    assert.deepEqual(openapiCheck(report.notebooks[0].steps[1]).details.errors.map((e: any) => e.instancePath), ['/subtitle', '/tags/0']);
+    assert.equal(report.coverage.spec, `${server.url}/spec/api.json`);
+    assert.ok(server.requests.some((r) => r.url === '/spec/schemas/tag.json'), 'the nested $ref was fetched');
   });
 });
 
