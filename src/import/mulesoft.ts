@@ -3,49 +3,15 @@
  * Request cells (`client.plans.PLAN_ID(planId).get()`) become steps with path templates, the
  * prose before a cell its doc, `assert.equal(r.status, N)` the status of the step whose response
  * `r` is, `x = r.body.id` a capture on that step, the list-loop-delete idiom forEach + if.
- */
-import type { DraftNotebook, DraftStep, ImportResult, Kept, Warning } from './draft.js';
+ */import type { DraftNotebook, DraftStep, ImportResult, Kept, Warning } from './draft.js';
 import { envName, ImportError, newDraft, newStep, SECRET_NAME, uniqueName } from './draft.js';
 import { describeCallee, literalValue, parseScript, sourceOf, toExpr, Untranslatable, type ExprContext, type JsNode } from './js.js';
+import { readCells, type Cell } from './mulesoft-cells.js';
+import { memberPath, nestBrackets, objectFields, rootName, stepName, unwrap } from './mulesoft-names.js';
 
-interface Cell {
-  line: number;
-  source: string;
-  prose: string;
-}
+export { isMulesoftNotebook } from './mulesoft-cells.js';
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
-
-export function isMulesoftNotebook(text: string): boolean {
-  return /^---\s*\n[\s\S]*?apiNotebookVersion\s*:/.test(text) || (/```javascript/.test(text) && /API\.createClient|client\.\w+/.test(text));
-}
-
-function readCells(text: string): { front: Record<string, string>; cells: Cell[] } {
-  const lines = text.split(/\r?\n/);
-  const front: Record<string, string> = {};
-  let i = 0;
-  if (lines[0]?.trim() === '---') {
-    for (i = 1; i < lines.length && lines[i]!.trim() !== '---'; i++) {
-      const m = /^(\w+)\s*:\s*(.*)$/.exec(lines[i]!);
-      if (m) front[m[1]!] = m[2]!.trim();
-    }
-    i++;
-  }
-  const cells: Cell[] = [];
-  let prose: string[] = [];
-  for (; i < lines.length; i++) {
-    if (/^```\s*(javascript|js)\s*$/.test(lines[i]!)) {
-      const start = i + 1;
-      let j = start;
-      while (j < lines.length && !/^```\s*$/.test(lines[j]!)) j++;
-      if (j >= lines.length) throw new ImportError(`the cell opened at line ${i + 1} is never closed with \`\`\``, i + 1, 'close every ```javascript cell with a line of ```');
-      cells.push({ line: start + 1, source: lines.slice(start, j).join('\n'), prose: prose.join('\n').trim() });
-      prose = [];
-      i = j;
-    } else prose.push(lines[i]!);
-  }
-  return { front, cells };
-}
 
 class Converter {
   readonly draft: DraftNotebook;
@@ -141,18 +107,18 @@ class Converter {
     if (node.type === 'VariableDeclaration') {
       for (const d of node.declarations) {
         if (d.init && describeCallee(d.init) === 'chai.assert') continue; // the notebook's own checks replace chai
-        this.assign(d.id.name, d.init, node);
+        this.assign(d.id.name, d.init);
       }
       return;
     }
     if (node.type !== 'ExpressionStatement') throw new Untranslatable(`a ${node.type} has no equivalent`);
     const e = node.expression;
-    if (e.type === 'AssignmentExpression' && e.operator === '=' && e.left.type === 'Identifier') return this.assign(e.left.name, e.right, node);
+    if (e.type === 'AssignmentExpression' && e.operator === '=' && e.left.type === 'Identifier') return this.assign(e.left.name, e.right);
     if (e.type === 'CallExpression') return this.call(e, node);
     throw new Untranslatable('this statement has no equivalent');
   }
 
-  private assign(name: string, value: JsNode, node: JsNode): void {
+  private assign(name: string, value: JsNode): void {
     const literal = value ? literalValue(value) : undefined;
     if (literal) {
       this.draft.vars[name] = { value: literal.value, ...(this.cell.prose ? { comment: this.cell.prose } : {}) };
@@ -167,7 +133,7 @@ class Converter {
       return;
     }
     if (value?.type === 'CallExpression' && this.isRequest(value)) {
-      const step = this.request(value, node);
+      const step = this.request(value);
       this.responses.set(name, step);
       return;
     }
@@ -194,7 +160,7 @@ class Converter {
     if (callee === 'API.authenticate') return this.authenticate(e, node);
     if (callee.startsWith('assert.')) return this.assertion(e, callee.slice(7));
     if (this.isRequest(e)) {
-      this.request(e, node);
+      this.request(e);
       return;
     }
     throw new Untranslatable(`the call \`${callee}(…)\` has no equivalent`);
@@ -250,7 +216,7 @@ class Converter {
     return e.callee.type === 'MemberExpression' && METHODS.has(e.callee.property.name) && rootName(e.callee.object) === this.client;
   }
 
-  private request(e: JsNode, node: JsNode, loopCtx?: ExprContext): DraftStep {
+  private request(e: JsNode, loopCtx?: ExprContext): DraftStep {
     const method = e.callee.property.name.toUpperCase();
     const ctx = loopCtx ?? this.ctx();
     const segments = this.segments(e.callee.object, ctx);
@@ -266,7 +232,6 @@ class Converter {
     step.request = request;
     this.cellStep = step;
     if (!loopCtx) this.draft.steps.push(step);
-    void node;
     return step;
   }
 
@@ -332,7 +297,7 @@ class Converter {
     }
     const call = inner.length === 1 && inner[0].type === 'ExpressionStatement' ? inner[0].expression : undefined;
     if (!call || call.type !== 'CallExpression' || !this.isRequest(call)) throw new Untranslatable('a loop whose body is not one request (under an optional if)');
-    const step = this.request(call, node, ctx);
+    const step = this.request(call, ctx);
     step.name = uniqueName(this.taken, `${step.name}, for each ${as} listed`);
     step.forEach = `\${${list}}`;
     step.as = as;
@@ -352,67 +317,6 @@ class Converter {
   }
 }
 
-function memberPath(node: JsNode): string[] | undefined {
-  if (node.type === 'Identifier') return [node.name];
-  if (node.type === 'MemberExpression' && !node.computed) {
-    const left = memberPath(node.object);
-    return left && [...left, node.property.name];
-  }
-  if (node.type === 'MemberExpression' && node.property.type === 'Literal') {
-    const left = memberPath(node.object);
-    return left && [...left, String(node.property.value)];
-  }
-  return undefined;
-}
-
-function rootName(node: JsNode): string | undefined {
-  while (node.type === 'MemberExpression' || node.type === 'CallExpression') node = node.type === 'CallExpression' ? node.callee : node.object;
-  return node.type === 'Identifier' ? node.name : undefined;
-}
-
-function objectFields(node: JsNode): Record<string, JsNode> {
-  if (node?.type !== 'ObjectExpression') return {};
-  return Object.fromEntries(node.properties.map((p: JsNode) => [p.key.type === 'Identifier' ? p.key.name : String(p.key.value), p.value]));
-}
-
-function singular(word: string): string {
-  return word.endsWith('ies') ? `${word.slice(0, -3)}y` : word.endsWith('s') ? word.slice(0, -1) : word;
-}
-
-/** GET /plans → "List plans", POST /plans/{id} → "Update the plan", DELETE …/discount → "Delete the discount of the customer". */
-function stepName(method: string, segments: Array<{ name: string; param: boolean }>): string {
-  const last = segments[segments.length - 1];
-  if (!last) return `${method} /`;
-  const target = last.param ? singular(segments[segments.length - 2]?.name ?? last.name) : last.name;
-  const ownerIndex = segments.length - (last.param ? 3 : 2);
-  const owner = ownerIndex >= 0 && segments[ownerIndex + 1]?.param === false && segments[ownerIndex]?.param ? singular(segments[ownerIndex - 1]?.name ?? '') : segments[ownerIndex]?.param ? singular(segments[ownerIndex - 1]?.name ?? '') : '';
-  const of = owner ? ` of the ${owner}` : '';
-  const plural = !last.param && /s$/.test(last.name);
-  switch (method) {
-    case 'GET':
-      return plural ? `List ${target}${of}` : `Retrieve the ${target}${of}`;
-    case 'POST':
-      if (!last.param && !plural && owner) return `Post ${target}${of}`;
-      return last.param || !plural ? `Update the ${target}${of}` : `Create a ${singular(target)}${of}`;
-    case 'DELETE':
-      return `Delete the ${target}${of}`;
-    default:
-      return `${method} the ${target}${of}`;
-  }
-}
-
-/** {"card[number]": 1} → {card: {number: 1}}. */
-function nestBrackets(body: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    const parts = key.replace(/\]/g, '').split('[');
-    let node = out;
-    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
-    node[parts[parts.length - 1]!] = value;
-  }
-  return out;
-}
-
 export function importMulesoft(text: string, fileName: string): ImportResult {
   const { front, cells } = readCells(text);
   if (cells.length === 0) throw new ImportError(`${fileName} has no \`\`\`javascript cells`, 1, 'a MuleSoft API Notebook has its requests in ```javascript cells');
@@ -421,15 +325,4 @@ export function importMulesoft(text: string, fileName: string): ImportResult {
   converter.draft.header.push(`Imported by api-notebook from the MuleSoft API Notebook "${title}"${front.site ? ` (${front.site})` : ''}.`);
   converter.run(cells);
   return { notebooks: [{ suggestedName: title, draft: converter.draft }], warnings: converter.warnings, format: `mulesoft${front.apiNotebookVersion ? ` ${front.apiNotebookVersion}` : ''}` };
-}
-
-/** `(year() + 1)` → `year() + 1` when the parentheses wrap the whole expression. */
-function unwrap(expr: string): string {
-  if (!expr.startsWith('(') || !expr.endsWith(')')) return expr;
-  let depth = 0;
-  for (let i = 0; i < expr.length; i++) {
-    if (expr[i] === '(') depth++;
-    else if (expr[i] === ')' && --depth === 0 && i < expr.length - 1) return expr;
-  }
-  return expr.slice(1, -1);
 }

@@ -18,20 +18,23 @@ test('bad input to import: broken JSON, broken YAML, unknown format, missing fil
   const dir = tempDir();
   const broken = join(dir, 'broken.json');
   writeFileSync(broken, '{\n  "info": { "name": "x" },\n  "item": [\n    { "name": "a", }\n  ]\n}\n');
-  await refused(['import', broken], /broken\.json:4: broken JSON/);
   const yaml = join(dir, 'broken.yaml');
   writeFileSync(yaml, 'openapi: 3.1.0\ninfo: { title: x\npaths: {}\n');
-  await refused(['import', yaml], /broken\.yaml:\d+:\d+: broken YAML/);
   const text = join(dir, 'notes.txt');
   writeFileSync(text, 'just some notes\n');
-  await refused(['import', text], /is not a format import reads[\s\S]*hint: .*--from mulesoft\|postman\|openapi/);
-  await refused(['import', join(dir, 'missing.json')], /missing\.json: file not found/);
-  await refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--from', 'openapi'], /is not an OpenAPI 3 description/);
-  await refused(['import', join(FIXTURES, 'realworld-openapi.yml'), '--from', 'postman'], /broken JSON|is not a Postman collection/);
-  await refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--from', 'raml'], /--from must be one of mulesoft, postman, openapi/);
-  await refused(['import'], /`import` takes one file/);
-  await refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--split'], /--split .* --out DIR/);
-  await refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--env', text], /broken JSON|is not a Postman environment/);
+  // Each is its own process: they run side by side.
+  await Promise.all([
+    refused(['import', broken], /broken\.json:4: broken JSON/),
+    refused(['import', yaml], /broken\.yaml:\d+:\d+: broken YAML/),
+    refused(['import', text], /is not a format import reads[\s\S]*hint: .*--from mulesoft\|postman\|openapi/),
+    refused(['import', join(dir, 'missing.json')], /missing\.json: file not found/),
+    refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--from', 'openapi'], /is not an OpenAPI 3 description/),
+    refused(['import', join(FIXTURES, 'realworld-openapi.yml'), '--from', 'postman'], /broken JSON|is not a Postman collection/),
+    refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--from', 'raml'], /--from must be one of mulesoft, postman, openapi/),
+    refused(['import'], /`import` takes one file/),
+    refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--split'], /--split .* --out DIR/),
+    refused(['import', join(FIXTURES, 'Conduit.postman_collection.json'), '--env', text], /broken JSON|is not a Postman environment/),
+  ]);
 });
 
 test('without --out the notebook goes to stdout and the warnings and their count to stderr', async () => {

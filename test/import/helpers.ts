@@ -6,7 +6,18 @@ import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'import');
 
-export async function importAndValidate(fixture: string, extra: string[] = [], name = 'imported.yaml'): Promise<{ file: string; text: string; stdout: string; dir: string }> {
+type Imported = { file: string; text: string; stdout: string; dir: string };
+const cache = new Map<string, Promise<Imported>>();
+
+/** Each fixture is imported and validated once per test file (tests only read the result). */
+export function importAndValidate(fixture: string, extra: string[] = []): Promise<Imported> {
+  const key = [fixture, ...extra].join(' ');
+  let done = cache.get(key);
+  if (!done) cache.set(key, (done = importOnce(fixture, extra)));
+  return done;
+}
+
+async function importOnce(fixture: string, extra: string[], name = 'imported.yaml'): Promise<Imported> {
   const dir = tempDir('api-notebook-import-');
   const file = join(dir, name);
   const imported = await runCli(['import', join(FIXTURES, fixture), '--out', file, ...extra]);

@@ -127,3 +127,14 @@ test('--split writes one notebook per top-level folder, each valid', async () =>
   assert.equal(auth.steps[0].name, 'Register', 'no folder prefix inside its own notebook');
   assert.equal(parse(readFileSync(join(dir, 'tags.yaml'), 'utf8')).inputs, undefined, 'a notebook declares only the names it uses');
 });
+
+test('Conduit with an environment file: its URL becomes baseUrl, its values vars, its secret a secret input', async () => {
+  const { text } = await importAndValidate(CONDUIT, ['--env', join(FIXTURES, 'conduit.postman_environment.json')]);
+  const nb = parse(text);
+  assert.equal(nb.baseUrl, 'http://localhost:3000/api');
+  assert.deepEqual([nb.vars.USERNAME, nb.vars.EMAIL], ['jake', 'jake@example.com']);
+  assert.equal(nb.vars.APIURL, undefined, 'used only as the prefix of every URL');
+  assert.deepEqual(nb.inputs, { PASSWORD: { env: 'PASSWORD', secret: true } });
+  assert.doesNotMatch(text, /jakejake/, 'the secret value is not copied');
+  assert.match(text, /^# PASSWORD: set it to the value of "PASSWORD" in .*conduit\.postman_environment\.json/m);
+});
