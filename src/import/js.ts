@@ -28,6 +28,11 @@ export function sourceOf(source: string, node: JsNode): string {
   return source.slice(node.start, node.end);
 }
 
+/** A regular expression's source as an expression string: in double quotes, so the notebook can show it in single-quoted YAML. */
+export function quotePattern(pattern: string): string {
+  return `"${pattern.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
 export function quote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
@@ -108,7 +113,7 @@ function call(node: JsNode, ctx: ExprContext): string {
     const method = callee.property.name as string;
     const target = callee.object;
     if (target.type === 'Literal' && target.regex && method === 'test' && args.length === 1) {
-      return `matches(${toExpr(args[0], ctx)}, ${quote(target.regex.pattern)})`;
+      return `matches(${toExpr(args[0], ctx)}, ${quotePattern(target.regex.pattern)})`;
     }
     if (target.type === 'Identifier' && target.name === 'Number' && method === 'isInteger') {
       // Only a number equals its own number(string(x)); `&&` then keeps `%` away from anything else.

@@ -4,7 +4,7 @@
  * (`!(guard) || check`), local variables become aliases of the expression they hold.
  */
 import type { DraftAssert, DraftStep, Kept } from './draft.js';
-import { describeCallee, literalValue, parseScript, sourceOf, toExpr, Untranslatable, type ExprContext, type JsNode } from './js.js';
+import { describeCallee, literalValue, parseScript, quotePattern, sourceOf, toExpr, Untranslatable, type ExprContext, type JsNode } from './js.js';
 
 export interface ScriptNames {
   /** A Postman variable name → its notebook name (recording that the script uses it). */
@@ -172,7 +172,7 @@ function chaiExpectation(e: JsNode, w: Walk): string | undefined {
   else if ((last === 'most' || last === 'lte') && arg) out = `${actual} <= ${arg}`;
   else if ((last === 'lengthOf' || last === 'length') && arg) out = `length(${actual}) == ${arg}`;
   else if (last === 'oneOf' && arg) out = `contains(${arg}, ${actual})`;
-  else if (last === 'match' && e.arguments[0]?.regex) out = `matches(${actual}, '${e.arguments[0].regex.pattern.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')`;
+  else if (last === 'match' && e.arguments[0]?.regex) out = `matches(${actual}, ${quotePattern(e.arguments[0].regex.pattern)})`;
   if (out === undefined) throw new Untranslatable(`the expectation \`.${chain.join('.')}(…)\` has no equivalent`);
   return negated ? `!(${out})` : out;
 }

@@ -47,7 +47,7 @@ test('the RealWorld Conduit collection imports with its checks and captures', as
   assert.equal(create.request.headers.Authorization, 'Token ${token}');
   const all = byName.get('Articles / All Articles') as any;
   assert.equal(all.expect.status, 200);
-  assert.ok(all.assert.includes("!body.articles.length || matches(body.articles[0].createdAt, '^\\\\d{4,}-[01]\\\\d-[0-3]\\\\dT[0-2]\\\\d:[0-5]\\\\d:[0-5]\\\\d.\\\\d+(?:[+-][0-2]\\\\d:[0-5]\\\\d|Z)$')"));
+  assert.ok(all.assert.includes('!body.articles.length || matches(body.articles[0].createdAt, "^\\\\d{4,}-[01]\\\\d-[0-3]\\\\dT[0-2]\\\\d:[0-5]\\\\d:[0-5]\\\\d.\\\\d+(?:[+-][0-2]\\\\d:[0-5]\\\\d|Z)$")'), all.assert.join('\n'));
   assert.ok(all.assert.includes('body.articles.length || body.articlesCount == 0'), 'the else branch of the script');
 });
 
