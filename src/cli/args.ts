@@ -33,7 +33,16 @@ export interface MockArgs {
   logLevel: string;
 }
 
-export type Args = RunArgs | MockArgs | { command: 'help'; topic?: string } | { command: 'version' };
+export interface ImportArgs {
+  command: 'import';
+  file: string;
+  out?: string;
+  from?: 'mulesoft' | 'postman' | 'openapi';
+  env?: string;
+  split: boolean;
+}
+
+export type Args = RunArgs | MockArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -43,7 +52,8 @@ export function parseCommandLine(argv: string[]): Args {
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'run' || command === 'validate') return parseRun(command, rest);
   if (command === 'mock') return parseMock(rest);
-  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, mock (see api-notebook --help)`);
+  if (command === 'import') return parseImport(rest);
+  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, mock, import (see api-notebook --help)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -135,6 +145,24 @@ function parseMock(args: string[]): Args {
   return { command: 'mock', host: (values.host as string | undefined) ?? '127.0.0.1', port, logLevel: (values['log-level'] as string | undefined) ?? 'info' };
 }
 
+const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi'] as const;
+
+function parseImport(args: string[]): Args {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' },
+    from: { type: 'string' },
+    env: { type: 'string' },
+    split: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help', topic: 'import' };
+  if (positionals.length !== 1) throw new UsageError(`\`import\` takes one file, e.g. \`api-notebook import collection.json --out notebook.yaml\``);
+  const from = values.from as string | undefined;
+  if (from !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(from)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got \`${from}\``);
+  if (values.split && !values.out) throw new UsageError('--split writes one notebook per folder: give the folder with --out DIR');
+  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true };
+}
+
 export const HELP: Record<string, string> = {
   main: `api-notebook: run documented YAML notebooks of HTTP requests and checks.
 
@@ -142,6 +170,7 @@ Usage:
   api-notebook run <files or folders…> [options]   run notebooks, write reports
   api-notebook validate <files or folders…>        check notebooks without sending anything
   api-notebook mock [--host H] [--port P]          serve the embedded Stripe mock
+  api-notebook import <file> [--out notebook.yaml] a notebook from a MuleSoft notebook, Postman collection or OpenAPI description
   api-notebook help <command>                      options of one command
 
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid notebook or command line · 130 interrupted
@@ -175,6 +204,20 @@ Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid noteb
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
 OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
 problem as file:line:col with a hint. Exit 0 or 2.`,
+  import: `api-notebook import <file> [--out notebook.yaml] [options]
+
+Writes a notebook from a MuleSoft API Notebook (markdown), a Postman collection (v2.0/v2.1) or an
+OpenAPI 3.0/3.1 description. What cannot be translated is kept as a comment beside its step and
+listed as a warning with its source line. Without --out the notebook goes to stdout.
+
+Options:
+  --out FILE           where the notebook goes (with --split: a folder)
+  --from FORMAT        mulesoft, postman or openapi (default: detected from the file)
+  --env FILE           a Postman environment file: its values become vars, secret ones secret inputs
+  --split              Postman: one notebook per top-level folder, written into --out DIR
+  --help, -h           this text
+
+Exit codes: 0 imported (warnings are listed, not errors) · 2 unreadable or unknown input`,
   mock: `api-notebook mock [stripe] [--host 127.0.0.1] [--port 12111] [--log-level info]
 
 Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.

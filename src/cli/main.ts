@@ -36,6 +36,10 @@ async function main(argv: string[], io: Io): Promise<number> {
       const { mockCommand } = await import('./mock-command.js');
       return mockCommand(args, io);
     }
+    case 'import': {
+      const { importCommand } = await import('./import-command.js');
+      return importCommand(args, io);
+    }
   }
 }
 
