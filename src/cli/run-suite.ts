@@ -40,7 +40,8 @@ export interface SuiteOptions {
   log: Log;
   /** Aborted on the first interrupt. */
   signal: AbortSignal;
-  teardownSignal: () => AbortSignal;
+  /** Aborted when teardown must stop too (a second interrupt, or the deadline the first one started). */
+  teardownSignal: AbortSignal;
   targetFor: (notebook: Notebook) => Promise<Target>;
   shard?: ShardInfo;
   baseline?: BaselineComparer;

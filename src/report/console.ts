@@ -73,6 +73,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
           if (opts.quiet && !bad) return;
           line(stepLine(r, tone[r.status], dim, magenta));
           if (bad) for (const l of evidence(r, red, dim)) line(`      ${l}`);
+          for (const w of r.warnings ?? []) line(`      ${yellow(`warning: ${w}`)}`);
         },
         onNotebookEnd() {
           if (!concurrent) return;
