@@ -22,6 +22,10 @@ async function main(argv: string[], io: Io): Promise<number> {
       return validateCommand(args, io);
     case 'run':
       return runCommand(args, io);
+    case 'open': {
+      const { openCommand } = await import('./open-command.js');
+      return openCommand(args, io);
+    }
     case 'mock': {
       const { mockCommand } = await import('./mock-command.js');
       return mockCommand(args, io);
