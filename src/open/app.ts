@@ -70,6 +70,8 @@ export class LiveNotebook {
       return { ok, cell: inCell, file };
     },
     save: async (cell, yaml) => {
+      // A change on disk not yet noticed is taken in first, so saving never undoes it.
+      await this.reload();
       const checked = this.checkEdit(cell, yaml);
       if (!this.live.document.cells.find((c) => c.id === cell)?.editable) throw new ActionError(409, 'this cell holds a secret value; edit it in the file');
       if (!checked.ok) throw new ActionError(422, 'the edit has problems; nothing was saved', { cell: checked.cell, file: checked.file });

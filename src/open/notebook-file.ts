@@ -45,6 +45,8 @@ const POLL_MS = 500;
 
 export class NotebookFile {
   readonly displayPath: string;
+  /** One for the session: a reload compiles only schemas it has not seen (a changed schema file needs a restart). */
+  private readonly registry = new SchemaRegistry();
 
   constructor(readonly path: string, private readonly extraNames: string[]) {
     this.displayPath = relative(process.cwd(), path) || path;
@@ -56,7 +58,7 @@ export class NotebookFile {
   }
 
   parse(text: string): FileVersion {
-    const result = loadNotebookText(text, this.displayPath, { registry: new SchemaRegistry(), extraNames: this.extraNames });
+    const result = loadNotebookText(text, this.displayPath, { registry: this.registry, extraNames: this.extraNames });
     return { text, notebook: result.notebook, diagnostics: result.diagnostics.map((d) => toPage(d, text)), cells: cellSources(text) };
   }
 

@@ -224,7 +224,7 @@ function headersTable(h) {
 
 function renderCheck(c) {
   const where = c.span ? `${c.span.file}:${c.span.line}:${c.span.col}` : '';
-  if (c.passed) return el('li', { class: 'pass' }, el('span', { class: 'label', text: c.label }), el('span', { class: 'meta', text: ` expected ${short(c.expected)}` }));
+  if (c.passed) return el('li', { class: 'pass' }, el('span', { class: 'clabel', text: c.label }), el('span', { class: 'meta', text: ` expected ${short(c.expected)}` }));
   const li = el('li', { class: 'fail' }, el('strong', { text: c.label }), el('span', { text: `: ${c.message ?? 'failed'}` }), el('span', { class: 'meta', text: ` at ${where}` }));
   const rows = [];
   for (const m of c.details?.mismatches ?? []) rows.push(el('li', {}, el('code', { text: m.path }), ` expected ${short(m.expected)}, got ${m.reason === 'missing' ? '(missing)' : short(m.actual)}`));
@@ -263,10 +263,9 @@ function jsonView(value, key, depth = 0) {
 function renderValues(v) {
   state.values = v;
   $('base-url').textContent = v.baseUrl;
-  const rows = v.rows.map((r) => el('tr', { class: r.set ? '' : 'unset' },
-    el('td', {}, el('span', { class: `kind ${r.kind}`, text: r.kind })),
-    el('th', { scope: 'row', text: r.name }),
-    el('td', {}, r.secret ? el('span', { class: 'secret', text: r.set ? '•••••••• secret' : 'not set' }) : r.set ? el('code', { text: short(r.value, 60), title: pretty(r.value) }) : el('span', { class: 'meta', text: '—' })),
+  const rows = v.rows.map((r) => el('div', { class: `value ${r.set ? '' : 'unset'}` },
+    el('dt', {}, el('span', { class: 'vname', text: r.name }), el('span', { class: `kind ${r.kind}`, text: r.kind })),
+    el('dd', {}, r.secret ? el('span', { class: 'secret', text: r.set ? '•••••••• secret, never shown' : 'not set yet' }) : r.set ? el('code', { text: short(r.value, 90), title: pretty(r.value) }) : el('span', { class: 'meta', text: 'not set yet' })),
   ));
   $('values').replaceChildren(...rows);
   renderPreviews();
