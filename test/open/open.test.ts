@@ -87,7 +87,12 @@ describe('open: the flagship in the page', () => {
     assert.match(await create.locator('.result-head').textContent() ?? '', /passed.*200.*POST http:\/\/127\.0\.0\.1:\d+\/v1\/plans.*ms/s);
     assert.match(await create.locator('ul.checks').textContent() ?? '', /status.*expected 200.*schema plan/s);
     assert.match(await create.locator('.captured').textContent() ?? '', /createdPlanId = "TEST_NOTEBOOK_PLAN"/);
-    assert.match(await create.locator('.inspector').textContent() ?? '', /interval: "week"/);
+    // The body inspector folds: a long body shows its first keys, and opens on a click.
+    const inspector = create.locator('.inspector');
+    assert.match(await inspector.locator('summary').first().textContent() ?? '', /\{…\} \d+ keys\s+id, object, /);
+    assert.doesNotMatch(await inspector.textContent() ?? '', /interval: "week"/);
+    await inspector.locator('summary').first().click();
+    assert.match(await inspector.textContent() ?? '', /interval: "week"/);
     assert.match(await page.textContent('#values') ?? '', /customerId.*capture.*"cus_/s);
     assert.match(await page.textContent('#summary') ?? '', /28 passed.*3 skipped.*played in/s);
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: join(ROOT, 'docs', 'open.png') });
@@ -291,6 +296,24 @@ describe('open: a secret input asked in the page', () => {
       await page.close();
       assert.equal(await open.stop(), 0);
     }
+  });
+});
+
+describe('open: documented', () => {
+  it('every option of `help open` is in the README and docs/open.md, and the README shows the screenshot', async () => {
+    const { stdout } = await runCli(['help', 'open']);
+    const flags = [...stdout.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]);
+    assert.ok(flags.length >= 5);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const page = readFileSync(join(ROOT, 'docs', 'open.md'), 'utf8');
+    for (const f of flags) {
+      assert.ok(readme.includes(`\`${f}`), `README documents ${f}`);
+      assert.ok(page.includes(`\`${f}`), `docs/open.md documents ${f}`);
+    }
+    assert.match(readme, /api-notebook open [^\n]*\n[\s\S]{0,1500}!\[[^\]]+\]\(docs\/open\.png\)/);
+    const png = readFileSync(join(ROOT, 'docs', 'open.png'));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.ok(png.length < 400_000, 'the screenshot stays small');
   });
 });
 

@@ -247,14 +247,17 @@ function jsonView(value, key, depth = 0) {
   const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   const label = Array.isArray(value) ? `[…] ${entries.length} item${entries.length === 1 ? '' : 's'}` : `{…} ${entries.length} key${entries.length === 1 ? '' : 's'}`;
   if (!entries.length) return el('div', { class: 'leaf' }, keyNode, el('span', { class: 'v', text: Array.isArray(value) ? '[]' : '{}' }));
-  const node = el('details', { class: 'node', open: depth < 1 }, el('summary', {}, keyNode, el('span', { class: 'fold', text: label })));
+  // The top level is open when it is short; a long one shows its first keys until opened.
+  const open = depth === 0 && entries.length <= 10;
+  const peek = Array.isArray(value) ? '' : `  ${entries.slice(0, 6).map(([k]) => k).join(', ')}${entries.length > 6 ? ', …' : ''}`;
+  const node = el('details', { class: 'node', open }, el('summary', {}, keyNode, el('span', { class: 'fold', text: label }), depth === 0 ? el('span', { class: 'peek', text: peek }) : null));
   // Children are built when first opened: a long list costs nothing until someone looks.
   const fill = () => {
     if (node.dataset.filled) return;
     node.dataset.filled = '1';
     node.append(el('div', { class: 'kids' }, ...entries.map(([k, v]) => jsonView(v, k, depth + 1))));
   };
-  if (depth < 1) fill();
+  if (open) fill();
   else node.addEventListener('toggle', fill);
   return node;
 }
