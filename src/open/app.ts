@@ -2,6 +2,7 @@
  * The live notebook: one file, one session (the runner, step by step), one page state, and the
  * actions the page may take. The CLI wires it to a server, a browser and the signals.
  */
+import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { MissingInputsError, NotebookSession, type CellRef, type SessionHooks, type SessionTarget } from '../run/session.js';
 import type { HttpClient } from '../http/client.js';
@@ -13,6 +14,8 @@ import { findCell, type FileVersion, type NotebookFile } from './notebook-file.j
 import { ActionError, type Actions } from './server.js';
 
 type GoodVersion = FileVersion & { notebook: Notebook };
+
+const SETTLE_MS = 250;
 
 export interface LiveNotebookOptions {
   file: NotebookFile;
@@ -31,6 +34,7 @@ export class LiveNotebook {
   readonly live: LiveState;
   private version: GoodVersion;
   private latestText: string;
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LiveNotebookOptions) {
     this.version = options.version;
@@ -81,20 +85,39 @@ export class LiveNotebook {
     },
   };
 
-  /** The file changed on disk (or was saved from the page): show it, keeping values. */
-  async reload(): Promise<void> {
-    let text: string;
-    try {
-      text = await this.options.file.read().then((v) => v.text);
-    } catch {
-      return; // mid-rename, or deleted: the next change tells
-    }
-    if (text !== this.latestText) await this.apply(text);
+  /** The file changed on disk: show it, keeping values. One reload at a time, in order. */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(() => this.reloadNow(), () => this.reloadNow());
+    return this.reloading;
   }
 
-  private async apply(text: string): Promise<void> {
+  private async reloadNow(): Promise<void> {
+    let text = await this.readText();
+    if (text === undefined || text === this.latestText) return;
+    let version = this.options.file.parse(text);
+    if (!version.notebook) {
+      // An editor may be half-way through writing it (truncated, then filled): look again
+      // before showing problems that are only a moment old.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const again = await this.readText();
+      if (again !== undefined && again !== text) {
+        text = again;
+        version = this.options.file.parse(text);
+      }
+    }
+    if (text !== this.latestText) await this.apply(text, version);
+  }
+
+  private async readText(): Promise<string | undefined> {
+    try {
+      return (await readFile(this.options.file.path, 'utf8'));
+    } catch {
+      return undefined; // mid-rename, or deleted: the next change tells
+    }
+  }
+
+  private async apply(text: string, version = this.options.file.parse(text)): Promise<void> {
     this.latestText = text;
-    const version = this.options.file.parse(text);
     if (!version.notebook) {
       this.live.setFileProblems(version.diagnostics);
       return;

@@ -63,6 +63,8 @@ export class NotebookSession {
   private auth: AuthProvider;
   /** When each cell last ran (a counter, not a clock), to know what has run since what. */
   private lastRun = new Map<string, number>();
+  /** Cells whose last run failed or errored: they count as not done, so the next run retries them. */
+  private failed = new Set<string>();
   private seq = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private interrupt = new AbortController();
@@ -95,8 +97,10 @@ export class NotebookSession {
     return this.notebook.inputs.map((i) => ({ ...i, set: this.inputs[i.name] !== undefined }));
   }
 
+  /** Whether the cell has run (since the start or a Reset) and did not fail. */
   hasRun(cell: CellRef): boolean {
-    return this.lastRun.has(key(cell.phase, cell.index));
+    const k = key(cell.phase, cell.index);
+    return this.lastRun.has(k) && !this.failed.has(k);
   }
 
   /** Runs the cell, after the cells before it that have not run yet. */
@@ -148,17 +152,21 @@ export class NotebookSession {
   }
 
   private replaceNow(notebook: Notebook, changedVars: string[]): void {
-    const byName = new Map<string, number>();
+    const byName = new Map<string, { at: number; failed: boolean }>();
     for (const s of [...this.notebook.steps, ...this.notebook.teardown]) {
-      const at = this.lastRun.get(key(s.phase, s.index));
-      if (at !== undefined) byName.set(`${s.phase}:${s.name}`, at);
+      const k = key(s.phase, s.index);
+      const at = this.lastRun.get(k);
+      if (at !== undefined) byName.set(`${s.phase}:${s.name}`, { at, failed: this.failed.has(k) });
     }
     const oldVars = new Set(this.notebook.vars.map((v) => v.name));
     this.notebook = notebook;
     this.lastRun = new Map();
+    this.failed = new Set();
     for (const s of [...notebook.steps, ...notebook.teardown]) {
-      const at = byName.get(`${s.phase}:${s.name}`);
-      if (at !== undefined) this.lastRun.set(key(s.phase, s.index), at);
+      const was = byName.get(`${s.phase}:${s.name}`);
+      if (!was) continue;
+      this.lastRun.set(key(s.phase, s.index), was.at);
+      if (was.failed) this.failed.add(key(s.phase, s.index));
     }
     if (!this.ready) return;
     const fresh = initialValues(notebook, this.inputs, this.options.overrides);
@@ -192,6 +200,7 @@ export class NotebookSession {
     this.values = new Map();
     this.ready = false;
     this.lastRun = new Map();
+    this.failed = new Set();
     this.auth = new AuthProvider(this.options.http, this.options.redactor, this.options.timeoutMs);
     if (this.options.target.fresh) this.options.target.url = await this.options.target.fresh();
   }
@@ -226,8 +235,11 @@ export class NotebookSession {
       } else if (step.phase === 'teardown' && ctx.signal.aborted) {
         await ctx.emit(skippedResult(step, 'teardown was interrupted'));
       } else {
-        this.lastRun.set(key(step.phase, step.index), ++this.seq);
+        const k = key(step.phase, step.index);
+        this.lastRun.set(k, ++this.seq);
         const failed = await runStep(step, ctx);
+        if (failed) this.failed.add(k);
+        else this.failed.delete(k);
         if (failed && step.phase === 'steps' && !step.continueOnFailure) stopReason = `an earlier step failed ("${step.name}")`;
       }
       await hooks.onCellEnd?.(cell);
