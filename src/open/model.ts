@@ -48,6 +48,8 @@ export interface Preview {
   body?: string;
   /** Why the request cannot be shown yet (a value it needs is not there). */
   error?: string;
+  /** For a forEach: which item the preview is of. */
+  note?: string;
 }
 
 export interface ValueRow {
@@ -104,14 +106,29 @@ export function previews(session: NotebookSession, redactor: Redactor, timeoutMs
     const id = cellId(step.phase, step.index);
     if (step.kind !== 'http') return { id };
     try {
-      const req = renderRequest(step.request, nb, session.baseUrl, scopeOf(session.values), timeoutMs);
+      const { local, note } = firstItem(step, session.values);
+      const req = renderRequest(step.request, nb, session.baseUrl, scopeOf(session.values, local), timeoutMs);
       const auth = step.auth === 'inherit' ? nb.auth : step.auth === 'none' ? undefined : step.auth;
       const headers = { ...(auth ? { authorization: `${auth.kind === 'basic' ? 'Basic' : 'Bearer'} ${REDACTED}` } : {}), ...req.headers };
-      return { id, method: req.method, url: redactor.text(req.url), headers: redactor.headers(headers), body: req.body === undefined ? undefined : redactor.text(req.body) };
+      return { id, method: req.method, url: redactor.text(req.url), headers: redactor.headers(headers), body: req.body === undefined ? undefined : redactor.text(req.body), note };
     } catch (err) {
       return { id, method: step.request.method, error: redactor.text((err as Error).message) };
     }
   });
+}
+
+/** A forEach cell is previewed with the first item of its list as it stands now. */
+function firstItem(step: Step, values: Map<string, unknown>): { local?: Map<string, unknown>; note?: string } {
+  if (!step.forEach) return {};
+  const f = step.forEach.value;
+  let list: unknown;
+  try {
+    list = 'render' in f ? f.render(scopeOf(values)) : f.evaluate(scopeOf(values));
+  } catch {
+    list = undefined;
+  }
+  if (!Array.isArray(list) || list.length === 0) return { note: `for each ${step.as}: the list is empty now, so nothing would be sent` };
+  return { local: new Map([[step.as, list[0]]]), note: `the first of ${list.length} (for each ${step.as})` };
 }
 
 /** Inputs, vars and captures in notebook order. */

@@ -284,7 +284,7 @@ function renderPreviews() {
       continue;
     }
     const head = Object.entries(p.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
-    pre.textContent = `${p.method} ${p.url}\n${head}${p.body ? `\n\n${p.body}` : ''}`;
+    pre.textContent = `${p.note ? `# ${p.note}\n` : ''}${p.method} ${p.url}\n${head}${p.body ? `\n\n${p.body}` : ''}`;
   }
 }
 
