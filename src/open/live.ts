@@ -62,13 +62,14 @@ export class LiveState {
       const state = this.cells.get(cellId(result.phase, result.index));
       if (!state) return;
       state.results.push(result);
-      this.broadcast('cell', state);
+      // Only what is new: a long loop would otherwise resend every earlier run each time.
+      this.broadcast('result', { id: state.id, result });
     },
     onCellEnd: (cell: CellRef) => {
       const state = this.cells.get(cellId(cell.phase, cell.index));
       if (!state) return;
       state.status = NotebookSession.statusOf(state.results.map((r) => r.status));
-      this.broadcast('cell', state);
+      this.broadcast('status', { id: state.id, status: state.status });
       this.broadcastValues();
     },
   };

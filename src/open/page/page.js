@@ -96,6 +96,17 @@ function handle(chunk) {
     state.cells.set(payload.id, payload);
     renderCellState(payload.id);
     renderSummary();
+  } else if (event === 'result') {
+    const cell = state.cells.get(payload.id);
+    if (!cell) return;
+    cell.results.push(payload.result);
+    appendResult(payload.id, payload.result);
+  } else if (event === 'status') {
+    const cell = state.cells.get(payload.id);
+    if (!cell) return;
+    cell.status = payload.status;
+    renderCellState(payload.id, false);
+    renderSummary();
   } else if (event === 'values') renderValues(payload);
   else if (event === 'file') renderProblems(payload.problems);
   else if (event === 'play') renderPlay(payload);
@@ -178,15 +189,24 @@ function cellElement(id) {
   return document.querySelector(`.cell[data-step="${CSS.escape(id)}"]`);
 }
 
-function renderCellState(id) {
+function renderCellState(id, redrawResults = true) {
   const node = cellElement(id);
   const cs = state.cells.get(id);
   if (!node || !cs) return;
   node.dataset.status = cs.status;
   node.querySelector('.pill').textContent = cs.status === 'idle' ? '' : `${MARK[cs.status]} ${cs.status}`;
   const results = node.querySelector('.results');
-  results.replaceChildren(...cs.results.map(renderResult));
+  results.querySelector('.running-note')?.remove();
+  if (redrawResults) results.replaceChildren(...cs.results.map(renderResult));
   if (cs.status === 'running') results.append(el('p', { class: 'meta running-note', text: 'running…' }));
+}
+
+/** One more run of a running cell: added under it, without redrawing the runs before it. */
+function appendResult(id, result) {
+  const results = cellElement(id)?.querySelector('.results');
+  if (!results) return;
+  const note = results.querySelector('.running-note');
+  results.insertBefore(renderResult(result), note);
 }
 
 // ---------- results ----------
