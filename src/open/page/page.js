@@ -247,12 +247,12 @@ function renderCheck(c) {
   if (c.passed) return el('li', { class: 'pass' }, el('span', { class: 'clabel', text: c.label }), el('span', { class: 'meta', text: ` expected ${short(c.expected)}` }));
   const li = el('li', { class: 'fail' }, el('strong', { text: c.label }), el('span', { text: `: ${c.message ?? 'failed'}` }), el('span', { class: 'meta', text: ` at ${where}` }));
   const rows = [];
-  for (const m of c.details?.mismatches ?? []) rows.push(el('li', {}, el('code', { text: m.path }), ` expected ${short(m.expected)}, got ${m.reason === 'missing' ? '(missing)' : short(m.actual)}`));
+  for (const m of c.details?.mismatches ?? []) rows.push(el('li', {}, el('code', { text: m.path }), ` expected ${short(m.expected)}, actual ${m.reason === 'missing' ? '(missing)' : short(m.actual)}`));
   for (const e of c.details?.errors ?? []) rows.push(el('li', {}, el('code', { text: `body${e.instancePath.replace(/\//g, '.')}` }), ` ${e.message} ${JSON.stringify(e.params)}`));
   if (rows.length) li.append(el('ul', { class: 'mismatches' }, ...rows));
   li.append(el('div', { class: 'evidence' },
-    el('figure', { class: 'expected' }, el('figcaption', { text: 'Expected' }), el('pre', { text: pretty(c.expected) })),
-    el('figure', { class: 'actual' }, el('figcaption', { text: 'Actual' }), el('pre', { text: pretty(c.actual) })),
+    el('figure', { class: 'expected' }, el('figcaption', { text: 'expected' }), el('pre', { text: pretty(c.expected) })),
+    el('figure', { class: 'actual' }, el('figcaption', { text: 'actual' }), el('pre', { text: pretty(c.actual) })),
   ));
   return li;
 }
