@@ -80,10 +80,8 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   stopWatching();
   try {
     const ran = await app.session.teardownPending(AbortSignal.any([second.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]));
-    for (const c of app.live.document.cells.filter((x) => x.phase === 'teardown')) {
-      const state = app.live.cells.get(c.id);
-      if (ran && state && state.status !== 'idle') io.stderr.write(`  teardown: ${c.name} → ${state.status}\n`);
-    }
+    for (const step of ran) io.stderr.write(`  teardown: ${step.name} → ${app.live.cells.get(`teardown-${step.index}`)?.status ?? 'not run'}\n`);
+    if (!ran.length) io.stderr.write('  nothing to tear down\n');
   } finally {
     await server.close();
     await http.close();

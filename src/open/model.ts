@@ -10,7 +10,6 @@ import { renderRequest } from '../run/request.js';
 import type { NotebookSession } from '../run/session.js';
 import type { Notebook, Step } from '../notebook/types.js';
 import type { CellSource } from './source.js';
-import type { PageDiagnostic } from './notebook-file.js';
 
 // As in report.html: raw HTML off, so a notebook cannot put markup or scripts into the page.
 const md = new MarkdownIt({ html: false, linkify: true });
@@ -147,16 +146,4 @@ export function valueRows(session: NotebookSession, redactor: Redactor): ValueRo
     }
   }
   return rows;
-}
-
-export interface InputRequest {
-  name: string;
-  secret: boolean;
-  prompt?: string;
-  env?: string;
-}
-
-export interface FileProblems {
-  /** The file on disk has problems; the page still shows (and runs) the last good version. */
-  diagnostics: PageDiagnostic[];
 }

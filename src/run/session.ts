@@ -130,16 +130,16 @@ export class NotebookSession {
 
   /**
    * At exit: after the current run stops, the teardown cells that have not run since the last
-   * step ran, under `signal` (the deadline). Nothing when no step ran.
+   * step ran, under `signal` (the deadline); returns them. Nothing when no step ran.
    */
-  async teardownPending(signal: AbortSignal): Promise<number> {
+  async teardownPending(signal: AbortSignal): Promise<Step[]> {
     this.stop();
     await this.queue.catch(() => {});
     const lastStep = Math.max(0, ...this.notebook.steps.map((s) => this.lastRun.get(key('steps', s.index)) ?? 0));
-    if (lastStep === 0 || !this.ready) return 0;
+    if (lastStep === 0 || !this.ready) return [];
     const pending = this.notebook.teardown.filter((s) => (this.lastRun.get(key('teardown', s.index)) ?? 0) < lastStep);
     await this.runChain(pending, signal);
-    return pending.length;
+    return pending;
   }
 
   /**
