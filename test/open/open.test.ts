@@ -254,6 +254,13 @@ describe('open: editing', () => {
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
     await settled(page, ['0']);
     assert.match(await cell.locator('ul.checks').textContent() ?? '', /body expected \{"object":"account","country":"US"\}/);
+    // Shift+Enter in the editor saves and runs: a wrong expectation now fails, with the evidence.
+    await cell.getByRole('button', { name: 'Edit', exact: true }).click();
+    await editor.fill((await editor.inputValue()).replace('country: US', 'country: XX'));
+    await editor.press('Shift+Enter');
+    await page.waitForFunction(() => document.querySelector('[data-step="0"]')?.getAttribute('data-status') === 'failed');
+    assert.match(readFileSync(file, 'utf8'), /body: \{ object: account, country: XX \}/);
+    assert.match(await cell.locator('li.fail').textContent() ?? '', /body\.country.*expected "XX", actual "US"/s);
   });
 });
 

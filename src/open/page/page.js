@@ -421,21 +421,31 @@ function mountEditor(section, cell, ed) {
     }, 250);
   });
   area.addEventListener('scroll', () => (gutter.scrollTop = area.scrollTop));
-  const save = el('button', { type: 'button', class: 'primary', 'aria-label': 'Save', onclick: async () => {
+  const doSave = async () => {
     const { status: code, data } = await api('/api/save', { cell: cell.id, yaml: area.value });
     if (code === 200) {
       closeEditor(cell.id);
       notice(`Saved to ${data.saved}`);
-    } else if (data.cell) {
+      return true;
+    }
+    if (data.cell) {
       ed.problems = { cell: data.cell, file: data.file };
       paint();
     }
-  } }, 'Save');
+    return false;
+  };
+  // Shift+Enter in the editor: save, then run the cell as saved.
+  area.addEventListener('keydown', async (e) => {
+    if (e.key !== 'Enter' || !e.shiftKey) return;
+    e.preventDefault();
+    if (await doSave()) runCell(cell.id);
+  });
+  const save = el('button', { type: 'button', class: 'primary', 'aria-label': 'Save', onclick: doSave }, 'Save');
   const cancel = el('button', { type: 'button', class: 'quiet', 'aria-label': 'Cancel', onclick: () => closeEditor(cell.id) }, 'Cancel');
   slot.replaceChildren(el('div', { class: 'editor' },
     el('div', { class: 'editor-box' }, gutter, area),
     list,
-    el('div', { class: 'editor-actions' }, save, cancel, status, el('span', { class: 'meta', text: 'Checked as `validate` checks it; saved into the file, the rest of it untouched.' })),
+    el('div', { class: 'editor-actions' }, save, cancel, status, el('span', { class: 'meta', text: 'Checked as `validate` checks it; saved into the file, the rest of it untouched. Shift+Enter saves and runs.' })),
   ));
   paint();
 }
