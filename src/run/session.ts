@@ -74,6 +74,7 @@ export class NotebookSession {
     this.inputs = { ...options.inputs };
     this.auth = new AuthProvider(options.http, options.redactor, options.timeoutMs);
     for (const def of this.notebook.inputs) if (def.secret && this.inputs[def.name] !== undefined) options.redactor.add(this.inputs[def.name]);
+    this.tryReady();
   }
 
   get baseUrl(): string {
@@ -91,6 +92,7 @@ export class NotebookSession {
     if (def.secret) this.options.redactor.add(value);
     this.inputs[name] = value;
     if (this.ready) this.values.set(name, value);
+    else this.tryReady();
   }
 
   inputDefs(): Array<InputDef & { set: boolean }> {
@@ -188,6 +190,15 @@ export class NotebookSession {
     return next;
   }
 
+  /** Vars are computed as soon as every input has a value, so the page can show them (and the requests) before any run. */
+  private tryReady(): void {
+    try {
+      this.ensureReady();
+    } catch {
+      // an input is missing, or a var cannot be computed: the first run says which
+    }
+  }
+
   private ensureReady(): void {
     if (this.ready) return;
     const missing = this.missingInputs();
@@ -203,6 +214,7 @@ export class NotebookSession {
     this.failed = new Set();
     this.auth = new AuthProvider(this.options.http, this.options.redactor, this.options.timeoutMs);
     if (this.options.target.fresh) this.options.target.url = await this.options.target.fresh();
+    this.tryReady();
   }
 
   /** The unrun steps before `cell` (and for a teardown cell, its unrun teardown predecessors), then the cell. */

@@ -87,7 +87,9 @@ describe('NotebookSession', () => {
     const { s, target } = session(load(NOTEBOOK), results, cells);
     await assert.rejects(s.run({ phase: 'steps', index: 1 }), MissingInputsError);
     assert.deepEqual(s.missingInputs().map((i) => i.name), ['apiKey']);
+    assert.equal(s.values.size, 0, 'no values before every input has one');
     s.setInput('apiKey', 'sk_test_session_secret_123');
+    assert.equal(s.values.get('planId'), 'SESSION_PLAN');
     await s.run({ phase: 'steps', index: 1 });
     assert.deepEqual(cells, ['steps:0', 'steps:1']);
     assert.deepEqual(results.map((r) => r.status), ['passed', 'passed']);
@@ -109,7 +111,8 @@ describe('NotebookSession', () => {
     const firstUrl = target.url;
     await s.reset();
     assert.notEqual(target.url, firstUrl);
-    assert.equal(s.values.size, 0);
+    assert.equal(s.values.has('createdPlanId'), false, 'captures are forgotten');
+    assert.equal(s.values.get('planId'), 'SESSION_PLAN', 'vars are computed again at once, for the page to show');
     await s.runAll();
     assert.deepEqual(results.slice(-4).map((r) => `${r.phase}:${r.name}:${r.status}`), [
       'steps:Create a plan:passed', 'steps:Read it:passed', 'steps:Count:passed', 'teardown:Delete the plan:passed',
