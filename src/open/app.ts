@@ -79,6 +79,7 @@ export class LiveNotebook {
       const checked = this.checkEdit(cell, yaml);
       if (!this.live.document.cells.find((c) => c.id === cell)?.editable) throw new ActionError(409, 'this cell holds a secret value; edit it in the file');
       if (!checked.ok) throw new ActionError(422, 'the edit has problems; nothing was saved', { cell: checked.cell, file: checked.file });
+      this.latestText = checked.text; // the watcher will see our own write: nothing new for it
       await this.options.file.write(checked.text);
       await this.apply(checked.text);
       return { ok: true, saved: this.options.file.displayPath };
