@@ -13,12 +13,13 @@ import { LiveNotebook } from '../open/app.js';
 import { newToken } from '../open/guard.js';
 import { NotebookFile } from '../open/notebook-file.js';
 import { startOpenServer } from '../open/server.js';
+import { loadRunDescriptions } from '../openapi/for-run.js';
 import { InputError, resolveInputs } from '../run/inputs.js';
 import { Redactor } from '../run/redact.js';
 import type { SessionTarget } from '../run/session.js';
 import { UsageError, type OpenArgs } from './args.js';
 import { createLogger } from './logger.js';
-import type { Io } from './run-command.js';
+import { useColor, type Io } from './run-command.js';
 
 const TEARDOWN_DEADLINE_MS = 10_000;
 const TIMEOUT_MS = 30_000;
@@ -40,12 +41,15 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
     return 2;
   }
   const notebook = version.notebook;
+  // The notebook's `openapi:` description, checked against every response as `run` does.
+  const descriptions = await loadRunDescriptions([notebook], undefined, io.stderr, useColor(io.stderr, io.env));
+  if (descriptions.problems) return 2;
   const inputs = await knownInputs(notebook, args, io.env);
   const redactor = new Redactor();
   const log = createLogger('warn', redactor);
   const target = await targetFor(notebook, args);
   const http = createHttpClient();
-  const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS });
+  const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
   const token = newToken();
   let server;
   try {

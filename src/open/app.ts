@@ -9,6 +9,7 @@ import type { HttpClient } from '../http/client.js';
 import type { Log } from '../run/log.js';
 import type { Redactor } from '../run/redact.js';
 import type { Notebook } from '../notebook/types.js';
+import type { Description } from '../openapi/description.js';
 import { LiveState } from './live.js';
 import { findCell, type FileVersion, type NotebookFile } from './notebook-file.js';
 import { ActionError, type Actions } from './server.js';
@@ -27,6 +28,7 @@ export interface LiveNotebookOptions {
   redactor: Redactor;
   log: Log;
   timeoutMs: number;
+  openapi?: Description;
 }
 
 export class LiveNotebook {

@@ -8,6 +8,7 @@
  */
 import type { HttpClient } from '../http/client.js';
 import type { InputDef, Notebook, Phase, Step } from '../notebook/types.js';
+import type { Description } from '../openapi/description.js';
 import { AuthProvider } from './auth.js';
 import type { RunContext } from './context.js';
 import type { Log } from './log.js';
@@ -44,6 +45,8 @@ export interface SessionOptions {
   log: Log;
   timeoutMs: number;
   hooks: SessionHooks;
+  /** The OpenAPI description every response is checked against, as in `run`. */
+  openapi?: Description;
 }
 
 export class MissingInputsError extends Error {
@@ -269,6 +272,7 @@ export class NotebookSession {
       hooks,
       log,
       timeoutMs,
+      openapi: this.options.openapi,
       values: this.values,
       signal,
       async emit(result) {

@@ -3,7 +3,7 @@
  * Chromium, the embedded mock or a real test server behind it, real files edited on disk.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -86,7 +86,7 @@ describe('open: the flagship in the page', () => {
     // The results are under their cell: status, time, checks, captures, the body in the inspector.
     const create = page.locator('[data-step="3"]');
     assert.match(await create.locator('.result-head').textContent() ?? '', /passed.*200.*POST http:\/\/127\.0\.0\.1:\d+\/v1\/plans.*ms/s);
-    assert.match(await create.locator('ul.checks').textContent() ?? '', /status.*expected 200.*schema plan/s);
+    assert.match(await create.locator('ul.checks').textContent() ?? '', /status.*expected 200.*schema plan.*openapi POST \/v1\/plans/s, 'the same checks as `run`, the notebook\'s OpenAPI description included');
     assert.match(await create.locator('.captured').textContent() ?? '', /createdPlanId = "TEST_NOTEBOOK_PLAN"/);
     // The body inspector folds: a long body shows its first keys, and opens on a click.
     const inspector = create.locator('.inspector');
@@ -195,7 +195,9 @@ describe('open: editing', () => {
   before(async () => {
     dir = tempDir();
     file = join(dir, 'notebook.yaml');
-    copyFileSync(join(ROOT, FLAGSHIP), file);
+    // The flagship, moved: its relative `openapi:` path made absolute so it still resolves.
+    const text = readFileSync(join(ROOT, FLAGSHIP), 'utf8');
+    writeFileSync(file, text.replace(/^openapi: \.\.\/\.\.\/(.*)$/m, (_m, rest: string) => `openapi: ${join(ROOT, rest)}`));
     original = readFileSync(file, 'utf8');
     open = await startOpen([file]);
     ({ page } = await openPage(open));
