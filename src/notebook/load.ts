@@ -1,14 +1,19 @@
 /**
  * loadNotebook: file → typed Notebook, or every problem found in it (never a throw for bad input).
- * Stages: YAML syntax → structure (notebook.schema.json) → build (expressions, names, schemas).
+ * Stages: bytes (size, UTF-8, control characters) → YAML syntax, tags, aliases → the shape guard
+ * (cycles, depth, expanded size) → structure (notebook.schema.json) → build (expressions, names,
+ * schemas). Every stage is bounded (see limits.ts), so any file is answered quickly.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { SchemaRegistry } from '../checks/schemas.js';
+import { checkAliases } from './aliases.js';
 import { buildNotebook } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parseFast } from './fast-source.js';
+import { guardData, guardMessage } from './guard.js';
+import { capDiagnostics, checkText, decodeUtf8, fileTooLarge, LIMITS } from './limits.js';
 import { YamlSourceMap } from './source.js';
 import { checkStructure } from './structure.js';
 import type { Notebook } from './types.js';
@@ -34,47 +39,86 @@ export interface LoadOptions {
 
 export async function loadNotebook(file: string, options: LoadOptions): Promise<LoadResult> {
   const displayPath = relative(process.cwd(), file) || file;
-  let text: string;
+  const fail = (d: Diagnostic, text?: string): LoadResult => ({ displayPath, text, diagnostics: [d] });
+  let read: Awaited<ReturnType<typeof readCapped>>;
   try {
-    text = await readFile(file, 'utf8');
+    read = await readCapped(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return {
-      displayPath,
-      diagnostics: [{ message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`, span: { file: displayPath, line: 1, col: 1, length: 1 } }],
-    };
+    return fail({ message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'this is a folder, not a notebook file' : `cannot read file (${code ?? (err as Error).message})`, span: { file: displayPath, line: 1, col: 1, length: 1 } });
   }
-  return loadNotebookText(text, displayPath, options);
+  if ('tooLarge' in read) return fail(fileTooLarge(displayPath, read.tooLarge), firstLine(read.head));
+  const bytes = read.bytes;
+  const decoded = decodeUtf8(displayPath, bytes);
+  if ('diagnostic' in decoded) return fail(decoded.diagnostic, new TextDecoder().decode(bytes));
+  return loadNotebookText(decoded.text, displayPath, options);
+}
+
+/** Reads at most one byte past the limit, so a huge file (or /dev/zero) costs nothing. */
+async function readCapped(file: string): Promise<{ bytes: Uint8Array } | { tooLarge: number; head: Uint8Array }> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(LIMITS.fileBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) return { tooLarge: Math.max((await handle.stat()).size, length), head: buffer.subarray(0, 200) };
+    }
+    return { bytes: buffer.subarray(0, length) };
+  } finally {
+    await handle.close();
+  }
+}
+
+function firstLine(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes.subarray(0, 200)).split('\n')[0];
 }
 
 export function loadNotebookText(text: string, displayPath: string, options: LoadOptions): LoadResult {
+  const textProblems = checkText(displayPath, text);
+  if (textProblems.length) return { displayPath, text: text.length > LIMITS.fileBytes ? text.slice(0, 200) : text, diagnostics: textProblems };
   // The fast reader serves clean notebooks; any problem at all is re-read with the yaml library,
   // whose document model gives the diagnostics their exact positions and wording.
   if (options.reader !== 'yaml') {
     const fast = parseFast(text, displayPath);
-    if (fast && fast.data !== null && typeof fast.data === 'object' && !Array.isArray(fast.data) && checkStructure(fast.data, fast.source).length === 0) {
+    if (fast && 'tooDeep' in fast) return { displayPath, text, diagnostics: [tooDeep(fast.tooDeep)] };
+    if (fast && fast.data !== null && typeof fast.data === 'object' && !Array.isArray(fast.data) && !guardData(fast.data) && checkStructure(fast.data, fast.source).length === 0) {
       const { notebook, diagnostics } = buildNotebook(fast.data as Record<string, unknown>, fast.source, options);
       if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: 'fast' };
     }
   }
-  return loadWithYaml(text, displayPath, options);
+  try {
+    const result = loadWithYaml(text, displayPath, options);
+    return { ...result, diagnostics: capDiagnostics(displayPath, result.diagnostics) };
+  } catch (err) {
+    // The yaml library recurses per level of nesting; the fast reader refuses deep files first,
+    // but a file it cannot read for another reason still reaches here.
+    if (err instanceof RangeError) return { displayPath, text, diagnostics: [tooDeep({ file: displayPath, line: 1, col: 1, length: 1 })] };
+    throw err;
+  }
+}
+
+function tooDeep(span: Diagnostic['span']): Diagnostic {
+  return { message: `values nest more than ${LIMITS.depth} levels deep`, span, hint: 'flatten the structure; a notebook never needs this depth' };
 }
 
 function loadWithYaml(text: string, displayPath: string, options: LoadOptions): LoadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const source = new YamlSourceMap(displayPath, text, doc, lineCounter);
-  if (doc.errors.length) {
-    const diagnostics = doc.errors.map((e) => ({
-      message: `YAML: ${e.message.split('\n')[0]}`,
-      span: source.spanOfOffsets(e.pos[0], e.pos[1]),
-      hint: e.code === 'DUPLICATE_KEY' ? 'each key may appear once in a mapping' : e.code === 'BAD_INDENT' ? 'check the indentation of this line against the lines above' : undefined,
-    }));
-    return { displayPath, text, diagnostics };
-  }
-  const data = doc.toJS({ maxAliasCount: 100 });
+  const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
+  const syntax = yamlProblems(doc, source);
+  if (syntax.length) return fail(syntax);
+  const aliases = checkAliases(doc, source);
+  if (aliases.length) return fail(aliases);
+  // Aliases are already counted and located above, more strictly than the library's own count.
+  const data = doc.toJS({ maxAliasCount: -1 });
+  const guard = guardData(data);
+  if (guard) return fail([{ ...guardMessage(guard), span: source.at(guard.path) }]);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { displayPath, text, diagnostics: [{ message: 'a notebook is a YAML mapping with `title` and `steps`', span: source.at([]), hint: 'start the file with `title: …`' }] };
+    return fail([{ message: 'a notebook is a YAML mapping with `title` and `steps`', span: source.at([]), hint: 'start the file with `title: …`' }]);
   }
   const structural = checkStructure(data, source);
   if (structural.length) {
@@ -87,8 +131,29 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
       semantic = [];
     }
     const all = [...structural, ...semantic.filter((d) => !structural.some((s) => s.span.line === d.span.line))];
-    return { displayPath, text, diagnostics: all.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col) };
+    return fail(all.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col));
   }
   const { notebook, diagnostics } = buildNotebook(data, source, options);
   return diagnostics.length ? { displayPath, text, diagnostics, reader: 'yaml' } : { displayPath, text, notebook, diagnostics: [], reader: 'yaml' };
+}
+
+/** Syntax errors, and warnings that would silently change the data (an unknown `!tag`). */
+function yamlProblems(doc: Document, source: YamlSourceMap): Diagnostic[] {
+  return [...doc.errors, ...doc.warnings].map((e) => {
+    const span = source.spanOfOffsets(e.pos[0], e.pos[1]);
+    if (/call stack/i.test(e.message)) return tooDeep(span);
+    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (e.code === 'TAG_RESOLVE_FAILED') {
+      const tag = /tag: ?(\S+)/.exec(first)?.[1] ?? '';
+      return { message: `YAML: unknown tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')}`, span, hint: 'notebooks are plain YAML: strings, numbers, booleans, null, lists and mappings; remove the tag' };
+    }
+    return { message: `YAML: ${first}`, span, hint: yamlHint(e.code) };
+  }).sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
+}
+
+function yamlHint(code: string): string | undefined {
+  if (code === 'DUPLICATE_KEY') return 'each key may appear once in a mapping';
+  if (code === 'BAD_INDENT') return 'check the indentation of this line against the lines above';
+  if (code === 'MISSING_CHAR') return 'a quote or bracket opened here is never closed';
+  return undefined;
 }

@@ -1,0 +1,60 @@
+/**
+ * YAML anchors and aliases, checked on the yaml library's document before it is turned into data:
+ * an alias that names no anchor, an alias inside the node it names (a cycle), and the values all
+ * aliases add once expanded (a "billion laughs" file of a few hundred bytes expands to 10^9).
+ * Each problem is located at the alias. The walk is iterative and resolves every alias in O(1),
+ * so the check itself costs one pass over the document whatever the file holds.
+ */
+import { isAlias, isCollection, isPair, isScalar, type Alias, type Document, type Node } from 'yaml';
+import type { Diagnostic } from './diagnostic.js';
+import { LIMITS } from './limits.js';
+import type { YamlSourceMap } from './source.js';
+
+type Visit = { node: unknown; children?: unknown[]; next: number };
+
+export function checkAliases(doc: Document, source: YamlSourceMap): Diagnostic[] {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let added = 0;
+  const at = (node: Alias) => (node.range ? source.spanOfOffsets(node.range[0], node.range[1]) : source.at([]));
+
+  const stack: Visit[] = [{ node: doc.contents, next: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const node = top.node;
+    if (top.children === undefined) {
+      // First visit: an anchor is known from its opening on (so an alias inside it is a cycle).
+      const anchor = (node as { anchor?: string } | null)?.anchor;
+      if (anchor && !isAlias(node)) anchors.set(anchor, node as Node);
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (!target) return [{ message: `alias \`*${node.source}\` names no anchor`, span: at(node), hint: `an alias repeats a value marked \`&${node.source}\` earlier in the file` }];
+        if (open.has(target)) return [{ message: `alias \`*${node.source}\` is inside the value it names, which would make it contain itself`, span: at(node), hint: 'an alias may repeat a value defined before it, not one it is part of' }];
+        const size = sizes.get(target) ?? 1;
+        added += size;
+        if (added > LIMITS.aliasValues) {
+          return [{
+            message: `aliases expand to more than ${LIMITS.aliasValues.toLocaleString('en')} values (\`*${node.source}\` alone adds ${size > 1e15 ? 'over 10^15' : size.toLocaleString('en')})`,
+            span: at(node),
+            hint: 'a notebook may repeat values through aliases, not multiply them (this looks like a "billion laughs" file)',
+          }];
+        }
+        sizes.set(node, size);
+        stack.pop();
+        continue;
+      }
+      top.children = isCollection(node) ? [...node.items] : isPair(node) ? [node.key, node.value] : [];
+      open.add(node);
+    }
+    if (top.next < top.children.length) {
+      const child = top.children[top.next++];
+      if (child !== null && child !== undefined && (isCollection(child) || isPair(child) || isScalar(child) || isAlias(child))) stack.push({ node: child, next: 0 });
+      continue;
+    }
+    open.delete(node);
+    sizes.set(node, top.children.reduce<number>((sum, c) => sum + (sizes.get(c) ?? 0), isPair(node) ? 0 : 1));
+    stack.pop();
+  }
+  return [];
+}
