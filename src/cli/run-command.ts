@@ -4,7 +4,6 @@
  * Ctrl-C / SIGTERM: the request in flight stops, teardown runs within a deadline, reports are
  * written, exit 130. A second signal stops teardown too.
  */
-import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { InputError, resolveInputs, terminalAsk } from '../run/inputs.js';
@@ -16,6 +15,7 @@ import { fanOut } from '../report/reporter.js';
 import { UsageError, type RunArgs } from './args.js';
 import { collectNotebookFiles } from './files.js';
 import { loadAll } from './load-all.js';
+import { prepareOutDir } from './out-dir.js';
 import { createLogger } from './logger.js';
 import { TOOL } from './version.js';
 
@@ -39,6 +39,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   if (problems) return 2;
+  const outDir = prepareOutDir(args.out, args.reporters);
 
   const redactor = new Redactor();
   const prepared: Array<{ notebook: Notebook; inputs: Record<string, unknown> }> = [];
@@ -57,7 +58,6 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   }
 
   const log = createLogger(args.logLevel, redactor);
-  const outDir = resolve(args.out);
   const reporters = await createReporters(args.reporters, { outDir, io, quiet: args.quiet, color: useColor(io.stdout, io.env) });
   const hooks = fanOut(reporters);
   const interrupt = new AbortController();
