@@ -14,6 +14,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { parseFast } from './fast-source.js';
 import { guardData, guardMessage } from './guard.js';
 import { capDiagnostics, checkText, decodeUtf8, fileTooLarge, LIMITS } from './limits.js';
+import { unclosedOpener } from './openings.js';
 import { YamlSourceMap } from './source.js';
 import { checkStructure } from './structure.js';
 import type { Notebook } from './types.js';
@@ -109,7 +110,7 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const source = new YamlSourceMap(displayPath, text, doc, lineCounter);
   const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
-  const syntax = yamlProblems(doc, source);
+  const syntax = yamlProblems(doc, source, text);
   if (syntax.length) return fail(syntax);
   const aliases = checkAliases(doc, source);
   if (aliases.length) return fail(aliases);
@@ -138,8 +139,8 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
 }
 
 /** Syntax errors, and warnings that would silently change the data (an unknown `!tag`). */
-function yamlProblems(doc: Document, source: YamlSourceMap): Diagnostic[] {
-  return [...doc.errors, ...doc.warnings].map((e) => {
+function yamlProblems(doc: Document, source: YamlSourceMap, text: string): Diagnostic[] {
+  const all = [...doc.errors, ...doc.warnings].map((e) => {
     const span = source.spanOfOffsets(e.pos[0], e.pos[1]);
     if (/call stack/i.test(e.message)) return tooDeep(span);
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -147,8 +148,27 @@ function yamlProblems(doc: Document, source: YamlSourceMap): Diagnostic[] {
       const tag = /tag: ?(\S+)/.exec(first)?.[1] ?? '';
       return { message: `YAML: unknown tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')}`, span, hint: 'notebooks are plain YAML: strings, numbers, booleans, null, lists and mappings; remove the tag' };
     }
-    return { message: `YAML: ${first}`, span, hint: yamlHint(e.code) };
+    return unclosed(first, e.pos[0], source, text) ?? { message: `YAML: ${first}`, span, hint: yamlHint(e.code) };
   }).sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
+  // An unclosed quote or bracket swallows what follows it: later complaints are its echoes.
+  const opener = all.find((d) => d.message.includes('is never closed'));
+  return opener ? all.filter((d) => d === opener || d.span.line < opener.span.line) : all;
+}
+
+/** A missing closing quote or bracket, reported where it was opened. */
+function unclosed(message: string, at: number, source: YamlSourceMap, text: string): Diagnostic | undefined {
+  const quote = /Missing closing ("|')quote/.exec(message);
+  const bracket = /end with an? ([\]}])/.exec(message);
+  if (!quote && !bracket) return undefined;
+  const open = unclosedOpener(text, Math.min(text.length, at + 1), (quote?.[1] ?? bracket![1]) as '"' | "'" | ']' | '}');
+  if (open === undefined) return undefined;
+  const ch = text[open];
+  const closer = ch === '[' ? ']' : ch === '{' ? '}' : ch;
+  return {
+    message: `YAML: this \`${ch}\` is never closed`,
+    span: source.spanOfOffsets(open, open + 1),
+    hint: ch === '"' || ch === "'" ? `end the string with \`${closer}\`${ch === "'" ? " (a ' inside is written '')" : ' (a " inside is written \\")'}` : `close it with \`${closer}\``,
+  };
 }
 
 function yamlHint(code: string): string | undefined {
