@@ -15,7 +15,7 @@ import { ROOT } from './helpers/cli.js';
 function notebooksIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'diagnostics' ? [] : notebooksIn(p);
+    if (e.isDirectory()) return e.name === 'diagnostics' || e.name === 'broken' ? [] : notebooksIn(p);
     return /\.ya?ml$/.test(e.name) ? [p] : [];
   });
 }

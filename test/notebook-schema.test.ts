@@ -19,7 +19,7 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema)
 function notebooksIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'diagnostics' ? [] : notebooksIn(p);
+    if (e.isDirectory()) return e.name === 'diagnostics' || e.name === 'broken' ? [] : notebooksIn(p);
     return /\.ya?ml$/.test(e.name) ? [p] : [];
   });
 }

@@ -133,7 +133,9 @@ class Builder {
 
   private request(r: Raw | string, at: Path): RequestSpec {
     if (typeof r === 'string') {
-      const [method, target = ''] = r.trim().split(/\s+/, 2);
+      // The target is the rest of the line: a `${…}` in it may hold spaces (`GET /items/${n + 1}`).
+      const [method = ''] = r.trim().split(/\s+/, 1);
+      const target = r.trim().slice(method.length).trim();
       const absolute = /^https?:\/\//i.test(target);
       // Positions inside the target are offsets in the whole string `GET /x/${…}`.
       const base = r.indexOf(target, r.indexOf(method) + method.length);

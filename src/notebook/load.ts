@@ -174,6 +174,5 @@ function unclosed(message: string, at: number, source: YamlSourceMap, text: stri
 function yamlHint(code: string): string | undefined {
   if (code === 'DUPLICATE_KEY') return 'each key may appear once in a mapping';
   if (code === 'BAD_INDENT') return 'check the indentation of this line against the lines above';
-  if (code === 'MISSING_CHAR') return 'a quote or bracket opened here is never closed';
   return undefined;
 }
