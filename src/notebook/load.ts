@@ -107,7 +107,9 @@ function tooDeep(span: Diagnostic['span']): Diagnostic {
 
 function loadWithYaml(text: string, displayPath: string, options: LoadOptions): LoadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // resolveKnownTags off: `!!binary`, `!!timestamp`, `!!set`… would become a Buffer, a Date, a Set,
+  // which no notebook value is (and the fast reader refuses them): they are reported as unknown.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });
   const source = new YamlSourceMap(displayPath, text, doc, lineCounter);
   const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
   const syntax = yamlProblems(doc, source, text);
