@@ -23,12 +23,12 @@ export const LIMITS = {
   diagnostics: 50,
 } as const;
 
-const MiB = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
+const KiB = (n: number) => `${Math.ceil(n / 1024).toLocaleString('en')} KiB`;
 
 /** A notebook over the size limit: refused before it is read whole. */
 export function fileTooLarge(file: string, bytes: number): Diagnostic {
   return {
-    message: `the file is ${MiB(bytes)}; a notebook may be at most ${MiB(LIMITS.fileBytes)}`,
+    message: `the file is ${KiB(bytes)}; a notebook may be at most ${KiB(LIMITS.fileBytes)}`,
     span: { file, line: 1, col: 1, length: 1 },
     hint: 'split it into several notebooks (a folder of notebooks runs in order)',
   };
