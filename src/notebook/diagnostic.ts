@@ -19,7 +19,8 @@ export interface Diagnostic {
 export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined, color = false): string {
   const red = (s: string) => (color ? `\x1b[1;31m${s}\x1b[0m` : s);
   const blue = (s: string) => (color ? `\x1b[34m${s}\x1b[0m` : s);
-  const lines = [`${red('error')}: ${d.message}`];
+  // Messages quote what was written (a key, a value): a 100 KB value must not flood the terminal.
+  const lines = [`${red('error')}: ${clip(d.message)}`];
   const gutter = String(d.span.line).length;
   const pad = ' '.repeat(gutter);
   lines.push(`${pad}${blue('-->')} ${d.span.file}:${d.span.line}:${d.span.col}`);
@@ -31,7 +32,7 @@ export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined, 
     const width = Math.max(1, Math.min(d.span.length, text.length - col + 1));
     lines.push(`${pad} ${blue('|')} ${' '.repeat(Math.max(0, col - 1))}${red('^'.repeat(width))}`);
   }
-  if (d.hint) lines.push(`${pad} ${blue('=')} hint: ${d.hint}`);
+  if (d.hint) lines.push(`${pad} ${blue('=')} hint: ${clip(d.hint)}`);
   return lines.join('\n');
 }
 
@@ -49,6 +50,11 @@ function lineOf(text: string | undefined, n: number): string | undefined {
 }
 
 const WINDOW = 100;
+const MAX_TEXT = 400;
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 20)}… (${(text.length - MAX_TEXT + 20).toLocaleString('en')} more characters)`;
+}
 
 /**
  * The part of a long line around the column (a 100 KB one-line expression must not flood the

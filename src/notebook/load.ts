@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { SchemaRegistry } from '../checks/schemas.js';
-import { checkAliases } from './aliases.js';
+import { checkDocument } from './document.js';
 import { buildNotebook } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parseFast } from './fast-source.js';
@@ -109,13 +109,14 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
   const lineCounter = new LineCounter();
   // resolveKnownTags off: `!!binary`, `!!timestamp`, `!!set`… would become a Buffer, a Date, a Set,
   // which no notebook value is (and the fast reader refuses them): they are reported as unknown.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });
+  // logLevel error: the library must never print its own warnings on our stderr.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, logLevel: 'error' });
   const source = new YamlSourceMap(displayPath, text, doc, lineCounter);
   const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
   const syntax = yamlProblems(doc, source, text);
   if (syntax.length) return fail(syntax);
-  const aliases = checkAliases(doc, source);
-  if (aliases.length) return fail(aliases);
+  const nodes = checkDocument(doc, source);
+  if (nodes.length) return fail(nodes);
   // Aliases are already counted and located above, more strictly than the library's own count.
   const data = doc.toJS({ maxAliasCount: -1 });
   const guard = guardData(data);

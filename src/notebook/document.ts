@@ -1,9 +1,10 @@
 /**
- * YAML anchors and aliases, checked on the yaml library's document before it is turned into data:
- * an alias that names no anchor, an alias inside the node it names (a cycle), and the values all
- * aliases add once expanded (a "billion laughs" file of a few hundred bytes expands to 10^9).
- * Each problem is located at the alias. The walk is iterative and resolves every alias in O(1),
- * so the check itself costs one pass over the document whatever the file holds.
+ * Checks on the yaml library's document before it is turned into data, for what would otherwise
+ * crash, hang or silently change the data: an alias that names no anchor, an alias inside the
+ * node it names (a cycle), the values all aliases add once expanded (a "billion laughs" file of a
+ * few hundred bytes expands to 10^9), and a key that is a list or mapping (JavaScript would make
+ * it the text "[object Object]"). Each problem is located where it is written. The walk is
+ * iterative and resolves every alias in O(1): one pass over the document whatever it holds.
  */
 import { isAlias, isCollection, isPair, isScalar, type Alias, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
@@ -12,7 +13,7 @@ import type { YamlSourceMap } from './source.js';
 
 type Visit = { node: unknown; children?: unknown[]; next: number };
 
-export function checkAliases(doc: Document, source: YamlSourceMap): Diagnostic[] {
+export function checkDocument(doc: Document, source: YamlSourceMap): Diagnostic[] {
   const anchors = new Map<string, Node>();
   const sizes = new Map<unknown, number>();
   const open = new Set<unknown>();
@@ -43,6 +44,10 @@ export function checkAliases(doc: Document, source: YamlSourceMap): Diagnostic[]
         sizes.set(node, size);
         stack.pop();
         continue;
+      }
+      if (isPair(node) && (isCollection(node.key) || isAlias(node.key))) {
+        const key = node.key as Node;
+        return [{ message: 'a key must be text, not a list, a mapping or an alias', span: key.range ? source.spanOfOffsets(key.range[0], key.range[1]) : source.at([]), hint: 'keys are names such as `title` or `Authorization`; `? ` starts a complex key, which notebooks do not use' }];
       }
       top.children = isCollection(node) ? [...node.items] : isPair(node) ? [node.key, node.value] : [];
       open.add(node);
