@@ -19,7 +19,7 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
     results.push(result);
     if (result.notebook) notebooks.push(result.notebook);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');
-    problems += result.diagnostics.length;
+    problems += result.problems ?? result.diagnostics.length;
   }
   // Names are only known for notebooks that loaded; with others broken, their errors come first.
   if (problems === 0) {

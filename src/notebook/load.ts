@@ -29,6 +29,8 @@ export interface LoadResult {
   displayPath: string;
   /** Which reader produced the result: `fast` (js-yaml) for a clean notebook, else `yaml`. */
   reader?: 'fast' | 'yaml';
+  /** How many problems the file has, when more than the diagnostics listed (see LIMITS). */
+  problems?: number;
 }
 
 export interface LoadOptions {
@@ -92,7 +94,8 @@ export function loadNotebookText(text: string, displayPath: string, options: Loa
   }
   try {
     const result = loadWithYaml(text, displayPath, options);
-    return { ...result, diagnostics: capDiagnostics(displayPath, result.diagnostics) };
+    const shown = capDiagnostics(displayPath, result.diagnostics);
+    return shown === result.diagnostics ? result : { ...result, diagnostics: shown, problems: result.diagnostics.length };
   } catch (err) {
     // The yaml library recurses per level of nesting; the fast reader refuses deep files first,
     // but a file it cannot read for another reason still reaches here.
@@ -147,6 +150,7 @@ function yamlProblems(doc: Document, source: YamlSourceMap, text: string): Diagn
     const span = source.spanOfOffsets(e.pos[0], e.pos[1]);
     if (/call stack/i.test(e.message)) return tooDeep(span);
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (e.code === 'MULTIPLE_DOCS') return { message: 'a notebook is one YAML document; a second one starts here', span, hint: 'remove this `---` and what follows, or make it a notebook file of its own' };
     if (e.code === 'TAG_RESOLVE_FAILED') {
       const tag = /tag: ?(\S+)/.exec(first)?.[1] ?? '';
       return { message: `YAML: unknown tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')}`, span, hint: 'notebooks are plain YAML: strings, numbers, booleans, null, lists and mappings; remove the tag' };
