@@ -94,8 +94,9 @@ export function loadNotebookText(text: string, displayPath: string, options: Loa
   }
   try {
     const result = loadWithYaml(text, displayPath, options);
-    const shown = capDiagnostics(displayPath, result.diagnostics);
-    return shown === result.diagnostics ? result : { ...result, diagnostics: shown, problems: result.diagnostics.length };
+    const total = Math.max(result.problems ?? 0, result.diagnostics.length);
+    const shown = capDiagnostics(displayPath, result.diagnostics, total);
+    return total === result.diagnostics.length && shown === result.diagnostics ? result : { ...result, diagnostics: shown, problems: total };
   } catch (err) {
     // The yaml library recurses per level of nesting; the fast reader refuses deep files first,
     // but a file it cannot read for another reason still reaches here.
@@ -112,14 +113,26 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
   const lineCounter = new LineCounter();
   // resolveKnownTags off: `!!binary`, `!!timestamp`, `!!set`… would become a Buffer, a Date, a Set,
   // which no notebook value is (and the fast reader refuses them): they are reported as unknown.
-  // logLevel error: the library must never print its own warnings on our stderr.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, logLevel: 'error' });
+  // logLevel error: the library must never print its own warnings on our stderr. uniqueKeys off:
+  // its check is quadratic in a mapping's size (26,000 keys: 7 s); document.ts does it in O(n).
+  // No stack traces for its errors: a file of 200,000 errors would spend seconds capturing them.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const source = new YamlSourceMap(displayPath, text, doc, lineCounter);
   const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
   const syntax = yamlProblems(doc, source, text);
-  if (syntax.length) return fail(syntax);
-  const nodes = checkDocument(doc, source);
-  if (nodes.length) return fail(nodes);
+  const reported = doc.errors.length + doc.warnings.length;
+  // Past the ones worded, every error the library found counts (before, its echoes were dropped).
+  if (syntax.length) return { ...fail(syntax), problems: reported > LIMITS.diagnostics * 2 ? reported : syntax.length };
+  const tally = { total: 0 };
+  const nodes = checkDocument(doc, source, tally);
+  if (nodes.length) return { ...fail(nodes), problems: Math.max(nodes.length, tally.total) };
   // Aliases are already counted and located above, more strictly than the library's own count.
   const data = doc.toJS({ maxAliasCount: -1 });
   const guard = guardData(data);
@@ -127,7 +140,7 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return fail([{ message: 'a notebook is a YAML mapping with `title` and `steps`', span: source.at([]), hint: 'start the file with `title: …`' }]);
   }
-  const structural = checkStructure(data, source);
+  const structural = checkStructure(data, source, tally);
   if (structural.length) {
     // Report every problem at once: the semantic pass usually still works on a notebook with a
     // misspelt key, and when the shape is too broken for it, the structural errors say why.
@@ -138,7 +151,7 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
       semantic = [];
     }
     const all = [...structural, ...semantic.filter((d) => !structural.some((s) => s.span.line === d.span.line))];
-    return fail(all.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col));
+    return { ...fail(all.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col)), problems: Math.max(all.length, tally.total) };
   }
   const { notebook, diagnostics } = buildNotebook(data, source, options);
   return diagnostics.length ? { displayPath, text, diagnostics, reader: 'yaml' } : { displayPath, text, notebook, diagnostics: [], reader: 'yaml' };
@@ -146,7 +159,8 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
 
 /** Syntax errors, and warnings that would silently change the data (an unknown `!tag`). */
 function yamlProblems(doc: Document, source: YamlSourceMap, text: string): Diagnostic[] {
-  const all = [...doc.errors, ...doc.warnings].map((e) => {
+  // Only the first ones are shown (LIMITS.diagnostics); the rest are counted, not rendered.
+  const all = [...doc.errors, ...doc.warnings].slice(0, LIMITS.diagnostics * 2).map((e) => {
     const span = source.spanOfOffsets(e.pos[0], e.pos[1]);
     if (/call stack/i.test(e.message)) return tooDeep(span);
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { PACKAGE_ROOT } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
+import { LIMITS } from './limits.js';
 import type { Path, SourceMap } from './source.js';
 
 export const NOTEBOOK_SCHEMA_FILE = join(PACKAGE_ROOT, 'schemas', 'notebook.schema.json');
@@ -65,13 +66,18 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-export function checkStructure(data: unknown, source: SourceMap): Diagnostic[] {
+/** `tally.total` (when given) receives how many problems there are, beyond those worded. */
+export function checkStructure(data: unknown, source: SourceMap, tally?: { total: number }): Diagnostic[] {
   const validate = notebookValidator();
   if (validate(data)) return [];
   const kept = explainingErrors(validate.errors ?? []);
+  // Counted only when some are left unworded: below that, the deduplicated list is the count.
+  if (tally && kept.length > LIMITS.diagnostics * 2) tally.total += kept.length;
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const e of kept) {
+  // Only what can be shown is worded and located (a file of 26,000 unknown keys must not cost
+  // 26,000 lookups); the loader lists LIMITS.diagnostics and counts the rest.
+  for (const e of kept.slice(0, LIMITS.diagnostics * 2)) {
     const d = toDiagnostic(e, kept, source);
     const key = `${d.span.line}:${d.span.col}:${d.message}`;
     if (!seen.has(key)) {
