@@ -165,7 +165,7 @@ export function checkAnswer(result: LoadResult, text: string, file: string): voi
   }
 }
 
-if (!process.env.FUZZ_PROFILE) describe('loader property test (fast-check, mutated repo notebooks)', () => {
+describe('loader property test (fast-check, mutated repo notebooks)', () => {
   it('has notebooks to mutate', () => assert.ok(seeds.length >= 10, `${seeds.length} seeds`));
 
   it(`never throws, stays within ${CPU_LIMIT_MS} ms CPU and 300 MB, always answers located (${RUNS} cases, seed ${SEED})`, () => {
