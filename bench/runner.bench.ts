@@ -58,6 +58,46 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: numbe
   });
 }
 
+/**
+ * What each request's deadline costs: the client arms one setTimeout when it sends and clears it
+ * at the last byte (src/http/exchange.ts), plus one abort listener for the interrupt signal.
+ * Measured in this process, per request, in microseconds.
+ */
+function deadlineCostUs(): number {
+  const interrupt = new AbortController().signal;
+  const noop = () => {};
+  const n = 200_000;
+  const once = () => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const timer = setTimeout(noop, 30_000);
+      interrupt.addEventListener('abort', noop);
+      interrupt.removeEventListener('abort', noop);
+      clearTimeout(timer);
+    }
+    return ((performance.now() - t0) * 1000) / n;
+  };
+  once(); // warm up
+  return median([once(), once(), once(), once(), once()]);
+}
+
+/** The bench server's API as an OpenAPI 3.1 description: the `--openapi` row checks every response against it. */
+const ITEM = { type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } };
+const ok = (schema: object) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } }, 404: { description: 'no such item', content: { 'application/json': { schema: { type: 'object' } } } } });
+const ITEMS_OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'items', version: '1' },
+  paths: {
+    '/items': { post: { responses: ok({ $ref: '#/components/schemas/item' }) } },
+    '/items/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { responses: ok({ $ref: '#/components/schemas/item' }) },
+      delete: { responses: ok({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }) },
+    },
+  },
+  components: { schemas: { item: ITEM } },
+};
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
@@ -73,16 +113,18 @@ async function main() {
   mkdirSync(schemas);
   writeFileSync(join(schemas, 'item.json'), JSON.stringify({ type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } }));
   writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
+  writeFileSync(join(dir, 'items.openapi.json'), JSON.stringify(ITEMS_OPENAPI));
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
   const server = await startServer();
   const out = join(dir, 'reports');
   // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
   const cli = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
+  const withOpenApi = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet', '--openapi', join(dir, 'items.openapi.json')]);
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[] };
+  const results = { cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[] };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     const a = await cli('one.yaml');
@@ -91,7 +133,12 @@ async function main() {
     const d = await raw(ROUNDS);
     const e = await validate('one.yaml');
     const f = await validate('big.yaml');
-    if ([a, b, c, d, e, f].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    const g = await withOpenApi('one.yaml');
+    const h = await withOpenApi('big.yaml');
+    if ([a, b, c, d, e, f, g, h].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    results.oaOne.push(g.ms);
+    results.oaBig.push(h.ms);
+    results.oaRss.push(h.rssKiB);
     results.loadOne.push(e.ms);
     results.loadBig.push(f.ms);
     results.cliOne.push(a.ms);
@@ -109,10 +156,13 @@ async function main() {
   console.log(`Runner benchmark: ${steps} steps (${ROUNDS} rounds of create/get/delete, status + schema + capture each), median of ${RUNS} runs`);
   console.log(`${''.padEnd(26)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)}`);
   console.log(row('api-notebook run', results.cliOne, results.cliBig, results.cliRss));
+  console.log(row('  … with --openapi', results.oaOne, results.oaBig, results.oaRss));
   console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
   const load = perStep(results.loadBig, results.loadOne);
   console.log(`Of api-notebook's per-step cost, ${load.toFixed(3)} ms is loading the notebook (YAML with positions, checks, compiling; from validate),`);
   console.log(`and ${(perStep(results.cliBig, results.cliOne) - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);
+  const deadline = deadlineCostUs();
+  console.log(`Each request's deadline (one setTimeout + clearTimeout, one abort listener): ${deadline.toFixed(2)} µs per request, ${((deadline / 1000 / perStep(results.cliBig, results.cliOne)) * 100).toFixed(1)}% of a step.`);
   console.log('Targets: start-up ≤ 0.5 s, per step ≤ 0.6 ms, peak ≤ 130 MiB (start-up = wall time of a 1-step run).');
 }
 

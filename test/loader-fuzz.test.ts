@@ -26,7 +26,7 @@ const HEAP_LIMIT_BYTES = 300 * 1024 * 1024;
 function notebooksIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'broken' ? [] : notebooksIn(p);
+    if (e.isDirectory()) return e.name === 'broken' || e.name === 'import' ? [] : notebooksIn(p);
     return /\.ya?ml$/.test(e.name) ? [p] : [];
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from '../checks/result.js';
 import type { Phase, Span } from '../notebook/types.js';
+import type { Coverage } from '../openapi/coverage.js';
 
 export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -20,10 +21,17 @@ export interface ResponseRecord {
   headers: Record<string, string>;
   body: unknown;
   durationMs: number;
+  /** Set when the body is stored cut short in reports: its real size in bytes. */
+  bodyBytes?: number;
+  /** The body above is its first part only (reports keep at most REPORT_BODY_LIMIT of it). */
+  bodyTruncated?: boolean;
 }
 
 export interface StepError {
-  /** connection-refused, connection-reset, timeout, invalid-json, expression, input, interrupted, … */
+  /**
+   * connection-refused, connection-reset, timeout, invalid-json, body-too-large, invalid-encoding,
+   * missing-value (a null in the request path, not sent), expression, input, interrupted, …
+   */
   kind: string;
   message: string;
 }
@@ -46,6 +54,8 @@ export interface StepResult {
   captures: Record<string, unknown>;
   error?: StepError;
   skipReason?: string;
+  /** Things worth a look that did not fail the step, e.g. a capture that found nothing. */
+  warnings?: string[];
 }
 
 export type NotebookStatus = 'passed' | 'failed' | 'error' | 'interrupted';
@@ -77,6 +87,10 @@ export interface RunResult {
   interrupted: boolean;
   summary: Summary;
   notebooks: NotebookResult[];
+  /** How much of the OpenAPI description the run exercised (when a notebook or --openapi names one). */
+  coverage?: Coverage;
+  /** Present only when notebooks named different descriptions: the coverage of each (the first is `coverage`). */
+  coverageBySpec?: Coverage[];
 }
 
 export function summarize(notebooks: NotebookResult[], durationMs: number): Summary {

@@ -5,6 +5,7 @@
 import { checkAssert } from '../checks/assert.js';
 import { checkBody } from '../checks/body.js';
 import { checkHeader } from '../checks/headers.js';
+import { checkOpenApi, describes } from '../checks/openapi.js';
 import type { CheckResult } from '../checks/result.js';
 import { checkSchema } from '../checks/schema.js';
 import { checkStatus } from '../checks/status.js';
@@ -13,7 +14,7 @@ import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.j
 import type { Step } from '../notebook/types.js';
 import { AuthError } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
-import { renderRequest } from './request.js';
+import { MissingValueError, renderRequest } from './request.js';
 import type { StepError, StepResult } from './results.js';
 
 /** Thrown inside a run to end it as a runtime error (not a check failure). */
@@ -118,11 +119,13 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       local.set('headers', response.headers);
       local.set('body', response.body);
       result.checks.push(...responseChecks(step, response, scope));
+      if (ctx.openapi && result.request && describes(step.request.target.kind, result.request.url, ctx.baseUrl)) result.checks.push(checkOpenApi(ctx.openapi, { ...result.request, ...response }, step.request.span));
     }
     for (const capture of step.captures) {
       const value = capture.expr.evaluate(scope) ?? null;
       ctx.values.set(capture.name, value);
       result.captures[capture.name] = value;
+      if (value === null) (result.warnings ??= []).push(`capture \`${capture.name}\` found nothing (\`${capture.expr.source}\` is null)`);
     }
     for (const assertion of step.asserts) result.checks.push(checkAssert(assertion, scope));
 
@@ -150,10 +153,11 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs);
   } catch (err) {
+    if (err instanceof MissingValueError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
   const send = async () => {
-    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal)), ...request.headers } };
+    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } };
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
     return ctx.http.send(withAuth, ctx.signal);
@@ -161,12 +165,12 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
-    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs) };
+    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes };
     ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
-      result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs) };
+      result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs), bodyBytes: err.partial.bytes };
     }
     throw err;
   }
