@@ -23,8 +23,8 @@ export interface RunContext {
   values: Map<string, unknown>;
   /** Aborted on interrupt; requests in flight stop. */
   signal: AbortSignal;
-  /** `--retries N`: the default retries for steps whose request cannot change state. */
-  retries: number;
+  /** `--retries N`: the default retries for steps whose request cannot change state (none when absent). */
+  retries?: number;
   /** Emits a finished result (already redacted) to the hooks and the notebook's list. */
   emit(result: StepResult): Promise<void>;
 }

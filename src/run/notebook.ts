@@ -39,12 +39,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   const t0 = performance.now();
   // Counts only: results stream to the hooks, so memory stays flat in the number of steps.
   const counts = emptyCounts();
-  const values = new Map<string, unknown>();
-  if (options.runId) values.set('runId', options.runId);
-  for (const [k, v] of Object.entries(options.inputs)) values.set(k, v);
-  for (const v of notebook.vars) {
-    values.set(v.name, Object.hasOwn(options.overrides, v.name) ? options.overrides[v.name] : v.value.render(scopeOf(values)));
-  }
+  const values = initialValues(notebook, options.inputs, options.overrides, options.runId);
   const redactor = options.redactor;
   await options.hooks.onNotebookStart?.({ file: notebook.file, title: notebook.title, baseUrl: options.baseUrl, description: notebook.description });
 
@@ -103,6 +98,17 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   return result;
 }
 
+/** Inputs, then each var rendered in order (a --var override replaces it). Shared with `open`. */
+export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, string>, runId?: string): Map<string, unknown> {
+  // The built-in runId first: an input or var of that name replaces it.
+  const values = new Map<string, unknown>(runId ? [['runId', runId]] : []);
+  for (const [k, v] of Object.entries(inputs)) values.set(k, v);
+  for (const v of notebook.vars) {
+    values.set(v.name, Object.hasOwn(overrides, v.name) ? overrides[v.name] : v.value.render(scopeOf(values)));
+  }
+  return values;
+}
+
 function statusOf(counts: Counts, interrupted: boolean): NotebookStatus {
   if (interrupted) return 'interrupted';
   if (counts.errors) return 'error';
@@ -116,7 +122,8 @@ function statusOf(counts: Counts, interrupted: boolean): NotebookStatus {
  */
 export const REPORT_BODY_LIMIT = 1024 * 1024;
 
-function redactResult(result: StepResult, redactor: Redactor): StepResult {
+/** Exported for `open`, which emits results one step at a time through the same redaction. */
+export function redactResult(result: StepResult, redactor: Redactor): StepResult {
   // With no secret values known, only the sensitive headers need masking: no deep copy.
   const safe = redactor.size === 0 ? { ...result } : redactor.value(result);
   if (result.request) safe.request = { ...safe.request!, headers: redactor.headers(result.request.headers), url: redactor.text(result.request.url) };

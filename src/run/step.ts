@@ -105,7 +105,7 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
 function retriesFor(step: Step, ctx: RunContext): number {
   if (step.retries !== undefined) return step.retries;
   // A request that may have changed state is retried only when the notebook says so on the step.
-  return step.kind === 'http' && SAFE_METHODS.has(step.request.method) ? ctx.retries : 0;
+  return step.kind === 'http' && SAFE_METHODS.has(step.request.method) ? ctx.retries ?? 0 : 0;
 }
 
 /** One run, tried again after a failure or an error while retries are left; marks `attempts` and `flaky`. */
