@@ -4,12 +4,15 @@ import { createServer } from 'node:http';
 
 const items = new Map();
 let next = 0;
+// DELAY_MS: answer after this long (a server with latency, for the --jobs benchmark).
+const delay = Number(process.env.DELAY_MS ?? 0);
 const server = createServer((req, res) => {
-  const send = (status, body) => {
+  const reply = (status, body) => {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
+  const send = delay ? (status, body) => setTimeout(() => reply(status, body), delay) : reply;
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {

@@ -4,15 +4,25 @@
  * create / get / delete, each with a status and a schema check and a capture) runs against a
  * local server in its own process. Prints figures; asserts nothing (a benchmark, not a test).
  *
+ * Then, at scale (issue 10): the per-step cost with every default reporter beside json-only,
+ * against the raw loop (target ≤ 1.5×); 90,000 steps with the default reporters (wall, peak
+ * RSS, report sizes; target < 200 MB, report.html < 25 MB; report.json must parse and junit.xml
+ * validate); and 40 notebooks × 20 steps against a server answering after 20 ms, --jobs 1 vs
+ * --jobs 8 (target ≥ 5×).
+ *
  * Targets (issue 2, this 2-core machine): ≤ 0.6 ms per step, ≤ 0.5 s start-up, ≤ 130 MiB peak.
+ * API_NOTEBOOK_BIN=<path to dist/cli/main.js> measures another build (e.g. an older one);
+ * BENCH_SCALE=0 skips the scale section, BENCH_ONLY=big|jobs runs one scale figure alone,
+ * BENCH_BIG_STEPS changes the 90,000.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+const BIN = process.env.API_NOTEBOOK_BIN ? resolve(process.env.API_NOTEBOOK_BIN) : join(ROOT, 'dist', 'cli', 'main.js');
 const HOOK = join(ROOT, 'bench', 'rss-hook.mjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUNDS = 300;
@@ -41,7 +51,7 @@ function notebook(rounds: number): string {
   return lines.join('\n') + '\n';
 }
 
-function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: number; code: number | null }> {
+function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: number; cpuMs: number; code: number | null }> {
   return new Promise((done) => {
     const t0 = performance.now();
     // The hook reports peak memory; passed in NODE_OPTIONS so the bin runs as users run it.
@@ -53,7 +63,8 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: numbe
       const ms = performance.now() - t0;
       const rss = /BENCH_MAX_RSS_KIB=(\d+)/.exec(err);
       if (code !== 0) process.stderr.write(err);
-      done({ ms, rssKiB: rss ? Number(rss[1]) : NaN, code });
+      const cpu = /BENCH_CPU_US=(\d+)/.exec(err);
+      done({ ms, rssKiB: rss ? Number(rss[1]) : NaN, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, code });
     });
   });
 }
@@ -100,19 +111,23 @@ const ITEMS_OPENAPI = {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bench', 'item-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(delayMs = 0): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'item-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DELAY_MS: String(delayMs) } });
   const port = await new Promise<string>((r) => child.stdout!.once('data', (c) => r(String(c).trim())));
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
 async function main() {
+  // BENCH_ONLY=big or BENCH_ONLY=jobs runs one scale figure alone.
+  if (process.env.BENCH_ONLY) {
+    const dir = mkdtempSync(join(tmpdir(), 'api-notebook-bench-'));
+    writeSchemas(dir);
+    if (process.env.BENCH_ONLY === 'big') await bigRun(dir);
+    else await jobsRun(dir);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'api-notebook-bench-'));
-  const schemas = join(dir, 'schemas');
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(schemas);
-  writeFileSync(join(schemas, 'item.json'), JSON.stringify({ type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } }));
-  writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
+  writeSchemas(dir);
   writeFileSync(join(dir, 'items.openapi.json'), JSON.stringify(ITEMS_OPENAPI));
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
@@ -121,10 +136,12 @@ async function main() {
   // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
   const cli = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
   const withOpenApi = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet', '--openapi', join(dir, 'items.openapi.json')]);
+  // Every default reporter (console, json, junit, html, markdown), console output as a user sees it.
+  const cliAll = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out]);
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[] };
+  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[], cpu: { cliOne: [] as number[], cliBig: [] as number[], allOne: [] as number[], allBig: [] as number[], rawOne: [] as number[], rawBig: [] as number[] } };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     const a = await cli('one.yaml');
@@ -133,12 +150,17 @@ async function main() {
     const d = await raw(ROUNDS);
     const e = await validate('one.yaml');
     const f = await validate('big.yaml');
-    const g = await withOpenApi('one.yaml');
-    const h = await withOpenApi('big.yaml');
-    if ([a, b, c, d, e, f, g, h].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
-    results.oaOne.push(g.ms);
-    results.oaBig.push(h.ms);
-    results.oaRss.push(h.rssKiB);
+    const g = await cliAll('one.yaml');
+    const h = await cliAll('big.yaml');
+    const i2 = await withOpenApi('one.yaml');
+    const j2 = await withOpenApi('big.yaml');
+    if ([a, b, c, d, e, f, g, h, i2, j2].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    results.allOne.push(g.ms);
+    results.allBig.push(h.ms);
+    results.allRss.push(h.rssKiB);
+    results.oaOne.push(i2.ms);
+    results.oaBig.push(j2.ms);
+    results.oaRss.push(j2.rssKiB);
     results.loadOne.push(e.ms);
     results.loadBig.push(f.ms);
     results.cliOne.push(a.ms);
@@ -147,6 +169,7 @@ async function main() {
     results.rawOne.push(c.ms);
     results.rawBig.push(d.ms);
     results.rawRss.push(d.rssKiB);
+    for (const [k, r] of [['cliOne', a], ['cliBig', b], ['rawOne', c], ['rawBig', d], ['allOne', g], ['allBig', h]] as const) results.cpu[k].push(r.cpuMs);
   }
   server.child.kill();
   const steps = ROUNDS * 3;
@@ -155,15 +178,93 @@ async function main() {
     `${label.padEnd(26)} ${(median(one) / 1000).toFixed(3).padStart(8)} s ${perStep(big, one).toFixed(3).padStart(9)} ms ${(median(big) / 1000).toFixed(2).padStart(8)} s ${(median(rss) / 1024).toFixed(0).padStart(8)} MiB`;
   console.log(`Runner benchmark: ${steps} steps (${ROUNDS} rounds of create/get/delete, status + schema + capture each), median of ${RUNS} runs`);
   console.log(`${''.padEnd(26)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)}`);
-  console.log(row('api-notebook run', results.cliOne, results.cliBig, results.cliRss));
-  console.log(row('  … with --openapi', results.oaOne, results.oaBig, results.oaRss));
+  console.log(row('api-notebook, json only', results.cliOne, results.cliBig, results.cliRss));
+  console.log(row('api-notebook, all reporters', results.allOne, results.allBig, results.allRss));
+  console.log(row('  … json only, --openapi', results.oaOne, results.oaBig, results.oaRss));
   console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
+  const rawStep = perStep(results.rawBig, results.rawOne);
+  console.log(`Per step against the raw loop: json only ${(perStep(results.cliBig, results.cliOne) / rawStep).toFixed(2)}×, all default reporters ${(perStep(results.allBig, results.allOne) / rawStep).toFixed(2)}× (target ≤ 1.5×)`);
+  // CPU time of the measured process (the server is another process): robust when other work shares the machine.
+  const c = results.cpu;
+  const cpuRaw = perStep(c.rawBig, c.rawOne);
+  console.log(`CPU per step: json only ${perStep(c.cliBig, c.cliOne).toFixed(3)} ms (${(perStep(c.cliBig, c.cliOne) / cpuRaw).toFixed(2)}×), all default reporters ${perStep(c.allBig, c.allOne).toFixed(3)} ms (${(perStep(c.allBig, c.allOne) / cpuRaw).toFixed(2)}×), raw loop ${cpuRaw.toFixed(3)} ms`);
   const load = perStep(results.loadBig, results.loadOne);
   console.log(`Of api-notebook's per-step cost, ${load.toFixed(3)} ms is loading the notebook (YAML with positions, checks, compiling; from validate),`);
   console.log(`and ${(perStep(results.cliBig, results.cliOne) - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);
   const deadline = deadlineCostUs();
   console.log(`Each request's deadline (one setTimeout + clearTimeout, one abort listener): ${deadline.toFixed(2)} µs per request, ${((deadline / 1000 / perStep(results.cliBig, results.cliOne)) * 100).toFixed(1)}% of a step.`);
   console.log('Targets: start-up ≤ 0.5 s, per step ≤ 0.6 ms, peak ≤ 130 MiB (start-up = wall time of a 1-step run).');
+  if (process.env.BENCH_SCALE !== '0') {
+    await bigRun(dir);
+    await jobsRun(dir);
+  }
+}
+
+function writeSchemas(dir: string) {
+  const schemas = join(dir, 'schemas');
+  mkdirSync(schemas);
+  writeFileSync(join(schemas, 'item.json'), JSON.stringify({ type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } }));
+  writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
+}
+
+/** 90,000 steps, every default reporter: a create, then one GET with a schema check per forEach item. */
+async function bigRun(dir: string) {
+  const steps = Number(process.env.BENCH_BIG_STEPS ?? 90_000);
+  writeFileSync(join(dir, 'huge.yaml'), [
+    'title: Ninety thousand steps',
+    'steps:',
+    '  - name: Create',
+    '    request: { method: POST, path: /items, form: { name: big } }',
+    '    expect: { status: 200, schema: item }',
+    '    capture: { id: body.id }',
+    '  - name: Get',
+    `    forEach: "\${range(${steps - 1})}"`,
+    '    request: GET /items/${id}',
+    '    expect: { status: 200, schema: item }',
+    '',
+  ].join('\n'));
+  const server = await startServer();
+  const out = join(dir, 'huge-reports');
+  const r = await timed(BIN, ['run', join(dir, 'huge.yaml'), '--base-url', server.url, '--out', out]);
+  server.child.kill();
+  const size = (f: string) => (existsSync(join(out, f)) ? statSync(join(out, f)).size / 1e6 : NaN);
+  let parses = 'no';
+  try {
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    parses = report.summary.steps === steps ? `yes, ${report.summary.steps} steps` : `yes, but ${report.summary.steps} steps`;
+  } catch (err) {
+    parses = `no (${(err as Error).message})`;
+  }
+  let valid = 'xmllint not installed';
+  try {
+    execFileSync('xmllint', ['--noout', '--stream', '--schema', join(ROOT, 'test', 'fixtures', 'junit', 'JUnit.xsd'), join(out, 'junit.xml')], { stdio: 'pipe' });
+    valid = 'yes';
+  } catch (err) {
+    const e = err as { code?: string; stderr?: Buffer };
+    if (e.code !== 'ENOENT') valid = `no (${String(e.stderr ?? '').slice(0, 200)})`;
+  }
+  console.log(`\n${steps.toLocaleString('en')} steps, all default reporters: exit ${r.code}, wall ${(r.ms / 1000).toFixed(1)} s, peak RSS ${(r.rssKiB / 1024).toFixed(0)} MiB (target < 200 MB)`);
+  console.log(`  report.json ${size('report.json').toFixed(1)} MB (parses: ${parses}), junit.xml ${size('junit.xml').toFixed(1)} MB (valid: ${valid}), report.html ${size('report.html').toFixed(1)} MB (target < 25), report.md ${size('report.md').toFixed(1)} MB`);
+}
+
+/** 40 notebooks × 20 steps against a server that answers after 20 ms: waiting, not computing. */
+async function jobsRun(dir: string) {
+  const suite = join(dir, 'suite');
+  mkdirSync(suite, { recursive: true });
+  for (let n = 0; n < 40; n++) {
+    const lines = ['title: Latency ' + n, 'steps:', '  - name: Create', '    request: { method: POST, path: /items, form: { name: n' + n + ' } }', '    expect: { status: 200, schema: item }', '    capture: { id: body.id }'];
+    for (let i = 1; i < 20; i++) lines.push(`  - name: Get ${i}`, '    request: GET /items/${id}', '    expect: { status: 200, schema: item }');
+    writeFileSync(join(suite, `nb-${String(n).padStart(2, '0')}.yaml`), lines.join('\n') + '\n');
+  }
+  const server = await startServer(20);
+  // --jobs 1 is the default, so an older build without the flag measures the serial run too.
+  const run = (jobs: number) => timed(BIN, ['run', suite, '--base-url', server.url, '--out', join(dir, `jobs-${jobs}`), ...(jobs > 1 ? ['--jobs', String(jobs)] : []), '--quiet']);
+  const serial = await run(1);
+  const parallel = await run(8);
+  server.child.kill();
+  console.log(`\n40 notebooks × 20 steps, server answering after 20 ms: --jobs 1 ${(serial.ms / 1000).toFixed(2)} s, --jobs 8 ${(parallel.ms / 1000).toFixed(2)} s: ${(serial.ms / parallel.ms).toFixed(1)}× (target ≥ 5×; exits ${serial.code}, ${parallel.code})`);
+  // On a machine busy with other work, --jobs 8 is bound by the CPU it gets, not by the waiting.
+  console.log(`  CPU time used: --jobs 1 ${(serial.cpuMs / 1000).toFixed(2)} s, --jobs 8 ${(parallel.cpuMs / 1000).toFixed(2)} s; the floor for --jobs 8 is max(CPU, 40 × 20 × 20 ms / 8 = 2 s)`);
 }
 
 main().catch((err) => {

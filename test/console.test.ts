@@ -18,14 +18,15 @@ function terminal(isTTY: boolean) {
 
 const result: StepResult = {
   name: 'Slow one', phase: 'steps', index: 0, status: 'passed', durationMs: 700, startedAt: new Date().toISOString(),
-  span: { file: 'x.yaml', line: 3, col: 5, length: 1 }, checks: [], captures: {},
+  span: { file: 'x.yaml', line: 3, col: 5, length: 1 }, checks: [], captures: {}, attempts: 1, flaky: false,
   request: { method: 'GET', url: 'http://127.0.0.1:1/slow', headers: {} }, response: { status: 200, headers: {}, body: null, durationMs: 700 },
 };
 
 describe('console progress', () => {
   it('shows what it waits for on a terminal, then replaces it with the result', async () => {
     const t = terminal(true);
-    const r = consoleReporter({ out: t.out, color: false, quiet: false, files: () => [] });
+    const reporter = consoleReporter({ out: t.out, color: false, quiet: false, files: () => [] });
+    const r = reporter.onNotebookStart!({ slot: 0, file: 'x.yaml', title: 'X', baseUrl: 'http://127.0.0.1:1' })!;
     await r.onStepStart!({ name: 'Slow one', phase: 'steps', index: 0, method: 'GET' });
     await sleep(600);
     assert.match(t.text(), /… Slow one \(waiting for the response\)/);
@@ -35,7 +36,8 @@ describe('console progress', () => {
 
   it('prints no progress when the output is not a terminal', async () => {
     const t = terminal(false);
-    const r = consoleReporter({ out: t.out, color: false, quiet: false, files: () => [] });
+    const reporter = consoleReporter({ out: t.out, color: false, quiet: false, files: () => [] });
+    const r = reporter.onNotebookStart!({ slot: 0, file: 'x.yaml', title: 'X', baseUrl: 'http://127.0.0.1:1' })!;
     await r.onStepStart!({ name: 'Slow one', phase: 'steps', index: 0, method: 'GET' });
     await sleep(600);
     await r.onStepEnd!(result);

@@ -20,10 +20,28 @@ export interface RunArgs {
   logLevel: string;
   reporters: ReporterName[];
   quiet: boolean;
+  /** --jobs N: notebooks run at once. */
+  jobs: number;
+  /** --shard i/n. */
+  shard?: { index: number; total: number };
+  /** --retries N: default retries for steps whose request cannot change state. */
+  retries: number;
+  baseline?: string;
+  baselineThreshold: number;
   /** --openapi FILE: check every response against this description (overrides `openapi:`). */
   openapi?: string;
   /** --coverage-min N: fail the run when the description's coverage is below N percent. */
   coverageMin?: number;
+}
+
+export interface MergeArgs {
+  command: 'merge';
+  inputs: string[];
+  out: string;
+  reporters: ReporterName[];
+  quiet: boolean;
+  baseline?: string;
+  baselineThreshold: number;
 }
 
 export interface MockArgs {
@@ -52,7 +70,7 @@ export interface ImportArgs {
   split: boolean;
 }
 
-export type Args = RunArgs | MockArgs | OpenArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
+export type Args = RunArgs | MergeArgs | MockArgs | OpenArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -62,9 +80,10 @@ export function parseCommandLine(argv: string[]): Args {
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'run' || command === 'validate') return parseRun(command, rest);
   if (command === 'mock') return parseMock(rest);
+  if (command === 'merge') return parseMerge(rest);
   if (command === 'open') return parseOpen(rest);
   if (command === 'import') return parseImport(rest);
-  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, open, mock, import (see api-notebook --help)`);
+  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, merge, open, mock, import (see api-notebook --help)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -86,6 +105,11 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     'log-level': { type: 'string' },
     reporter: { type: 'string', multiple: true },
     quiet: { type: 'boolean', short: 'q' },
+    jobs: { type: 'string', short: 'j' },
+    shard: { type: 'string' },
+    retries: { type: 'string' },
+    baseline: { type: 'string' },
+    'baseline-threshold': { type: 'string' },
     openapi: { type: 'string' },
     'coverage-min': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -109,8 +133,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   const maxBodyBytes = parseSize((values['max-body'] as string | undefined) ?? '10mb', '--max-body');
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-  const reporters = ((values.reporter as string[] | undefined) ?? [REPORTERS.join(',')]).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-  for (const r of reporters) if (!(REPORTERS as readonly string[]).includes(r)) throw new UsageError(`unknown reporter \`${r}\`; the reporters are ${REPORTERS.join(', ')}`);
+  const reporters = reporterList(values.reporter as string[] | undefined);
   const coverageText = values['coverage-min'] as string | undefined;
   const coverageMin = coverageText === undefined ? undefined : Number(coverageText);
   if (coverageMin !== undefined && (coverageText!.trim() === '' || !Number.isFinite(coverageMin) || coverageMin < 0 || coverageMin > 100)) throw new UsageError(`--coverage-min takes a percentage from 0 to 100, got \`${coverageText}\``);
@@ -124,10 +147,61 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     teardownTimeoutMs,
     maxBodyBytes,
     logLevel,
-    reporters: [...new Set(reporters)] as ReporterName[],
+    reporters,
     quiet: values.quiet === true,
+    jobs: wholeNumber('--jobs', values.jobs as string | undefined, 1, 1, 256),
+    shard: shardOf(values.shard as string | undefined),
+    retries: wholeNumber('--retries', values.retries as string | undefined, 0, 0, 100),
+    baseline: values.baseline as string | undefined,
+    baselineThreshold: wholeNumber('--baseline-threshold', values['baseline-threshold'] as string | undefined, 50, 0, 100_000),
     openapi: values.openapi as string | undefined,
     coverageMin,
+  };
+}
+
+function reporterList(given: string[] | undefined): ReporterName[] {
+  const reporters = (given ?? [REPORTERS.join(',')]).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  for (const r of reporters) if (!(REPORTERS as readonly string[]).includes(r)) throw new UsageError(`unknown reporter \`${r}\`; the reporters are ${REPORTERS.join(', ')}`);
+  return [...new Set(reporters)] as ReporterName[];
+}
+
+function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, got \`${text}\``);
+  return n;
+}
+
+/** `--shard i/n`: shard i (from 1) of n. */
+function shardOf(text: string | undefined): RunArgs['shard'] {
+  if (text === undefined) return undefined;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(m?.[1]);
+  const total = Number(m?.[2]);
+  if (!m || total < 1 || index < 1 || index > total) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n (e.g. --shard 2/3), got \`${text}\``);
+  return { index, total };
+}
+
+function parseMerge(args: string[]): Args {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' },
+    reporter: { type: 'string', multiple: true },
+    quiet: { type: 'boolean', short: 'q' },
+    baseline: { type: 'string' },
+    'baseline-threshold': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help', topic: 'merge' };
+  if (positionals.length === 0) throw new UsageError('`merge` needs the shards\' report folders or report.json files, e.g. `api-notebook merge shard-1 shard-2 shard-3 --out reports`');
+  if (values.out === undefined) throw new UsageError('`merge` needs --out DIR: where the merged reports go');
+  return {
+    command: 'merge',
+    inputs: positionals,
+    out: values.out as string,
+    reporters: reporterList(values.reporter as string[] | undefined),
+    quiet: values.quiet === true,
+    baseline: values.baseline as string | undefined,
+    baselineThreshold: wholeNumber('--baseline-threshold', values['baseline-threshold'] as string | undefined, 50, 0, 100_000),
   };
 }
 
@@ -204,13 +278,14 @@ export const HELP: Record<string, string> = {
 Usage:
   api-notebook run <files or folders…> [options]   run notebooks, write reports
   api-notebook validate <files or folders…>        check notebooks without sending anything
+  api-notebook merge <report dirs or report.json files…> --out DIR   merge the reports of shards
   api-notebook open <notebook> [options]           the notebook as a live page: run cells in the browser
   api-notebook mock [--host H] [--port P]          serve the embedded Stripe mock
   api-notebook import <file> [--out notebook.yaml] a notebook from a MuleSoft notebook, Postman collection or OpenAPI description
   api-notebook help <command>                      options of one command
 
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid notebook or command line · 130 interrupted
-Docs: README.md and docs/notebook-format.md`,
+Docs: README.md, docs/notebook-format.md and docs/ci.md`,
   run: `api-notebook run <files or folders…> [options]
 
 Runs each notebook (a folder means every *.yaml / *.yml inside it, sorted) and writes reports.
@@ -230,11 +305,33 @@ Options:
   --reporter LIST      comma-separated: console,json,junit,html,markdown (default: all)
   --quiet, -q          console prints only failures and the summary
   --log-level LEVEL    pino logs on stderr: fatal,error,warn,info,debug,trace,silent (default: warn)
+  --jobs N, -j N       run up to N notebooks at once (default: 1); the console prints each
+                       notebook's lines together when it finishes; reports keep notebook order
+  --shard i/n          run shard i of n: a deterministic 1/n of the notebooks (sorted paths);
+                       combine the shards' reports with \`api-notebook merge\`
+  --retries N          retry a failed or errored GET/HEAD/OPTIONS step up to N times (default: 0);
+                       a step that may change state is retried only with \`retries:\` on the step
+  --baseline FILE      compare with an earlier report.json: newly failing, fixed, slower steps
+  --baseline-threshold PCT   slower means more than PCT% slower than the baseline (default: 50)
   --openapi FILE       check every response against this OpenAPI 3.0/3.1 description (overrides openapi:)
   --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
   --help, -h           this text
 
+With GITHUB_ACTIONS=true each failed step also prints a GitHub annotation (::error file=…,line=…).
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid notebook or command line · 130 interrupted`,
+  merge: `api-notebook merge <report dirs or report.json files…> --out DIR [options]
+
+Rebuilds every report (report.json, junit.xml, report.html, report.md and the console summary)
+from the report.json of each shard (see --shard), in notebook order. The console prints the
+failed steps with their evidence, and the summary.
+
+Options:
+  --out DIR            where the merged reports go (required)
+  --reporter LIST      comma-separated: console,json,junit,html,markdown (default: all)
+  --baseline FILE      compare the merged run with an earlier report.json
+  --baseline-threshold PCT   slower means more than PCT% slower (default: 50)
+
+Exit codes: 0 every step passed · 1 a step failed or errored · 2 a report could not be read`,
   validate: `api-notebook validate <files or folders…> [--var name=value]
 
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,

@@ -1,6 +1,6 @@
 /** Expands the paths given on the command line: files as given, folders into their notebooks. */
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './args.js';
 
 const NOTEBOOK = /\.ya?ml$/i;
@@ -27,4 +27,23 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
     .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/**
+ * `--shard i/n`: the notebooks of shard i (from 1) of n. The list is sorted by the path relative to
+ * the working directory (the same on every CI machine with the same checkout), then dealt out
+ * round-robin, which also spreads a folder of similar notebooks evenly.
+ */
+export function shardFiles(files: string[], shard: { index: number; total: number }): string[] {
+  const sorted = [...files].sort((a, b) => compareText(displayPath(a), displayPath(b)));
+  return sorted.filter((_, k) => k % shard.total === shard.index - 1);
+}
+
+function displayPath(file: string): string {
+  return relative(process.cwd(), file).split(sep).join('/');
+}
+
+/** Code-unit order, as Array.prototype.sort: the same on every machine, whatever its locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { SchemaRegistry } from '../checks/schemas.js';
 import { closest, renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
 import { loadNotebook, type LoadResult } from '../notebook/load.js';
 import type { Notebook } from '../notebook/types.js';
+import { BUILTIN_NAMES } from '../run/context.js';
 
 export interface Loaded {
   notebooks: Notebook[];
@@ -15,7 +16,7 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
   const results: LoadResult[] = [];
   let problems = 0;
   for (const file of files) {
-    const result = await loadNotebook(file, { registry, extraNames });
+    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames] });
     results.push(result);
     if (result.notebook) notebooks.push(result.notebook);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');

@@ -30,6 +30,8 @@ async function main(argv: string[], io: Io): Promise<number> {
       return (await import('./run-command.js')).validateCommand(args, io);
     case 'run':
       return (await import('./run-command.js')).runCommand(args, io, interrupts);
+    case 'merge':
+      return (await import('./merge-command.js')).mergeCommand(args, io);
     case 'open': {
       // The page stops on Ctrl-C by itself: teardown of what was run, then exit 0.
       interrupts.uninstall();

@@ -10,18 +10,15 @@ import type { Notebook } from '../notebook/types.js';
 import { coverageShortfalls } from '../openapi/coverage.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
 import { InputError, PromptInterrupted, resolveInputs, terminalAsk } from '../run/inputs.js';
-import { runNotebook } from '../run/notebook.js';
 import { Redactor } from '../run/redact.js';
-import { summarize, type NotebookResult, type RunResult } from '../run/results.js';
 import { createReporters } from '../report/index.js';
-import { fanOut } from '../report/reporter.js';
 import { UsageError, type RunArgs } from './args.js';
-import { collectNotebookFiles } from './files.js';
+import { collectNotebookFiles, shardFiles } from './files.js';
 import { loadAll } from './load-all.js';
 import { prepareOutDir } from './out-dir.js';
 import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
-import { TOOL } from './version.js';
+import { runSuite, type PreparedNotebook } from './run-suite.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -41,7 +38,8 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
 
 export async function runCommand(args: RunArgs, io: Io, interrupts = new Interrupts(io.stderr)): Promise<number> {
   interrupts.teardownMs = args.teardownTimeoutMs;
-  const files = collectNotebookFiles(args.paths);
+  const suite = collectNotebookFiles(args.paths);
+  const files = args.shard ? shardFiles(suite, args.shard) : suite;
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
@@ -52,9 +50,11 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   if (args.coverageMin !== undefined && !notebooks.some((nb) => descriptions.forNotebook(nb))) {
     throw new UsageError('--coverage-min needs an OpenAPI description: give --openapi FILE, or `openapi:` in a notebook');
   }
+  // Read before anything is sent: a baseline that cannot be read is a usage error.
+  const baseline = args.baseline ? await loadBaselineFor(args.baseline, args.baselineThreshold) : undefined;
 
   const redactor = new Redactor();
-  const prepared: Array<{ notebook: Notebook; inputs: Record<string, unknown> }> = [];
+  const prepared: PreparedNotebook[] = [];
   try {
     for (const notebook of notebooks) {
       const ask = io.stdinIsTTY && !io.env.CI ? (question: string, hidden: boolean) => terminalAsk(question, hidden, interrupts.stop.signal) : undefined;
@@ -78,48 +78,30 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
 
   const log = createLogger(args.logLevel, redactor);
   const reporters = await createReporters(args.reporters, { outDir, io, quiet: args.quiet, color: useColor(io.stdout, io.env) });
-  const hooks = fanOut(reporters);
   const interrupt = interrupts.stop;
   if (interrupt.signal.aborted) return 130;
   interrupts.stage = 'running';
   const http = createHttpClient({ maxBodyBytes: args.maxBodyBytes });
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const results: NotebookResult[] = [];
   try {
-    await hooks.onRunStart({ notebooks: notebooks.map((n) => ({ file: n.file, title: n.title })), startedAt: startedAt.toISOString() });
-    for (const { notebook, inputs } of prepared) {
-      if (interrupt.signal.aborted) break;
-      const target = await targetFor(notebook, args, log);
-      try {
-        results.push(await runNotebook(notebook, {
-          baseUrl: target.url,
-          inputs,
-          overrides: args.vars,
-          http,
-          hooks,
-          redactor,
-          log,
-          timeoutMs: args.timeoutMs,
-          openapi: descriptions.forNotebook(notebook),
-          signal: interrupt.signal,
-          teardownSignal: interrupts.teardown.signal,
-        }));
-      } finally {
-        await target.close();
-      }
-    }
-    const run: RunResult = {
-      tool: TOOL,
-      startedAt: startedAt.toISOString(),
-      interrupted: interrupt.signal.aborted,
-      summary: summarize(results, performance.now() - t0),
-      notebooks: results,
-    };
+    const run = await runSuite({
+      prepared,
+      jobs: args.jobs,
+      retries: args.retries,
+      overrides: args.vars,
+      timeoutMs: args.timeoutMs,
+      reporters,
+      http,
+      redactor,
+      log,
+      signal: interrupt.signal,
+      teardownSignal: interrupts.teardown.signal,
+      targetFor: (notebook) => targetFor(notebook, args, log),
+      shard: args.shard ? { ...args.shard, suiteNotebooks: suite.length } : undefined,
+      baseline,
+      openapiFor: (notebook) => descriptions.forNotebook(notebook),
+      coverages: () => descriptions.coverages(),
+    });
     const coverages = descriptions.coverages();
-    if (coverages.length) run.coverage = coverages[0];
-    if (coverages.length > 1) run.coverageBySpec = coverages;
-    await hooks.onRunEnd(run);
     if (run.interrupted) return 130;
     const shortfalls = args.coverageMin === undefined ? [] : coverageShortfalls(coverages, args.coverageMin);
     for (const s of shortfalls) io.stderr.write(`Failed: ${s}\n`);
@@ -128,6 +110,16 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
     interrupts.stage = 'finished';
     interrupts.dispose();
     await http.close();
+  }
+}
+
+async function loadBaselineFor(file: string, thresholdPercent: number) {
+  const { loadBaseline } = await import('../report/baseline.js');
+  const { ReportReadError } = await import('../report/read.js');
+  try {
+    return await loadBaseline(file, thresholdPercent);
+  } catch (err) {
+    throw err instanceof ReportReadError ? new UsageError(`--baseline: ${err.message}`) : err;
   }
 }
 

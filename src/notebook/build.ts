@@ -120,6 +120,8 @@ class Builder {
         when,
         forEach,
         continueOnFailure: s.continueOnFailure === true,
+        retries: s.retries as number | undefined,
+        retryDelayMs: s.retryDelayMs as number | undefined,
         ...withLocal(RESPONSE_NAMES, () => ({
           expect: this.expect(s.expect ?? {}, [...at, 'expect']),
           captures: Object.entries((s.capture ?? {}) as Raw).map(([name, src]) => ({
@@ -128,7 +130,7 @@ class Builder {
             span: this.source.keyAt([...at, 'capture'], name),
           })),
           asserts: (Array.isArray(s.assert) ? s.assert : []).map((src: unknown, k: number) => ({ expr: this.bare(src, [...at, 'assert', k]), span: this.source.at([...at, 'assert', k]) })),
-          repeat: s.repeat ? { until: this.bare(s.repeat.until, [...at, 'repeat', 'until']), max: s.repeat.max ?? 100, span: this.source.at([...at, 'repeat']) } : undefined,
+          repeat: s.repeat ? { until: this.bare(s.repeat.until, [...at, 'repeat', 'until']), max: s.repeat.max ?? 100, span: this.source.at([...at, 'repeat']), intervalMs: s.repeat.intervalMs, backoff: s.repeat.backoff } : undefined,
         })),
       };
       if (s.request === undefined) {

@@ -91,8 +91,11 @@ interface StepBase {
   when?: Located<Expr>;
   forEach?: Located<Expr | Template>;
   as: string;
-  repeat?: { until: Expr; max: number; span: Span };
+  repeat?: { until: Expr; max: number; span: Span; intervalMs?: number; backoff?: number | 'constant' | 'linear' | 'exponential' };
   continueOnFailure: boolean;
+  /** Retries of a failed run (the author's explicit choice, also for requests that change state). */
+  retries?: number;
+  retryDelayMs?: number;
 }
 
 /** A step that sends a request. */

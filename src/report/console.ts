@@ -5,10 +5,10 @@
  */
 import { relative } from 'node:path';
 import type { CheckResult } from '../checks/result.js';
-import type { RunResult, StepResult } from '../run/results.js';
+import type { RunRecord, StepRef, StepResult } from '../run/results.js';
 import { coverageLine } from '../openapi/coverage.js';
 import { openApiErrorLines, short, stepTitle } from './format.js';
-import type { Reporter } from './reporter.js';
+import type { NotebookSink, Reporter } from './reporter.js';
 
 export interface ConsoleOptions {
   out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -27,68 +27,190 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   const yellow = paint('33');
   const dim = paint('2');
   const bold = paint('1');
+  const magenta = paint('35');
   const tone = { passed: green, failed: red, error: yellow, skipped: dim };
-  const write = (s: string) => opts.out.write(s + '\n');
+  const out = batchedWriter(opts.out);
+  const write = (s: string) => out.write(s + '\n');
   let progress: NodeJS.Timeout | undefined;
   let progressShown = false;
+  let concurrent = false;
+  const status = liveStatus(opts.out, dim);
 
   const clearProgress = () => {
     if (progress) clearTimeout(progress);
     progress = undefined;
-    if (progressShown) opts.out.write('\r\x1b[2K');
+    if (progressShown) out.write('\r\x1b[2K');
     progressShown = false;
   };
 
   return {
     name: 'console',
-    onNotebookStart(info) {
-      if (!opts.quiet) write(`\n${bold(info.title)} ${dim(`(${info.file} → ${info.baseUrl})`)}`);
+    onRunStart(info) {
+      concurrent = info.concurrent;
     },
-    onStepStart(info) {
-      // Only on a terminal: a line that says what we are waiting for, if it takes a while.
-      if (!opts.out.isTTY || opts.quiet) return;
-      clearProgress();
-      progress = setTimeout(() => {
-        progressShown = true;
-        opts.out.write(dim(`  … ${info.name} (waiting for the response)`));
-      }, 400);
-      progress.unref();
-    },
-    onStepEnd(r) {
-      clearProgress();
-      const bad = r.status === 'failed' || r.status === 'error';
-      if (opts.quiet && !bad) return;
-      write(stepLine(r, tone[r.status], dim));
-      if (bad) for (const line of evidence(r, red, dim)) write(`      ${line}`);
-      for (const w of r.warnings ?? []) write(`      ${yellow(`warning: ${w}`)}`);
+    onNotebookStart(info): NotebookSink {
+      // With --jobs, a notebook's lines are kept and printed together when it finishes, so
+      // notebooks running at once never interleave; a serial run prints each step as it ends.
+      const held: string[] = [];
+      const line = concurrent ? (s: string) => held.push(s) : write;
+      if (!opts.quiet) line(`\n${bold(info.title)} ${dim(`(${info.file} → ${info.baseUrl})`)}`);
+      if (concurrent) status.start(info.slot, info.title);
+      return {
+        onStepStart(step) {
+          // Only on a terminal and a serial run: a line that says what we are waiting for, if it takes a while.
+          if (!opts.out.isTTY || opts.quiet || concurrent) return;
+          clearProgress();
+          progress = setTimeout(() => {
+            progressShown = true;
+            out.write(dim(`  … ${step.name} (waiting for the response)`));
+          }, 400);
+          progress.unref();
+        },
+        onStepEnd(r) {
+          if (!concurrent) clearProgress();
+          else status.step(info.slot);
+          const bad = r.status === 'failed' || r.status === 'error';
+          if (opts.quiet && !bad) return;
+          line(stepLine(r, tone[r.status], dim, magenta));
+          if (bad) for (const l of evidence(r, red, dim)) line(`      ${l}`);
+          for (const w of r.warnings ?? []) line(`      ${yellow(`warning: ${w}`)}`);
+        },
+        onNotebookEnd() {
+          if (!concurrent) return;
+          status.end(info.slot);
+          if (held.length) out.write(held.join('\n') + '\n');
+        },
+      };
     },
     onRunEnd(result) {
       clearProgress();
+      status.stop();
       write('');
-      write(summaryLine(result, { green, red, yellow, dim, bold }));
+      for (const l of baselineLines(result, { red, green, yellow, dim })) write(l);
+      write(summaryLine(result, { green, red, yellow, dim, bold, magenta }));
       for (const c of result.coverageBySpec ?? (result.coverage ? [result.coverage] : [])) write(coverageLine(c));
       const files = opts.files();
       if (files.length) write(dim(`Reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`));
+      out.flush();
     },
   };
 }
 
-function stepLine(r: StepResult, color: (s: string) => string, dim: (s: string) => string): string {
+/**
+ * With --jobs on a terminal: one line, redrawn at most every 250 ms, that says which notebooks
+ * are running and how far each has got; cleared before a finished notebook's lines are printed.
+ * Off a terminal it does nothing (a log gets each notebook's lines when it finishes).
+ */
+function liveStatus(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, dim: (s: string) => string) {
+  const running = new Map<number, { title: string; steps: number }>();
+  let shown = false;
+  let timer: NodeJS.Timeout | undefined;
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = false;
+  };
+  const draw = () => {
+    timer = undefined;
+    if (!running.size) return;
+    const list = [...running.values()].map((n) => `${n.title} (${n.steps})`).join(', ');
+    const width = Math.max(20, (stream.columns || 80) - 1);
+    const text = `  … running ${running.size}: ${list}`;
+    stream.write(`\r\x1b[2K${dim(text.length > width ? `${text.slice(0, width - 1)}…` : text)}`);
+    shown = true;
+  };
+  const schedule = () => {
+    if (!stream.isTTY || timer) return;
+    timer = setTimeout(draw, 250);
+    timer.unref();
+  };
+  return {
+    start(slot: number, title: string) {
+      running.set(slot, { title, steps: 0 });
+      schedule();
+    },
+    step(slot: number) {
+      const n = running.get(slot);
+      if (n) n.steps++;
+      schedule();
+    },
+    end(slot: number) {
+      running.delete(slot);
+      clear();
+      schedule();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      running.clear();
+      clear();
+    },
+  };
+}
+
+/**
+ * On a terminal every line is written at once (a person is watching). Elsewhere (a CI log, a
+ * pipe, a file) lines are gathered and written every FLUSH_MS or 16 KB: one write per step
+ * showed in the per-step cost, and a log reader cannot tell 100 ms apart.
+ */
+const FLUSH_MS = 100;
+
+function batchedWriter(stream: NodeJS.WritableStream & { isTTY?: boolean }): { write(s: string): void; flush(): void } {
+  if (stream.isTTY) return { write: (s) => void stream.write(s), flush: () => {} };
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending) stream.write(pending);
+    pending = '';
+  };
+  return {
+    write(s) {
+      pending += s;
+      if (pending.length >= 16_384) flush();
+      else if (!timer) timer = setTimeout(flush, FLUSH_MS);
+    },
+    flush,
+  };
+}
+
+/** `--baseline`: what changed since the earlier run (the lists are capped). */
+function baselineLines(result: RunRecord, c: Record<'green' | 'red' | 'yellow' | 'dim', (s: string) => string>): string[] {
+  const b = result.baseline;
+  if (!b) return [];
+  const lines = [`Compared with ${b.file}: ${(b.counts.newlyFailing ? c.red : c.dim)(`${b.counts.newlyFailing} newly failing`)}, ${(b.counts.fixed ? c.green : c.dim)(`${b.counts.fixed} fixed`)}, ${(b.counts.slower ? c.yellow : c.dim)(`${b.counts.slower} slower by more than ${b.thresholdPercent}%`)}`];
+  const LIMIT = 20;
+  const at = (r: StepRef) => c.dim(`(${r.file}:${r.line})`);
+  for (const r of b.newlyFailing.slice(0, LIMIT)) lines.push(`  ${c.red('newly failing')} ${r.notebook} — ${r.step}: ${r.was ?? 'new'} → ${r.status} ${at(r)}`);
+  for (const r of b.fixed.slice(0, LIMIT)) lines.push(`  ${c.green('fixed')} ${r.notebook} — ${r.step}: ${r.was} → ${r.status} ${at(r)}`);
+  for (const r of b.slower.slice(0, LIMIT)) lines.push(`  ${c.yellow('slower')} ${r.notebook} — ${r.step}: ${r.baselineMs.toFixed(1)} ms → ${r.durationMs.toFixed(1)} ms ${at(r)}`);
+  const listed = Math.min(LIMIT, b.newlyFailing.length) + Math.min(LIMIT, b.fixed.length) + Math.min(LIMIT, b.slower.length);
+  const total = b.counts.newlyFailing + b.counts.fixed + b.counts.slower;
+  if (total > listed) lines.push(c.dim(`  … ${total - listed} more in report.json`));
+  return lines;
+}
+
+function stepLine(r: StepResult, color: (s: string) => string, dim: (s: string) => string, flakyTone: (s: string) => string): string {
   const parts = [`  ${color(MARK[r.status])} ${stepTitle(r)}`];
   if (r.request) parts.push(dim(`${r.request.method} ${pathOf(r.request.url)}`));
   if (r.response) parts.push(dim(`→ ${r.response.status}`));
   if (r.status !== 'skipped') parts.push(dim(`${Math.round(r.durationMs)} ms`));
   else if (r.skipReason) parts.push(dim(`(skipped: ${r.skipReason})`));
+  if (r.flaky) parts.push(flakyTone(`flaky: passed on attempt ${r.attempts} (before: ${r.retried?.[0]?.message ?? 'failed'})`));
+  else if (r.attempts > 1) parts.push(dim(`(${r.attempts} attempts)`));
   return parts.join(' ');
 }
 
-function pathOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
+/** The path and query of an absolute URL (string slicing: a URL parse per step showed in profiles). */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return url;
+  const slash = url.indexOf('/', scheme + 3);
+  const query = url.indexOf('?', scheme + 3);
+  const start = slash < 0 ? query : query < 0 ? slash : Math.min(slash, query);
+  if (start < 0) return '/';
+  const path = url.slice(start).split('#')[0];
+  return path.startsWith('?') ? `/${path}` : path;
 }
 
 /** The lines under a failed or errored step. */
@@ -123,7 +245,7 @@ function checkEvidence(c: CheckResult, red: (s: string) => string, dim: (s: stri
   return lines;
 }
 
-function summaryLine(result: RunResult, c: Record<'green' | 'red' | 'yellow' | 'dim' | 'bold', (s: string) => string>): string {
+function summaryLine(result: RunRecord, c: Record<'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'magenta', (s: string) => string>): string {
   const s = result.summary;
   const parts = [
     c.green(`${s.passed} passed`),
@@ -131,6 +253,9 @@ function summaryLine(result: RunResult, c: Record<'green' | 'red' | 'yellow' | '
     (s.errors ? c.yellow : c.dim)(`${s.errors} error${s.errors === 1 ? '' : 's'}`),
     c.dim(`${s.skipped} skipped`),
   ];
+  // Shown only when a step needed a retry, so a clean run reads as before.
+  if (s.flaky) parts.push(c.magenta(`${s.flaky} flaky`));
   const head = result.interrupted ? c.yellow('Interrupted.') : s.failed || s.errors ? c.red('Failed.') : c.green('Passed.');
-  return `${head} ${s.notebooks} notebook${s.notebooks === 1 ? '' : 's'}, ${s.steps} step${s.steps === 1 ? '' : 's'}: ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)} s`;
+  const where = result.shard ? ` (shard ${result.shard.index}/${result.shard.total})` : result.merged ? ` (merged from ${result.merged.reports} reports)` : '';
+  return `${head}${where} ${s.notebooks} notebook${s.notebooks === 1 ? '' : 's'}, ${s.steps} step${s.steps === 1 ? '' : 's'}: ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)} s`;
 }

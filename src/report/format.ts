@@ -58,5 +58,8 @@ export function failureText(r: StepResult): string {
   return parts.join('\n');
 }
 
-/** Bodies longer than this many lines are folded (never cut) in the walkthroughs. */
+/** Bodies longer than this many lines are folded in the walkthroughs. */
 export const FOLD_LINES = 30;
+
+/** Passed and skipped steps shown in full per notebook in the walkthroughs; the rest get one line. */
+export const DETAILED_PASSED = 50;

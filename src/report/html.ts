@@ -6,16 +6,22 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
-import type { NotebookResult, RunResult, StepResult } from '../run/results.js';
+import type { RunRecord, StepRef, StepResult } from '../run/results.js';
 import type { Coverage } from '../openapi/coverage.js';
-import { checkDetailLines, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
-import { fileReporter, type Reporter } from './reporter.js';
+import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
+import { pathOf } from './console.js';
+import { recordOf } from './json.js';
+import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
 
 const md = new MarkdownIt({ html: false, linkify: true });
 const MARK = { passed: '✔', failed: '✘', error: '!', skipped: '–' } as const;
 
+const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_SPECIAL = /[&<>"']/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // Most text (titles, paths) has nothing to escape: test first, replace only when needed.
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ENTITY[c]) : text;
 }
 
 const CSS = `
@@ -38,16 +44,42 @@ li.fail{color:var(--bad)}li.fail pre{color:#1f2328}
 .evidence{margin:.2rem 0 .2rem 1.2rem}
 table.headers{border-collapse:collapse;font-size:.85rem}table.headers td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top;word-break:break-all}
 details summary{cursor:pointer;color:#0969da}
+.badge.flaky{background:#8250df}
+pre.compact{background:none;border:0;border-left:6px solid var(--ok);border-radius:0;padding:0 .7rem;margin:.2rem 0;font-size:.8rem;line-height:1.45;white-space:pre;overflow-x:auto;content-visibility:auto;contain-intrinsic-size:auto 1450px}
+.compact-note{color:#57606a;font-size:.9rem}
+table.diff{border-collapse:collapse;font-size:.9rem}table.diff td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top}
 .coverage tr.miss td:first-child{color:var(--bad)}.coverage tr.pass td:first-child{color:var(--ok)}.coverage th{text-align:left;font-size:.8rem}.coverage td{word-break:normal;overflow-wrap:anywhere}
 @media (max-width:600px){body{padding:.5rem}.step{padding:.5rem}}
 @media print{details::details-content{content-visibility:visible;display:block}details>summary{display:none}.step{page-break-inside:avoid}a{color:inherit}}
 `;
 
-function block(label: string, text: string): string {
-  const lines = text.split('\n').length;
-  const pre = `<pre>${escapeHtml(text)}</pre>`;
-  // Long bodies are folded, never cut: the whole text is in the page.
-  return lines > FOLD_LINES ? `<details><summary>${escapeHtml(label)} (${lines} lines)</summary>${pre}</details>` : pre;
+/**
+ * Bounded, so the page opens in a browser at any scale: failed and errored steps always get full
+ * detail; passed and skipped steps get it for the first DETAILED_PASSED of each notebook (a
+ * walkthrough), then a compact row (title, request, status, time). Bodies are folded past
+ * FOLD_LINES lines and capped (report.json has everything).
+ */
+const BODY_CAP = { bad: 20_000, passed: 4_000 };
+const FAILURES_LISTED = 500;
+
+interface NotebookState {
+  detailed: number;
+  compact: number;
+  /** Lines in the open <pre class="compact"> block (0: none open). */
+  open: number;
+  failures: Array<{ anchor: string; title: string; message: string }>;
+  failureCount: number;
+}
+
+function capped(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}\n… ${text.length - max} more characters in report.json` : text;
+}
+
+function block(label: string, text: string, max: number): string {
+  const shown = capped(text, max);
+  const lines = shown.split('\n').length;
+  const pre = `<pre>${escapeHtml(shown)}</pre>`;
+  return lines > FOLD_LINES ? `<details><summary>${escapeHtml(label)} (${text.split('\n').length} lines)</summary>${pre}</details>` : pre;
 }
 
 function headersTable(h: Record<string, string>): string {
@@ -62,36 +94,80 @@ function check(c: CheckResult): string {
   return `<li class="fail"><strong>${escapeHtml(c.label)}</strong>: ${escapeHtml(c.message ?? 'failed')} <span class="meta">at ${escapeHtml(where)}</span><pre class="evidence">${evidence}</pre></li>`;
 }
 
-function step(r: StepResult, anchor: string): string {
+function flakyNote(r: StepResult): string {
+  if (!r.retried?.length) return '';
+  const verdict = r.flaky ? `Flaky: passed on attempt ${r.attempts}` : `Failed on all ${r.attempts} attempts`;
+  return `<p class="meta">${verdict}. Earlier attempts: ${r.retried.map((x) => escapeHtml(`${x.status}: ${x.message}`)).join('; ')}</p>`;
+}
+
+function badges(r: StepResult): string {
+  return `<span class="badge ${r.status}">${MARK[r.status]} ${r.status}</span>${r.flaky ? '<span class="badge flaky">flaky</span>' : ''}`;
+}
+
+function detailedStep(r: StepResult, anchor: string): string {
+  const max = r.status === 'failed' || r.status === 'error' ? BODY_CAP.bad : BODY_CAP.passed;
   const parts = [`<section class="step ${r.status}" id="${anchor}" data-status="${r.status}">`];
-  parts.push(`<h3><span class="badge ${r.status}">${MARK[r.status]} ${r.status}</span>${escapeHtml(stepTitle(r))}</h3>`);
+  parts.push(`<h3>${badges(r)}${escapeHtml(stepTitle(r))}</h3>`);
   if (r.doc) parts.push(`<div class="prose">${md.render(r.doc)}</div>`);
   if (r.skipReason) parts.push(`<p class="meta">Skipped: ${escapeHtml(r.skipReason)}</p>`);
   if (r.request) {
     parts.push(`<h4>Request</h4><p class="http">${escapeHtml(r.request.method)} ${escapeHtml(r.request.url)}</p>${headersTable(r.request.headers)}`);
-    if (r.request.body) parts.push(block('Request body', r.request.body));
+    if (r.request.body) parts.push(block('Request body', r.request.body, max));
   }
   if (r.response) {
     parts.push(`<h4>Response</h4><p class="http">${r.response.status} <span class="meta">in ${r.response.durationMs.toFixed(1)} ms</span></p>${headersTable(r.response.headers)}`);
-    if (r.response.body !== null && r.response.body !== undefined) parts.push(block('Response body', pretty(r.response.body)));
+    if (r.response.body !== null && r.response.body !== undefined) parts.push(block('Response body', pretty(r.response.body), max));
   }
   if (r.error) parts.push(`<p class="fail"><strong>Error (${escapeHtml(r.error.kind)})</strong>: ${escapeHtml(r.error.message)} <span class="meta">at ${escapeHtml(`${r.span.file}:${r.span.line}`)}</span></p>`);
   if (r.checks.length) parts.push(`<h4>Checks</h4><ul class="checks">${r.checks.map(check).join('')}</ul>`);
   const captures = Object.entries(r.captures);
   if (captures.length) parts.push(`<h4>Captured</h4><table class="headers">${captures.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td><code>${escapeHtml(short(v, 300))}</code></td></tr>`).join('')}</table>`);
+  parts.push(flakyNote(r));
   if (r.status !== 'skipped') parts.push(`<p class="meta">${r.durationMs.toFixed(1)} ms</p>`);
-  parts.push('</section>');
+  parts.push('</section>\n');
   return parts.join('\n');
 }
 
-function notebook(nb: NotebookResult, i: number): string {
-  return [
-    `<article class="notebook"><h2>${escapeHtml(nb.title)}</h2>`,
-    `<p class="meta">${escapeHtml(nb.file)} → ${escapeHtml(nb.baseUrl)} · <span class="verdict ${nb.status}">${escapeHtml(nb.status)}</span> · ${(nb.durationMs / 1000).toFixed(2)} s</p>`,
-    nb.description ? `<div class="prose">${md.render(nb.description)}</div>` : '',
-    ...nb.steps.map((s, k) => step(s, stepAnchor(i, k))),
-    '</article>',
-  ].join('\n');
+/**
+ * A passed or skipped step past the walkthrough budget: one line of plain text in a <pre> block
+ * of at most COMPACT_BLOCK lines. Plain text is what keeps a page of 90,000 steps quick to open:
+ * an element per step costs the browser far more than a line.
+ */
+const COMPACT_BLOCK = 1000;
+
+function compactStep(r: StepResult, state: NotebookState): string {
+  const what = r.request ? `  ${r.request.method} ${pathOf(r.request.url)}${r.response ? ` → ${r.response.status}` : ''}` : '';
+  const when = r.status === 'skipped' ? `  (skipped: ${r.skipReason ?? ''})` : `  ${r.durationMs.toFixed(1)} ms`;
+  const line = escapeHtml(`${MARK[r.status]} ${r.flaky ? '[flaky] ' : ''}${stepTitle(r)}${what}${when}`);
+  let text = '';
+  if (state.open === COMPACT_BLOCK) text += closeCompact(state);
+  if (state.open === 0) text += '<pre class="compact">';
+  state.open++;
+  return `${text}${line}\n`;
+}
+
+function closeCompact(state: NotebookState): string {
+  if (state.open === 0) return '';
+  state.open = 0;
+  return '</pre>\n';
+}
+
+
+function stepHtml(r: StepResult, nb: StreamedNotebook<NotebookState>, index: number): string {
+  const anchor = stepAnchor(nb.slot, index);
+  if (r.status === 'failed' || r.status === 'error') {
+    nb.state.failureCount++;
+    if (nb.state.failures.length < FAILURES_LISTED) {
+      nb.state.failures.push({ anchor, title: `${nb.info.title} — ${stepTitle(r)}`, message: r.error?.message ?? r.checks.find((c) => !c.passed)?.message ?? r.status });
+    }
+    return closeCompact(nb.state) + detailedStep(r, anchor);
+  }
+  if (nb.state.detailed < DETAILED_PASSED) {
+    nb.state.detailed++;
+    return detailedStep(r, anchor);
+  }
+  nb.state.compact++;
+  return compactStep(r, nb.state);
 }
 
 /** Every operation of the description: documented statuses, statuses seen (how often), exercised. */
@@ -103,34 +179,75 @@ function coverageTable(c: Coverage): string {
     `<table class="headers"><thead><tr><th></th><th>operation</th><th>documented</th><th>seen</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
-function verdictOf(run: RunResult): string {
+function verdictOf(run: RunRecord): string {
   if (run.interrupted) return 'interrupted';
   return run.summary.failed || run.summary.errors ? 'failed' : 'passed';
 }
 
-export function renderHtml(run: RunResult): string {
+function refRow(r: StepRef, extra: string): string {
+  return `<tr><td>${escapeHtml(r.notebook)}</td><td>${escapeHtml(r.step)}</td><td>${escapeHtml(extra)}</td><td class="meta">${escapeHtml(`${r.file}:${r.line}`)}</td></tr>`;
+}
+
+/** `--baseline`: what changed since the earlier run. */
+function baselineSection(run: RunRecord): string {
+  const b = run.baseline;
+  if (!b) return '';
+  const table = (rows: string[]) => (rows.length ? `<table class="diff">${rows.join('')}</table>` : '');
+  return `<section class="baseline" id="baseline"><h2>Compared with the baseline</h2>
+<p class="meta">${escapeHtml(b.file)}${b.startedAt ? ` · started ${escapeHtml(b.startedAt)}` : ''} · slower means more than ${b.thresholdPercent}% slower</p>
+<dl class="summary"><div><dt>newly failing</dt><dd data-baseline="newlyFailing">${b.counts.newlyFailing}</dd></div><div><dt>fixed</dt><dd data-baseline="fixed">${b.counts.fixed}</dd></div><div><dt>slower</dt><dd data-baseline="slower">${b.counts.slower}</dd></div></dl>
+${b.newlyFailing.length ? `<h3>Newly failing</h3>${table(b.newlyFailing.map((r) => refRow(r, `${r.was ?? 'new'} → ${r.status}`)))}` : ''}
+${b.fixed.length ? `<h3>Fixed</h3>${table(b.fixed.map((r) => refRow(r, `${r.was} → ${r.status}`)))}` : ''}
+${b.slower.length ? `<h3>Slower</h3>${table(b.slower.map((r) => refRow(r, `${r.baselineMs.toFixed(1)} ms → ${r.durationMs.toFixed(1)} ms`)))}` : ''}
+</section>`;
+}
+
+function head(run: RunRecord, notebooks: Array<StreamedNotebook<NotebookState>>): string {
   const s = run.summary;
   const verdict = verdictOf(run);
-  const failures = run.notebooks.flatMap((nb, i) => nb.steps.map((r, k) => ({ nb, r, anchor: stepAnchor(i, k) })).filter(({ r }) => r.status === 'failed' || r.status === 'error'));
-  const cells = (['notebooks', 'steps', 'passed', 'failed', 'errors', 'skipped'] as const).map((k) => `<div><dt>${k}</dt><dd data-summary="${k}">${s[k]}</dd></div>`).join('');
+  const failures = notebooks.flatMap((nb) => nb.state.failures).slice(0, FAILURES_LISTED);
+  const total = notebooks.reduce((n, nb) => n + nb.state.failureCount, 0);
+  const more = total > failures.length ? `<li>… and ${total - failures.length} more (report.json)</li>` : '';
+  const cells = (['notebooks', 'steps', 'passed', 'failed', 'errors', 'skipped', 'flaky'] as const).map((k) => `<div><dt>${k}</dt><dd data-summary="${k}">${s[k] ?? 0}</dd></div>`).join('');
+  const titles = notebooks.map((n) => n.info.title);
+  const shard = run.shard ? ` · shard ${run.shard.index}/${run.shard.total}` : run.merged ? ` · merged from ${run.merged.reports} reports` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(run.notebooks.map((n) => n.title).join(', ') || 'api-notebook')} · ${verdict}</title><style>${CSS}</style></head>
+<title>${escapeHtml(titles.length > 3 ? `${titles.length} notebooks` : titles.join(', ') || 'api-notebook')} · ${verdict}</title><style>${CSS}</style></head>
 <body>
-<header><h1>${escapeHtml(run.notebooks.length === 1 ? run.notebooks[0].title : 'API notebook run')}</h1>
+<header><h1>${escapeHtml(titles.length === 1 ? titles[0] : 'API notebook run')}</h1>
 <p class="verdict ${verdict}" data-summary="verdict">${verdict === 'passed' ? '✔ Passed' : verdict === 'interrupted' ? 'Interrupted' : '✘ Failed'}</p>
 <dl class="summary">${cells}<div><dt>duration</dt><dd>${(s.durationMs / 1000).toFixed(2)} s</dd></div></dl>
-${failures.length ? `<h2>Failures</h2><ul class="failures">${failures.map(({ nb, r, anchor }) => `<li><a href="#${anchor}">${escapeHtml(nb.title)} — ${escapeHtml(stepTitle(r))}</a>: ${escapeHtml(r.error?.message ?? r.checks.find((c) => !c.passed)?.message ?? r.status)}</li>`).join('')}</ul>` : ''}
+${shard ? `<p class="meta">${escapeHtml(shard.slice(3))}</p>` : ''}
+${failures.length ? `<h2>Failures</h2><ul class="failures">${failures.map((f) => `<li><a href="#${f.anchor}">${escapeHtml(f.title)}</a>: ${escapeHtml(f.message)}</li>`).join('')}${more}</ul>` : ''}
+${baselineSection(run)}
 </header>
 <main>
 ${(run.coverageBySpec ?? (run.coverage ? [run.coverage] : [])).map(coverageTable).join('\n')}
-${run.notebooks.map(notebook).join('\n')}
-</main>
-<footer class="meta"><p>${escapeHtml(run.tool.name)} ${escapeHtml(run.tool.version)} · started ${escapeHtml(run.startedAt)}</p></footer>
-</body></html>
 `;
 }
 
 export function htmlReporter(outDir: string): Reporter {
-  return fileReporter('html', outDir, 'report.html', renderHtml);
+  return streamedReporter<NotebookState>('html', outDir, 'report.html', {
+    start: () => ({ detailed: 0, compact: 0, open: 0, failures: [], failureCount: 0 }),
+    step: stepHtml,
+    end: (nb) => closeCompact(nb.state),
+    assemble(out, run, notebooks, segment) {
+      out.write(head(run, notebooks));
+      for (const nb of notebooks) {
+        const rec = recordOf(nb);
+        out.write(`<article class="notebook"><h2>${escapeHtml(rec.title)}</h2>
+<p class="meta">${escapeHtml(rec.file)} → ${escapeHtml(rec.baseUrl)} · <span class="verdict ${rec.status}">${escapeHtml(rec.status)}</span> · ${(rec.durationMs / 1000).toFixed(2)} s</p>
+${rec.description ? `<div class="prose">${md.render(rec.description)}</div>` : ''}
+${nb.state.compact ? `<p class="compact-note">Failures are shown in full, and the first ${DETAILED_PASSED} other steps; the other ${nb.state.compact} passed or skipped steps are one line each (report.json has them in full).</p>` : ''}
+`);
+        segment(nb);
+        out.write('</article>\n');
+      }
+      out.write(`</main>
+<footer class="meta"><p>${escapeHtml(run.tool.name)} ${escapeHtml(run.tool.version)} · started ${escapeHtml(run.startedAt)}</p></footer>
+</body></html>
+`);
+    },
+  });
 }

@@ -35,6 +35,8 @@ export async function createReporters(names: ReporterName[], opts: ReporterOptio
     }
   }
   const reporters = [...fileReporters];
+  // On GitHub Actions, failures are annotated on the pull request's diff.
+  if (opts.io.env.GITHUB_ACTIONS === 'true') reporters.push((await import('./github.js')).githubReporter(opts.io.stdout));
   // The console goes last so its summary can list the files the others have just written.
   if (names.includes('console')) {
     reporters.push(consoleReporter({ out: opts.io.stdout, color: opts.color, quiet: opts.quiet, files: () => fileReporters.flatMap((r) => r.files ?? []) }));

@@ -4,16 +4,23 @@
  * included); check failures are <failure>, runtime errors <error>, skips <skipped/>.
  */
 import { hostname } from 'node:os';
-import type { NotebookResult, RunResult, StepResult } from '../run/results.js';
+import type { StepResult } from '../run/results.js';
 import { failureText, stepTitle } from './format.js';
-import { fileReporter, type Reporter } from './reporter.js';
+import { recordOf } from './json.js';
+import { streamedReporter, type Reporter } from './reporter.js';
 
 // Characters XML 1.0 cannot hold at all, even escaped.
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+const XML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+// eslint-disable-next-line no-control-regex
+const XML_SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 export function xmlEscape(text: string): string {
-  return text.replace(INVALID_XML, '\uFFFD').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  // Most names need no escaping: test once, replace only when needed (measured per step).
+  if (!XML_SPECIAL.test(text)) return text;
+  return text.replace(INVALID_XML, '\uFFFD').replace(/[&<>"']/g, (c) => XML_ENTITY[c]);
 }
 
 const attr = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
@@ -36,27 +43,53 @@ function testcase(r: StepResult, classname: string): string {
   }
 }
 
-function testsuite(nb: NotebookResult, id: number): string {
-  const count = (s: StepResult['status']) => nb.steps.filter((r) => r.status === s).length;
-  const name = nb.title.trim() || nb.file;
-  return [
-    `  <testsuite${attr('package', nb.file)}${attr('id', id)}${attr('name', name)}${attr('timestamp', nb.startedAt.slice(0, 19))}${attr('hostname', hostname() || 'localhost')}` +
-      `${attr('tests', nb.steps.length)}${attr('failures', count('failed'))}${attr('errors', count('error'))}${attr('skipped', count('skipped'))}${attr('time', seconds(nb.durationMs))}>`,
-    `    <properties>`,
-    `      <property${attr('name', 'file')}${attr('value', nb.file)}/>`,
-    `      <property${attr('name', 'baseUrl')}${attr('value', nb.baseUrl)}/>`,
-    `    </properties>`,
-    ...nb.steps.map((r) => testcase(r, name)),
-    `    <system-out>${xmlEscape(`${nb.title}: ${nb.status}`)}</system-out>`,
-    `    <system-err/>`,
-    `  </testsuite>`,
-  ].join('\n');
+interface SuiteState {
+  /** Flaky steps, for the suite's system-out (capped). */
+  flaky: string[];
 }
 
-export function renderJunit(run: RunResult): string {
-  return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...run.notebooks.map(testsuite), '</testsuites>', ''].join('\n');
-}
+const FLAKY_LISTED = 200;
 
+/**
+ * One <testsuite> per notebook, written per suite: the testcases stream to the notebook's
+ * segment; the suite's opening tag (its counts) is written at assembly. Flaky steps (passed
+ * after a retry) cannot be marked on a <testcase> within the Ant schema: the suite says so in a
+ * `flaky` property and lists them in <system-out>.
+ */
 export function junitReporter(outDir: string): Reporter {
-  return fileReporter('junit', outDir, 'junit.xml', renderJunit);
+  return streamedReporter<SuiteState>('junit', outDir, 'junit.xml', {
+    start: () => ({ flaky: [] }),
+    step(r, nb) {
+      if (r.flaky && nb.state.flaky.length < FLAKY_LISTED) {
+        nb.state.flaky.push(`flaky: ${stepTitle(r)} passed on attempt ${r.attempts} (before: ${r.retried?.map((x) => x.message).join('; ') ?? ''})`);
+      }
+      return testcase(r, suiteName(nb.info)) + '\n';
+    },
+    assemble(out, _run, notebooks, segment) {
+      out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');
+      notebooks.forEach((nb, id) => {
+        const rec = recordOf(nb);
+        const c = rec.counts;
+        out.write(
+          `  <testsuite${attr('package', rec.file)}${attr('id', id)}${attr('name', suiteName(rec))}${attr('timestamp', rec.startedAt.slice(0, 19))}${attr('hostname', HOST)}` +
+            `${attr('tests', c.steps)}${attr('failures', c.failed)}${attr('errors', c.errors)}${attr('skipped', c.skipped)}${attr('time', seconds(rec.durationMs))}>\n` +
+            `    <properties>\n` +
+            `      <property${attr('name', 'file')}${attr('value', rec.file)}/>\n` +
+            `      <property${attr('name', 'baseUrl')}${attr('value', rec.baseUrl)}/>\n` +
+            `      <property${attr('name', 'flaky')}${attr('value', c.flaky)}/>\n` +
+            `    </properties>\n`,
+        );
+        segment(nb);
+        const more = c.flaky > nb.state.flaky.length ? [`… and ${c.flaky - nb.state.flaky.length} more flaky steps (report.json)`] : [];
+        out.write(`    <system-out>${xmlEscape([`${rec.title}: ${rec.status}`, ...nb.state.flaky, ...more].join('\n'))}</system-out>\n    <system-err/>\n  </testsuite>\n`);
+      });
+      out.write('</testsuites>\n');
+    },
+  });
+}
+
+const HOST = hostname() || 'localhost';
+
+function suiteName(nb: { title: string; file: string }): string {
+  return nb.title.trim() || nb.file;
 }

@@ -23,6 +23,8 @@ export interface RunContext {
   values: Map<string, unknown>;
   /** Aborted on interrupt; requests in flight stop. */
   signal: AbortSignal;
+  /** `--retries N`: the default retries for steps whose request cannot change state (none when absent). */
+  retries?: number;
   /** Emits a finished result (already redacted) to the hooks and the notebook's list. */
   emit(result: StepResult): Promise<void>;
 }
@@ -36,3 +38,6 @@ export function scopeOf(values: Map<string, unknown>, local?: Map<string, unknow
     return { found: true, value: null };
   };
 }
+
+/** Names the runner defines for every notebook (the loader treats them as declared). */
+export const BUILTIN_NAMES = ['runId'];

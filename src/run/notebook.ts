@@ -9,7 +9,7 @@ import type { Description } from '../openapi/description.js';
 import { AuthProvider } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import type { Redactor } from './redact.js';
-import type { NotebookResult, NotebookStatus, ResponseRecord, RunHooks, StepResult } from './results.js';
+import { countStep, emptyCounts, type Counts, type NotebookRecord, type NotebookStatus, type ResponseRecord, type RunHooks, type StepResult } from './results.js';
 import { runStep, skippedResult } from './step.js';
 
 export interface NotebookRunOptions {
@@ -28,13 +28,18 @@ export interface NotebookRunOptions {
   signal: AbortSignal;
   /** Aborted when teardown must stop too (a second interrupt, or the deadline the first one started). */
   teardownSignal: AbortSignal;
+  /** The built-in `runId` variable: unique per run and notebook. */
+  runId?: string;
+  /** `--retries N`: retries of a failed run for steps whose request cannot change state. */
+  retries?: number;
 }
 
-export async function runNotebook(notebook: Notebook, options: NotebookRunOptions): Promise<NotebookResult> {
+export async function runNotebook(notebook: Notebook, options: NotebookRunOptions): Promise<NotebookRecord> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const results: StepResult[] = [];
-  const values = initialValues(notebook, options.inputs, options.overrides);
+  // Counts only: results stream to the hooks, so memory stays flat in the number of steps.
+  const counts = emptyCounts();
+  const values = initialValues(notebook, options.inputs, options.overrides, options.runId);
   const redactor = options.redactor;
   await options.hooks.onNotebookStart?.({ file: notebook.file, title: notebook.title, baseUrl: options.baseUrl, description: notebook.description });
 
@@ -50,9 +55,10 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     openapi: options.openapi,
     values,
     signal: options.signal,
+    retries: options.retries ?? 0,
     async emit(result) {
       const safe = redactResult(result, redactor);
-      results.push(safe);
+      countStep(counts, safe);
       await options.hooks.onStepEnd?.(safe);
     },
   };
@@ -77,33 +83,36 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     await runStep(step, teardownCtx);
   }
 
-  const result: NotebookResult = {
+  const result: NotebookRecord = {
     file: notebook.file,
     title: notebook.title,
     description: notebook.description,
     baseUrl: options.baseUrl,
-    status: statusOf(results, options.signal.aborted),
+    status: statusOf(counts, options.signal.aborted),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    steps: results,
+    runId: options.runId,
+    counts,
   };
   await options.hooks.onNotebookEnd?.(result);
   return result;
 }
 
 /** Inputs, then each var rendered in order (a --var override replaces it). Shared with `open`. */
-export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, string>): Map<string, unknown> {
-  const values = new Map<string, unknown>(Object.entries(inputs));
+export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, string>, runId?: string): Map<string, unknown> {
+  // The built-in runId first: an input or var of that name replaces it.
+  const values = new Map<string, unknown>(runId ? [['runId', runId]] : []);
+  for (const [k, v] of Object.entries(inputs)) values.set(k, v);
   for (const v of notebook.vars) {
     values.set(v.name, Object.hasOwn(overrides, v.name) ? overrides[v.name] : v.value.render(scopeOf(values)));
   }
   return values;
 }
 
-function statusOf(results: StepResult[], interrupted: boolean): NotebookStatus {
+function statusOf(counts: Counts, interrupted: boolean): NotebookStatus {
   if (interrupted) return 'interrupted';
-  if (results.some((r) => r.status === 'error')) return 'error';
-  if (results.some((r) => r.status === 'failed')) return 'failed';
+  if (counts.errors) return 'error';
+  if (counts.failed) return 'failed';
   return 'passed';
 }
 

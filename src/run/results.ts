@@ -56,11 +56,29 @@ export interface StepResult {
   skipReason?: string;
   /** Things worth a look that did not fail the step, e.g. a capture that found nothing. */
   warnings?: string[];
+  /** Runs of this step until it passed or the retries ran out (0 when skipped, 1 when it passed first time). */
+  attempts: number;
+  /** Passed only after a retry. */
+  flaky: boolean;
+  /** Why the earlier attempts failed (only when retried). */
+  retried?: Array<{ status: StepStatus; message: string }>;
 }
 
 export type NotebookStatus = 'passed' | 'failed' | 'error' | 'interrupted';
 
-export interface NotebookResult {
+/** Step counts of a notebook or a run. */
+export interface Counts {
+  steps: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  /** Passed after a retry (also counted in `passed`). */
+  flaky: number;
+}
+
+/** A notebook's record without its steps: steps stream to the reporters as they finish. */
+export interface NotebookRecord {
   file: string;
   title: string;
   description?: string;
@@ -68,43 +86,92 @@ export interface NotebookResult {
   status: NotebookStatus;
   startedAt: string;
   durationMs: number;
+  /** Unique per run and notebook (the `runId` variable). */
+  runId?: string;
+  counts: Counts;
+}
+
+/** A notebook as report.json holds it. */
+export interface NotebookResult extends NotebookRecord {
   steps: StepResult[];
 }
 
-export interface Summary {
+export interface Summary extends Counts {
   notebooks: number;
-  steps: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
   durationMs: number;
 }
 
-export interface RunResult {
+/** `--shard i/n`: this run is shard `index` of `total` of a suite of `suiteNotebooks`. */
+export interface ShardInfo {
+  index: number;
+  total: number;
+  suiteNotebooks: number;
+}
+
+export interface StepRef {
+  file: string;
+  notebook: string;
+  step: string;
+  status: StepStatus;
+  line: number;
+  durationMs: number;
+}
+
+/** `--baseline`: how this run differs from an earlier report.json. Lists are capped; counts are not. */
+export interface BaselineDiff {
+  file: string;
+  startedAt?: string;
+  thresholdPercent: number;
+  counts: { newlyFailing: number; fixed: number; slower: number };
+  newlyFailing: Array<StepRef & { was: StepStatus | null }>;
+  fixed: Array<StepRef & { was: StepStatus }>;
+  slower: Array<StepRef & { baselineMs: number }>;
+}
+
+/** The run as every reporter sees it at the end; report.json is this plus each notebook's steps. */
+export interface RunRecord {
   tool: { name: 'api-notebook'; version: string };
   startedAt: string;
   interrupted: boolean;
   summary: Summary;
-  notebooks: NotebookResult[];
+  shard?: ShardInfo;
+  /** Set by `api-notebook merge`: the shards this report was rebuilt from. */
+  merged?: { reports: number; shards: Array<{ index: number; total: number }> };
+  baseline?: BaselineDiff;
   /** How much of the OpenAPI description the run exercised (when a notebook or --openapi names one). */
   coverage?: Coverage;
   /** Present only when notebooks named different descriptions: the coverage of each (the first is `coverage`). */
   coverageBySpec?: Coverage[];
+  notebooks: NotebookRecord[];
 }
 
-export function summarize(notebooks: NotebookResult[], durationMs: number): Summary {
-  const steps = notebooks.flatMap((n) => n.steps);
-  const count = (s: StepStatus) => steps.filter((r) => r.status === s).length;
-  return { notebooks: notebooks.length, steps: steps.length, passed: count('passed'), failed: count('failed'), errors: count('error'), skipped: count('skipped'), durationMs: Math.round(durationMs) };
+export interface RunResult extends RunRecord {
+  notebooks: NotebookResult[];
 }
 
-/** Hooks a reporter may implement; the runner calls each at its moment, in order. */
+export function emptyCounts(): Counts {
+  return { steps: 0, passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0 };
+}
+
+export function countStep(c: Counts, r: StepResult): void {
+  c.steps++;
+  if (r.status === 'passed') c.passed++;
+  else if (r.status === 'failed') c.failed++;
+  else if (r.status === 'error') c.errors++;
+  else c.skipped++;
+  if (r.flaky) c.flaky++;
+}
+
+export function summarize(notebooks: NotebookRecord[], durationMs: number): Summary {
+  const total = emptyCounts();
+  for (const nb of notebooks) for (const k of Object.keys(total) as Array<keyof Counts>) total[k] += nb.counts[k];
+  return { notebooks: notebooks.length, ...total, durationMs: Math.round(durationMs) };
+}
+
+/** What the runner tells about one notebook as it runs, each at its moment, in order. */
 export interface RunHooks {
-  onRunStart?(info: { notebooks: Array<{ file: string; title: string }>; startedAt: string }): void | Promise<void>;
   onNotebookStart?(info: { file: string; title: string; baseUrl: string; description?: string }): void | Promise<void>;
   onStepStart?(info: { name: string; phase: Phase; index: number; method?: string; iteration?: StepResult['iteration'] }): void | Promise<void>;
   onStepEnd?(result: StepResult): void | Promise<void>;
-  onNotebookEnd?(result: NotebookResult): void | Promise<void>;
-  onRunEnd?(result: RunResult): void | Promise<void>;
+  onNotebookEnd?(result: NotebookRecord): void | Promise<void>;
 }

@@ -16,6 +16,10 @@ import { AuthError } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import { MissingValueError, renderRequest } from './request.js';
 import type { StepError, StepResult } from './results.js';
+import { pollDelay, sleep } from './wait.js';
+
+/** Methods that cannot change state: `--retries N` applies to these only. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Thrown inside a run to end it as a runtime error (not a check failure). */
 class RunError extends Error {
@@ -36,6 +40,8 @@ function baseResult(step: Step, startedAt: number): StepResult {
     doc: step.doc,
     checks: [],
     captures: {},
+    attempts: 0,
+    flaky: false,
   };
 }
 
@@ -79,13 +85,55 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
     if (step.forEach) local.set(step.as, it.item);
     const maxRuns = step.repeat?.max ?? 1;
     for (let attempt = 0; attempt < maxRuns; attempt++) {
-      const outcome = await runOnce(step, ctx, local, iterationOf(step, it, run++), attempt === maxRuns - 1);
+      if (attempt > 0 && step.repeat?.intervalMs) {
+        // Polling: wait between runs so the server is not hammered; Ctrl-C ends the wait at once.
+        if (!(await sleep(pollDelay(step.repeat.intervalMs, step.repeat.backoff, attempt), ctx.signal))) {
+          await ctx.emit(skippedResult(step, 'interrupted while waiting to poll again', iterationOf(step, it, run++)));
+          break;
+        }
+      }
+      const outcome = await runWithRetries(step, ctx, local, iterationOf(step, it, run++), attempt === maxRuns - 1);
       await ctx.emit(outcome.result);
       if (outcome.result.status === 'failed' || outcome.result.status === 'error') failed = true;
       if (outcome.done) break;
     }
   }
   return failed;
+}
+
+/** How many times a failed run may be tried again: the step's own `retries`, else --retries for safe methods. */
+function retriesFor(step: Step, ctx: RunContext): number {
+  if (step.retries !== undefined) return step.retries;
+  // A request that may have changed state is retried only when the notebook says so on the step.
+  return step.kind === 'http' && SAFE_METHODS.has(step.request.method) ? ctx.retries ?? 0 : 0;
+}
+
+/** One run, tried again after a failure or an error while retries are left; marks `attempts` and `flaky`. */
+async function runWithRetries(step: Step, ctx: RunContext, local: Map<string, unknown>, iteration: StepResult['iteration'], lastAllowed: boolean): Promise<{ result: StepResult; done: boolean }> {
+  const allowed = retriesFor(step, ctx);
+  const retried: NonNullable<StepResult['retried']> = [];
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await runOnce(step, ctx, local, iteration, lastAllowed);
+    const r = outcome.result;
+    const bad = r.status === 'failed' || r.status === 'error';
+    const last = !bad || attempt > allowed || ctx.signal.aborted;
+    if (!last) {
+      retried.push({ status: r.status, message: firstProblem(r) });
+      ctx.log.info({ step: step.name, attempt, of: allowed + 1 }, 'retrying a failed step');
+    }
+    if (last || !(await sleep(step.retryDelayMs ?? 0, ctx.signal))) {
+      r.attempts = r.status === 'skipped' ? 0 : attempt;
+      r.flaky = r.status === 'passed' && attempt > 1;
+      if (retried.length) r.retried = retried;
+      return outcome;
+    }
+  }
+}
+
+function firstProblem(r: StepResult): string {
+  if (r.error) return `${r.error.kind}: ${r.error.message}`;
+  const c = r.checks.find((x) => !x.passed);
+  return c ? `${c.label}: ${c.message ?? 'failed'}` : r.status;
 }
 
 /** Which run of a looping step this is; a repeat has no known count. */

@@ -1,0 +1,112 @@
+/**
+ * Runs the prepared notebooks of a `run`, up to --jobs at once, streaming every result to the
+ * reporters (which keep notebook order by slot), and ends with the run's record: summary,
+ * shard, baseline comparison. Each notebook gets its own target (a fresh embedded mock for
+ * `mock: stripe`) and its own `runId`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { HttpClient } from '../http/client.js';
+import type { Notebook } from '../notebook/types.js';
+import type { Coverage } from '../openapi/coverage.js';
+import type { Description } from '../openapi/description.js';
+import type { Log } from '../run/log.js';
+import { runNotebook } from '../run/notebook.js';
+import { runPool } from '../run/pool.js';
+import type { Redactor } from '../run/redact.js';
+import { summarize, type NotebookRecord, type RunRecord, type ShardInfo } from '../run/results.js';
+import type { BaselineComparer } from '../report/baseline.js';
+import { notebookHooks, runEnd, runStart, type NotebookSink, type Reporter } from '../report/reporter.js';
+import { TOOL } from './version.js';
+
+export interface PreparedNotebook {
+  notebook: Notebook;
+  inputs: Record<string, unknown>;
+}
+
+export interface Target {
+  url: string;
+  close: () => Promise<void>;
+}
+
+export interface SuiteOptions {
+  prepared: PreparedNotebook[];
+  jobs: number;
+  retries: number;
+  overrides: Record<string, string>;
+  timeoutMs: number;
+  reporters: Reporter[];
+  http: HttpClient;
+  redactor: Redactor;
+  log: Log;
+  /** Aborted on the first interrupt. */
+  signal: AbortSignal;
+  /** Aborted when teardown must stop too (a second interrupt, or the deadline the first one started). */
+  teardownSignal: AbortSignal;
+  targetFor: (notebook: Notebook) => Promise<Target>;
+  shard?: ShardInfo;
+  baseline?: BaselineComparer;
+  /** The OpenAPI description a notebook's responses are checked against, if any. */
+  openapiFor?: (notebook: Notebook) => Description | undefined;
+  /** Coverage of the descriptions used, read when the run ends. */
+  coverages?: () => Coverage[];
+}
+
+/** Unique per run: a time stamp and random letters; each notebook adds its position. */
+export function newRunStamp(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const stamp = newRunStamp();
+  const records: Array<NotebookRecord | undefined> = [];
+  try {
+    await runStart(o.reporters, {
+      notebooks: o.prepared.map((p) => ({ file: p.notebook.file, title: p.notebook.title })),
+      startedAt: startedAt.toISOString(),
+      concurrent: o.jobs > 1 && o.prepared.length > 1,
+    });
+    await runPool(o.prepared, o.jobs, async ({ notebook, inputs }, slot) => {
+      const target = await o.targetFor(notebook);
+      const extra: NotebookSink[] = o.baseline ? [o.baseline.sink(slot, notebook)] : [];
+      try {
+        records[slot] = await runNotebook(notebook, {
+          baseUrl: target.url,
+          inputs,
+          overrides: o.overrides,
+          http: o.http,
+          hooks: notebookHooks(o.reporters, slot, extra),
+          redactor: o.redactor,
+          log: o.log,
+          timeoutMs: o.timeoutMs,
+          openapi: o.openapiFor?.(notebook),
+          signal: o.signal,
+          teardownSignal: o.teardownSignal,
+          runId: `${stamp}-${slot + 1}`,
+          retries: o.retries,
+        });
+      } finally {
+        await target.close();
+      }
+    }, () => o.signal.aborted);
+    const notebooks = records.filter((r): r is NotebookRecord => r !== undefined);
+    const coverages = o.coverages?.() ?? [];
+    const run: RunRecord = {
+      tool: TOOL,
+      startedAt: startedAt.toISOString(),
+      interrupted: o.signal.aborted,
+      summary: summarize(notebooks, performance.now() - t0),
+      ...(o.shard ? { shard: o.shard } : {}),
+      ...(o.baseline ? { baseline: o.baseline.result() } : {}),
+      ...(coverages.length ? { coverage: coverages[0] } : {}),
+      ...(coverages.length > 1 ? { coverageBySpec: coverages } : {}),
+      notebooks,
+    };
+    await runEnd(o.reporters, run);
+    return run;
+  } catch (err) {
+    for (const r of o.reporters) r.discard?.();
+    throw err;
+  }
+}
