@@ -1,32 +1,77 @@
 /**
- * Secrets (secret inputs, credentials, tokens) are replaced with [REDACTED] in every result before
- * any reporter or log sees it, also inside bodies and URLs, so no output path can leak them.
+ * Secrets (secret inputs, credentials, tokens) are replaced with [REDACTED] in every result and
+ * log line before any reporter or logger sees them, so no output path can leak them.
+ *
+ * A secret reaches an output in whatever encoding the server or a reporter gave it, so each one
+ * is matched in every form at once: raw; percent-encoded (upper or lower hex, any encode set:
+ * WHATWG path/query/userinfo, RFC 3986, forms with `+` for spaces, encoded twice); JSON-escaped
+ * (`\"`, `\\`, `\n`, `\u00e9`, escaped again); HTML/XML-escaped (`&quot;`, `&#39;`, `&#x27;`,
+ * `&amp;lt;`); and base64 (the secret alone, `secret:`, and at any offset inside a longer base64
+ * text such as a basic-auth `user:secret`). Each character may take a different form; a text
+ * mixing them is still one match. All secrets share one regular expression, so a string is
+ * scanned once however many secrets there are.
  */
 export const REDACTED = '[REDACTED]';
+/** A secret shorter than this would blank ordinary text ("id", "ok") everywhere: it is refused. */
+export const MIN_SECRET_LENGTH = 4;
 const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
+/** Length in characters as a person counts them (an emoji is one). */
+export function secretLength(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/** Non-empty and under MIN_SECRET_LENGTH: cannot be redacted safely, so it must not be used. */
+export function tooShortToRedact(value: string): boolean {
+  return value.length > 0 && secretLength(value) < MIN_SECRET_LENGTH;
+}
+
+/** Why a short secret is refused; `what` names it ("secret input `pin`", "the bearer token"). */
+export function shortSecretMessage(what: string, value: string): string {
+  const n = secretLength(value);
+  return `${what} is ${n} character${n === 1 ? '' : 's'} long; secrets under ${MIN_SECRET_LENGTH} characters are refused, because redacting them would blank ordinary text in every report and printing them would leak them`;
+}
+
+export class SecretTooShortError extends Error {}
+
 export class Redactor {
-  private secrets: string[] = [];
+  private readonly known = new Set<string>();
+  /** Regex sources with the length of what they match at least, longest first in the regex. */
+  private readonly sources: Array<{ source: string; length: number }> = [];
   private pattern: RegExp | undefined;
 
-  /** Adds a secret, with the encoded forms it may take in a URL or a Basic header. */
+  /**
+   * Adds a secret in all its forms. An empty value has nothing to hide; a value under
+   * MIN_SECRET_LENGTH throws: callers refuse it with a message that names it, before it is used.
+   */
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
     const text = String(value);
-    // Very short values would blank out ordinary text; they are not credentials anyone uses.
-    if (text.length < 4) return;
-    const forms = [text, encodeURIComponent(text), Buffer.from(text).toString('base64'), Buffer.from(`${text}:`).toString('base64')];
-    for (const f of forms) if (!this.secrets.includes(f)) this.secrets.push(f);
-    this.secrets.sort((a, b) => b.length - a.length);
-    this.pattern = new RegExp(this.secrets.map(escapeRegExp).join('|'), 'g');
+    if (!text || this.known.has(text)) return;
+    if (tooShortToRedact(text)) throw new SecretTooShortError(shortSecretMessage('a secret', text));
+    this.known.add(text);
+    this.sources.push({ source: anyEncoding(text), length: text.length });
+    for (const form of base64Forms(text)) this.sources.push({ source: escapeRegExp(form), length: form.length });
+    // At one position the first alternative that matches wins: the longest secret must be tried first.
+    this.sources.sort((a, b) => b.length - a.length);
+    this.pattern = new RegExp(this.sources.map((s) => s.source).join('|'), 'g');
   }
 
+  /** How many secrets are known (0: nothing to redact but the sensitive headers). */
   get size(): number {
-    return this.secrets.length;
+    return this.known.size;
   }
 
   text(s: string): string {
     return this.pattern ? s.replace(this.pattern, REDACTED) : s;
+  }
+
+  /** Redacts, then cuts: a cut made first could split a secret and leave its prefix unmatched. */
+  excerpt(s: string, max: number): string {
+    const safe = this.text(s);
+    return safe.length > max ? `${safe.slice(0, max)}…` : safe;
   }
 
   headers(h: Record<string, string>): Record<string, string> {
@@ -43,6 +88,8 @@ export class Redactor {
   private walk(v: unknown): unknown {
     if (typeof v === 'string') return this.text(v);
     if (Array.isArray(v)) return v.map((x) => this.walk(x));
+    // An Error's message and stack are not enumerable: copied by hand, or a log would lose them.
+    if (v instanceof Error) return { type: v.name, message: this.text(v.message), stack: v.stack && this.text(v.stack) };
     if (v !== null && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), this.walk(x)]));
     }
@@ -50,6 +97,57 @@ export class Redactor {
   }
 }
 
+/** A regex source matching `secret` with each character in any of the forms it can take. */
+function anyEncoding(secret: string): string {
+  let source = '';
+  for (const c of secret) source += /[A-Za-z0-9]/.test(c) ? c : charForms(c);
+  return source;
+}
+
+const NAMED_ENTITIES: Record<string, string[]> = { '"': ['quot'], "'": ['apos'], '&': ['amp'], '<': ['lt'], '>': ['gt'] };
+const JSON_SHORT: Record<string, string> = { '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' };
+
+function charForms(c: string): string {
+  const cp = c.codePointAt(0)!;
+  // Longer forms first: at the end of a secret, a raw `%` must not win over `%25` and leave `25`.
+  // Percent-encoded UTF-8, upper or lower hex, possibly encoded again (%2521).
+  let bytes = '';
+  for (const b of Buffer.from(c, 'utf8')) bytes += `%(?:25)*${anyCaseHex(b.toString(16).padStart(2, '0'))}`;
+  const alternatives = [bytes];
+  // JSON: \uXXXX (a surrogate pair beyond the BMP), or \n and friends; backslashes doubled when escaped again.
+  let units = '';
+  for (let i = 0; i < c.length; i++) units += `\\\\+u${anyCaseHex(c.charCodeAt(i).toString(16).padStart(4, '0'))}`;
+  alternatives.push(units);
+  if (JSON_SHORT[c]) alternatives.push(`\\\\+${JSON_SHORT[c]}`);
+  // As an HTML entity (escaped any number of times) or raw, after any backslashes a JSON or
+  // Markdown escape put before it.
+  const entities = [...(NAMED_ENTITIES[c] ?? []), `#0*${cp}`, `#[xX]0*${anyCaseHex(cp.toString(16))}`];
+  alternatives.push(`\\\\*(?:&(?:amp;)*(?:${entities.join('|')});|${escapeRegExp(c)})`);
+  if (c === ' ') alternatives.push('\\+');
+  return `(?:${alternatives.join('|')})`;
+}
+
+function anyCaseHex(hex: string): string {
+  return hex.replace(/[a-f]/gi, (d) => `[${d.toLowerCase()}${d.toUpperCase()}]`);
+}
+
+/**
+ * The secret in base64 (and base64url): alone, as a basic-auth username with an empty password
+ * (`secret:`), and the part of its encoding that is the same at any offset in a longer text
+ * (`user:secret`, a token inside a JWT-like blob), when that part is long enough to be unique.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = [bytes.toString('base64'), Buffer.from(`${secret}:`, 'utf8').toString('base64')];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const core = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    if (core.length >= 8) forms.push(core);
+  }
+  const withUrl = forms.flatMap((f) => [f, f.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')]);
+  return [...new Set(withUrl)];
+}
+
 function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

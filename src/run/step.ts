@@ -167,6 +167,8 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
       result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs) };
+      // The body's start says what went wrong; redacted before it is cut, so no secret is split.
+      if (err.kind === 'invalid-json') throw new HttpError(err.kind, `${err.message}: ${ctx.redactor.excerpt(err.partial.text, 200)}`, err.partial);
     }
     throw err;
   }
