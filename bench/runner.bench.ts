@@ -17,9 +17,18 @@ const HOOK = join(ROOT, 'bench', 'rss-hook.mjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUNDS = 300;
 
-function notebook(rounds: number): string {
+/** Secret inputs with characters every encoding changes, for the redaction's cost (see SECRET_INPUTS). */
+const SECRETS: Record<string, string> = {
+  BENCH_KEY: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  BENCH_PASSWORD: `p!'()* "\\q+&<>%ü🔑`,
+  BENCH_TOKEN: 'tok/+=abcdefghijklmnopqrstuvwxyz0123456789',
+};
+const SECRET_INPUTS = ['inputs:', ...Object.keys(SECRETS).map((env) => `  ${env.toLowerCase()}: { env: ${env}, secret: true }`), 'auth:', '  bearer: "${bench_key}"'];
+
+function notebook(rounds: number, withSecrets = false): string {
   const lines = [
     'title: Benchmark',
+    ...(withSecrets ? SECRET_INPUTS : []),
     'steps:',
   ];
   for (let i = 0; i < rounds; i++) {
@@ -75,6 +84,9 @@ async function main() {
   writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
+  writeFileSync(join(dir, 'secret-big.yaml'), notebook(ROUNDS, true));
+  writeFileSync(join(dir, 'secret-one.yaml'), notebook(1, true).split('\n').slice(0, 6 + SECRET_INPUTS.length).join('\n') + '\n');
+  Object.assign(process.env, SECRETS);
   const server = await startServer();
   const out = join(dir, 'reports');
   // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
@@ -82,7 +94,7 @@ async function main() {
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[] };
+  const results = { secretOne: [] as number[], secretBig: [] as number[], secretRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[] };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     const a = await cli('one.yaml');
@@ -91,7 +103,12 @@ async function main() {
     const d = await raw(ROUNDS);
     const e = await validate('one.yaml');
     const f = await validate('big.yaml');
-    if ([a, b, c, d, e, f].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    const g = await cli('secret-one.yaml');
+    const h = await cli('secret-big.yaml');
+    if ([a, b, c, d, e, f, g, h].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    results.secretOne.push(g.ms);
+    results.secretBig.push(h.ms);
+    results.secretRss.push(h.rssKiB);
     results.loadOne.push(e.ms);
     results.loadBig.push(f.ms);
     results.cliOne.push(a.ms);
@@ -109,7 +126,9 @@ async function main() {
   console.log(`Runner benchmark: ${steps} steps (${ROUNDS} rounds of create/get/delete, status + schema + capture each), median of ${RUNS} runs`);
   console.log(`${''.padEnd(26)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)}`);
   console.log(row('api-notebook run', results.cliOne, results.cliBig, results.cliRss));
+  console.log(row('api-notebook, 3 secrets', results.secretOne, results.secretBig, results.secretRss));
   console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
+  console.log(`Redacting 3 secrets (in every form) costs ${(perStep(results.secretBig, results.secretOne) - perStep(results.cliBig, results.cliOne)).toFixed(3)} ms per step (with secrets, every result is copied and scanned).`);
   const load = perStep(results.loadBig, results.loadOne);
   console.log(`Of api-notebook's per-step cost, ${load.toFixed(3)} ms is loading the notebook (YAML with positions, checks, compiling; from validate),`);
   console.log(`and ${(perStep(results.cliBig, results.cliOne) - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);

@@ -231,3 +231,47 @@ describe('secrets in every output', () => {
     assert.match(step.response.body, /^x{196}\[REDACTED\] and more$/);
   });
 });
+
+describe('secrets too short to redact are refused, never printed', () => {
+  it('a secret input under 4 characters: exit 2 before any request, naming the input at its line', async () => {
+    const dir = tempDir('api-notebook-short-');
+    const file = join(dir, 'short.yaml');
+    writeFileSync(file, `title: Short
+inputs:
+  apiKey: { env: SHORT_KEY, secret: true }
+steps:
+  - name: Uses it
+    request: GET /echo-auth?key=\${apiKey}
+`);
+    for (const value of ['x!"', '🔑', 'ab']) {
+      const before = server.requests.length;
+      const r = await runCli(['run', file, '--base-url', server.url, '--out', join(dir, 'out')], { env: { SHORT_KEY: value } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /short\.yaml:3:3: secret input `apiKey` is \d characters? long; secrets under 4 characters are refused/);
+      assert.ok(!r.stderr.includes(value) && !r.stdout.includes(value), 'the value itself is not printed');
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(server.requests.length, before, 'nothing was sent');
+    }
+  });
+
+  it('a credential known only at run time (a 2-character bearer token): the step errors before sending it', async () => {
+    const dir = tempDir('api-notebook-short-');
+    const file = join(dir, 'short-token.yaml');
+    writeFileSync(file, `title: Short token
+vars:
+  token: q7
+steps:
+  - name: Bearer
+    auth: { bearer: "\${token}" }
+    request: GET /echo-auth
+`);
+    const before = server.requests.length;
+    const out = join(dir, 'out');
+    const r = await runCli(['run', file, '--base-url', server.url, '--out', out]);
+    assert.equal(r.code, 1, r.stderr);
+    const step = readJson(join(out, 'report.json')).notebooks[0].steps[0];
+    assert.equal(step.error.kind, 'auth');
+    assert.match(step.error.message, /the bearer token is 2 characters long; secrets under 4 characters are refused/);
+    assert.equal(server.requests.length, before, 'nothing was sent');
+  });
+});

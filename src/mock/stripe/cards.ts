@@ -1,6 +1,6 @@
 /**
  * Card details from a token or a card hash, and the test-mode card numbers' outcomes
- * (see shared/stripe-facts.md): a malformed number or an expiry in the past fails when the
+ * (as Stripe's 2015 testing docs describe them): a malformed number or an expiry in the past fails when the
  * card is read; the decline numbers fail when the card is attached to a customer.
  */
 import { createHash } from 'node:crypto';
