@@ -71,6 +71,10 @@ describe('Redactor: every encoding of a secret', () => {
     const v = r.value({ 't0ps3cret': ['a t0ps3cret b', { n: 1 }], e: new Error('bad t0ps3cret') });
     assert.deepEqual(v.e, { type: 'Error', message: `bad ${REDACTED}`, stack: (v.e as { stack: string }).stack });
     assert.ok(!JSON.stringify(v).includes('t0ps3cret'));
+    const clean = { a: { b: 'nothing here' } };
+    const copy = r.value(clean);
+    assert.notEqual(copy, clean, 'the top level is always a copy: callers set its fields');
+    assert.deepEqual(copy, clean);
     assert.deepEqual(r.headers({ Authorization: 'Basic xyz', Cookie: 'a=b', 'x-echo': 'v=t0ps3cret' }), { Authorization: REDACTED, Cookie: REDACTED, 'x-echo': `v=${REDACTED}` });
   });
 
@@ -90,6 +94,17 @@ describe('Redactor: every encoding of a secret', () => {
     r.add('abcd');
     assert.equal(r.size, 1);
     assert.equal(r.text('abcd'), REDACTED);
+  });
+
+  it('hostile bodies cost linear time: 1 MB of backslashes, %25, &amp; or \\u escapes in well under a second each (2.5 s allowed on a busy machine)', { timeout: 30_000 }, () => {
+    const r = redactorOf(`!sec"ret`, '\\back\\slash', 'ab&cd<ef');
+    for (const unit of ['\\', '%25', '&amp;', '\\u0021', '&#x0000']) {
+      const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const t0 = performance.now();
+      r.text(text);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 2500, `${unit}: ${ms.toFixed(0)} ms`);
+    }
   });
 
   it('stays one regex, and cheap: 1,000 short texts with 10 secrets in well under a second', () => {

@@ -80,21 +80,52 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy of any JSON-like value with every secret replaced (keys too). */
+  /**
+   * Any JSON-like value with every secret replaced (keys too). Copy-on-write: only the objects
+   * on the way to a replaced string are copied (most step results hold no secret at all, or only
+   * in one header), and the top level always is, so callers may set its fields.
+   */
   value<T>(v: T): T {
-    return this.walk(v) as T;
+    const out = this.pattern ? this.walk(v) : v;
+    return (out === v ? shallowCopy(v) : out) as T;
   }
 
   private walk(v: unknown): unknown {
-    if (typeof v === 'string') return this.text(v);
-    if (Array.isArray(v)) return v.map((x) => this.walk(x));
+    if (typeof v === 'string') {
+      this.pattern!.lastIndex = 0;
+      return this.pattern!.test(v) ? this.text(v) : v;
+    }
+    if (Array.isArray(v)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = this.walk(v[i]);
+        if (x !== v[i]) (copy ??= v.slice())[i] = x;
+      }
+      return copy ?? v;
+    }
     // An Error's message and stack are not enumerable: copied by hand, or a log would lose them.
     if (v instanceof Error) return { type: v.name, message: this.text(v.message), stack: v.stack && this.text(v.stack) };
     if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), this.walk(x)]));
+      let changed = false;
+      const entries: Array<[string, unknown]> = [];
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x = (v as Record<string, unknown>)[k];
+        const safeKey = this.walk(k) as string;
+        const safe = this.walk(x);
+        if (safeKey !== k || safe !== x) changed = true;
+        entries.push([safeKey, safe]);
+      }
+      return changed ? Object.fromEntries(entries) : v;
     }
     return v;
   }
+}
+
+function shallowCopy<T>(v: T): T {
+  if (Array.isArray(v)) return [...v] as T;
+  if (v !== null && typeof v === 'object') return { ...v };
+  return v;
 }
 
 /** A regex source matching `secret` with each character in any of the forms it can take. */
@@ -107,22 +138,35 @@ function anyEncoding(secret: string): string {
 const NAMED_ENTITIES: Record<string, string[]> = { '"': ['quot'], "'": ['apos'], '&': ['amp'], '<': ['lt'], '>': ['gt'] };
 const JSON_SHORT: Record<string, string> = { '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' };
 
+/**
+ * How many times a form may be escaped again (backslashes double, `%` becomes `%25`, `&` becomes
+ * `&amp;`). Bounded, never `*`, and a run of backslashes is taken from its start only (the
+ * lookbehind): otherwise a body of 100,000 backslashes would be scanned again from each of them,
+ * in quadratic time. 31 backslashes is a quote JSON-escaped five times.
+ */
+const REPEAT = { backslashes: 31, percent: 4, amp: 4, zeros: 8 };
+/** Any backslashes (none included) before a raw character or an entity. */
+const BACKSLASHES = `(?:(?<!\\\\)\\\\{1,${REPEAT.backslashes}})?`;
+/** The backslashes of a JSON escape: a whole run, or the last one of a longer run. */
+const SOME_BACKSLASHES = `(?:(?<!\\\\)\\\\{1,${REPEAT.backslashes}}|\\\\)`;
+
 function charForms(c: string): string {
   const cp = c.codePointAt(0)!;
   // Longer forms first: at the end of a secret, a raw `%` must not win over `%25` and leave `25`.
   // Percent-encoded UTF-8, upper or lower hex, possibly encoded again (%2521).
   let bytes = '';
-  for (const b of Buffer.from(c, 'utf8')) bytes += `%(?:25)*${anyCaseHex(b.toString(16).padStart(2, '0'))}`;
+  for (const b of Buffer.from(c, 'utf8')) bytes += `%(?:25){0,${REPEAT.percent}}${anyCaseHex(b.toString(16).padStart(2, '0'))}`;
   const alternatives = [bytes];
   // JSON: \uXXXX (a surrogate pair beyond the BMP), or \n and friends; backslashes doubled when escaped again.
   let units = '';
-  for (let i = 0; i < c.length; i++) units += `\\\\+u${anyCaseHex(c.charCodeAt(i).toString(16).padStart(4, '0'))}`;
+  for (let i = 0; i < c.length; i++) units += `${SOME_BACKSLASHES}u${anyCaseHex(c.charCodeAt(i).toString(16).padStart(4, '0'))}`;
   alternatives.push(units);
-  if (JSON_SHORT[c]) alternatives.push(`\\\\+${JSON_SHORT[c]}`);
-  // As an HTML entity (escaped any number of times) or raw, after any backslashes a JSON or
-  // Markdown escape put before it.
-  const entities = [...(NAMED_ENTITIES[c] ?? []), `#0*${cp}`, `#[xX]0*${anyCaseHex(cp.toString(16))}`];
-  alternatives.push(`\\\\*(?:&(?:amp;)*(?:${entities.join('|')});|${escapeRegExp(c)})`);
+  if (JSON_SHORT[c]) alternatives.push(`${SOME_BACKSLASHES}${JSON_SHORT[c]}`);
+  // As an HTML entity (escaped again or not) or raw, after any backslashes a JSON or Markdown
+  // escape put before it.
+  const zeros = `0{0,${REPEAT.zeros}}`;
+  const entities = [...(NAMED_ENTITIES[c] ?? []), `#${zeros}${cp}`, `#[xX]${zeros}${anyCaseHex(cp.toString(16))}`];
+  alternatives.push(`${BACKSLASHES}(?:&(?:amp;){0,${REPEAT.amp}}(?:${entities.join('|')});|${escapeRegExp(c)})`);
   if (c === ' ') alternatives.push('\\+');
   return `(?:${alternatives.join('|')})`;
 }
