@@ -78,6 +78,11 @@ describe('Redactor: every encoding of a secret', () => {
     assert.deepEqual(r.headers({ Authorization: 'Basic xyz', Cookie: 'a=b', 'x-echo': 'v=t0ps3cret' }), { Authorization: REDACTED, Cookie: REDACTED, 'x-echo': `v=${REDACTED}` });
   });
 
+  it('a secret of digits is found in numbers too (a server echoes it as a JSON number)', () => {
+    const r = redactorOf('482913');
+    assert.deepEqual(r.value({ pin: 482913, other: 17, text: 'pin 482913' }), { pin: REDACTED, other: 17, text: `pin ${REDACTED}` });
+  });
+
   it('redacts before it cuts: a secret across the cut leaves no prefix', () => {
     const r = redactorOf('SECRETVALUE');
     const body = `${'x'.repeat(196)}SECRETVALUE tail`;

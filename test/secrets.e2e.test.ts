@@ -21,6 +21,8 @@ const INPUTS = {
   unicode: 'ünï-çødé🔑ключ',
   everything: `A!'()*"\\ +&<>%ü🔑z`,
   clientSecret: `cl!ent "secret" & <more>`,
+  // Digits: a server echoes it back as a JSON number.
+  pin: '48291357',
   // Distinctive letters, so a cut-off prefix of them is found too (see findFragments).
   cutSecret: 'QXCUTSECRETWJZKVPLMNQRST',
   tokenSecret: 'ZQTOKSECRETXJWVKPLMNBHGF',
@@ -154,7 +156,8 @@ before(async () => {
   });
   const jsonEcho = (req: Recorded, res: Parameters<Parameters<TestServer['route']>[2]>[1]) => {
     const values = received(req);
-    json(res, 200, { url: req.url, headers: req.headers, body: req.body, echoed: everyForm(values) }, echoHeaders(values));
+    const numbers = values.filter((v) => /^\d+$/.test(v)).map(Number);
+    json(res, 200, { url: req.url, headers: req.headers, body: req.body, echoed: everyForm(values), numbers }, echoHeaders(values));
   };
   const textEcho = (req: Recorded, res: Parameters<Parameters<TestServer['route']>[2]>[1]) => {
     const values = received(req);

@@ -41,6 +41,8 @@ export class Redactor {
   /** Regex sources with the length of what they match at least, longest first in the regex. */
   private readonly sources: Array<{ source: string; length: number }> = [];
   private pattern: RegExp | undefined;
+  /** Some secret looks like a number (a PIN): numbers in bodies are then checked too. */
+  private numeric = false;
 
   /**
    * Adds a secret in all its forms. An empty value has nothing to hide; a value under
@@ -52,6 +54,7 @@ export class Redactor {
     if (!text || this.known.has(text)) return;
     if (tooShortToRedact(text)) throw new SecretTooShortError(shortSecretMessage('a secret', text));
     this.known.add(text);
+    if (/^[-+0-9.eE]+$/.test(text)) this.numeric = true;
     this.sources.push({ source: anyEncoding(text), length: text.length });
     for (const form of base64Forms(text)) this.sources.push({ source: escapeRegExp(form), length: form.length });
     // At one position the first alternative that matches wins: the longest secret must be tried first.
@@ -102,6 +105,11 @@ export class Redactor {
         if (x !== v[i]) (copy ??= v.slice())[i] = x;
       }
       return copy ?? v;
+    }
+    // A secret that is all digits comes back from a server as a JSON number, not a string.
+    if (typeof v === 'number' && this.numeric) {
+      this.pattern!.lastIndex = 0;
+      return this.pattern!.test(String(v)) ? REDACTED : v;
     }
     // An Error's message and stack are not enumerable: copied by hand, or a log would lose them.
     if (v instanceof Error) return { type: v.name, message: this.text(v.message), stack: v.stack && this.text(v.stack) };
