@@ -78,6 +78,22 @@ describe('Redactor: every encoding of a secret', () => {
     assert.deepEqual(r.headers({ Authorization: 'Basic xyz', Cookie: 'a=b', 'x-echo': 'v=t0ps3cret' }), { Authorization: REDACTED, Cookie: REDACTED, 'x-echo': `v=${REDACTED}` });
   });
 
+  it('credentials in sensitive headers become secrets: literal Authorization, Cookie values, a session a server sets', () => {
+    const r = new Redactor();
+    r.addFromHeaders({
+      Authorization: `Basic ${Buffer.from('someone:pa55word!').toString('base64')}`,
+      cookie: 'a=c00kie-one; b=c00kie-two; c=x',
+      'set-cookie': 'sid=s3ssion-value; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, theme=dark-mode-on; Path=/',
+      'x-api-key': 'k3y-value',
+      'content-type': 'application/json',
+    });
+    const text = 'pa55word! c00kie-one c00kie-two s3ssion-value dark-mode-on k3y-value application/json x Path=/';
+    assert.equal(r.text(text), `${Array(6).fill(REDACTED).join(' ')} application/json x Path=/`);
+    const bearer = new Redactor();
+    bearer.addFromHeaders({ authorization: 'Token lit3ral-t0ken' });
+    assert.equal(bearer.text('echo: lit3ral-t0ken, Token'), `echo: ${REDACTED}, Token`);
+  });
+
   it('a secret of digits is found in numbers too (a server echoes it as a JSON number)', () => {
     const r = redactorOf('482913');
     assert.deepEqual(r.value({ pin: 482913, other: 17, text: 'pin 482913' }), { pin: REDACTED, other: 17, text: `pin ${REDACTED}` });

@@ -29,7 +29,11 @@ const INPUTS = {
 } as const;
 /** What the OAuth2 token endpoint issues: never typed by anyone, still a secret. */
 const ACCESS_TOKEN = `tok+/=!'()*"\\ &<>%é-at`;
-const SECRETS: Record<string, string> = { ...INPUTS, accessToken: ACCESS_TOKEN };
+/** Credentials written in the notebook as headers, and a session cookie the server sets. */
+const LITERAL_AUTH = 'lit3ral-t0ken!x';
+const COOKIE_VALUE = "c00kie-v'alue";
+const SESSION = 's3ssion-from-server';
+const SECRETS: Record<string, string> = { ...INPUTS, accessToken: ACCESS_TOKEN, literalAuth: LITERAL_AUTH, cookie: COOKIE_VALUE, session: SESSION };
 const ENV: Record<string, string> = Object.fromEntries(Object.entries(INPUTS).map(([k, v]) => [`LEAK_${k.toUpperCase()}`, v]));
 const headerSafe = (s: string) => /^[\x20-\x7e]*$/.test(s);
 
@@ -48,7 +52,8 @@ function received(req: Recorded): string[] {
     const pair = Buffer.from(auth.slice(6), 'base64').toString('utf8');
     values.push(pair, pair.slice(pair.indexOf(':') + 1));
   }
-  if (req.headers.cookie) values.push(String(req.headers.cookie));
+  if (auth.startsWith('Token ')) values.push(auth.slice(6));
+  if (req.headers.cookie) values.push(String(req.headers.cookie), SESSION);
   if (req.headers['x-secret']) values.push(String(req.headers['x-secret']));
   return values;
 }
@@ -130,6 +135,15 @@ steps:
     as: one
     request: { method: POST, path: "/echo/json/each?v=\${one}", json: { values: ["\${one}"] } }
     expect: { status: 299 }
+  - name: Literal credentials in headers
+    continueOnFailure: true
+    auth: none
+    request:
+      method: POST
+      path: /echo/json/literal
+      headers: { authorization: "Token ${LITERAL_AUTH}", cookie: "theme=x; sid=${COOKIE_VALUE}" }
+      json: { values: [] }
+    expect: { status: 299 }
   - name: Fails on a secret-holding value
     continueOnFailure: true
     assert:
@@ -157,7 +171,7 @@ before(async () => {
   const jsonEcho = (req: Recorded, res: Parameters<Parameters<TestServer['route']>[2]>[1]) => {
     const values = received(req);
     const numbers = values.filter((v) => /^\d+$/.test(v)).map(Number);
-    json(res, 200, { url: req.url, headers: req.headers, body: req.body, echoed: everyForm(values), numbers }, echoHeaders(values));
+    json(res, 200, { url: req.url, headers: req.headers, body: req.body, echoed: everyForm(values), numbers }, { ...echoHeaders(values), 'set-cookie': `session=${SESSION}; Path=/` });
   };
   const textEcho = (req: Recorded, res: Parameters<Parameters<TestServer['route']>[2]>[1]) => {
     const values = received(req);

@@ -77,6 +77,19 @@ export class Redactor {
     return safe.length > max ? `${safe.slice(0, max)}…` : safe;
   }
 
+  /**
+   * The credentials in sensitive headers (a literal `Authorization`, a `Cookie`, a session a server
+   * sets) are secrets too, wherever else they show up: an echo, a later URL. Parts too short to
+   * redact are left out (the header itself is always masked whole).
+   */
+  addFromHeaders(h: Record<string, string>): void {
+    for (const [name, value] of Object.entries(h)) {
+      const key = name.toLowerCase();
+      if (!SENSITIVE_HEADERS.has(key)) continue;
+      for (const part of credentialsIn(key, value)) if (!tooShortToRedact(part)) this.add(part);
+    }
+  }
+
   headers(h: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(h)) out[k] = SENSITIVE_HEADERS.has(k.toLowerCase()) ? REDACTED : this.text(v);
@@ -128,6 +141,23 @@ export class Redactor {
     }
     return v;
   }
+}
+
+/** `Bearer x` → x; `Basic b64` → b64 and the password in it; `a=x; b=y` → x, y; else the value. */
+function credentialsIn(header: string, value: string): string[] {
+  if (header === 'cookie' || header === 'set-cookie') {
+    // set-cookie: only the first pair is the cookie; the rest are its attributes.
+    const pairs = header === 'set-cookie' ? value.split(/,(?=\s*[^;,=\s]+=)/).map((c) => c.split(';')[0]) : value.split(';');
+    return pairs.map((p) => p.slice(p.indexOf('=') + 1).trim()).filter(Boolean);
+  }
+  const space = value.indexOf(' ');
+  if (space < 0 || !/^(?:authorization|proxy-authorization)$/.test(header)) return [value.trim()];
+  const scheme = value.slice(0, space).toLowerCase();
+  const credentials = value.slice(space + 1).trim();
+  if (scheme !== 'basic') return [credentials];
+  const pair = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  return colon < 0 ? [credentials] : [credentials, pair.slice(colon + 1)];
 }
 
 function shallowCopy<T>(v: T): T {

@@ -154,6 +154,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   }
   const send = async () => {
     const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal)), ...request.headers } };
+    ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
     return ctx.http.send(withAuth, ctx.signal);
@@ -161,11 +162,13 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
+    ctx.redactor.addFromHeaders(response.headers);
     result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs) };
     ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
+      ctx.redactor.addFromHeaders(err.partial.headers);
       result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs) };
       // The body's start says what went wrong; redacted before it is cut, so no secret is split.
       if (err.kind === 'invalid-json') throw new HttpError(err.kind, `${err.message}: ${ctx.redactor.excerpt(err.partial.text, 200)}`, err.partial);
