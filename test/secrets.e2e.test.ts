@@ -29,11 +29,10 @@ const INPUTS = {
 } as const;
 /** What the OAuth2 token endpoint issues: never typed by anyone, still a secret. */
 const ACCESS_TOKEN = `tok+/=!'()*"\\ &<>%é-at`;
-/** Credentials written in the notebook as headers, and a session cookie the server sets. */
+/** Credentials written in the notebook as headers. */
 const LITERAL_AUTH = 'lit3ral-t0ken!x';
 const COOKIE_VALUE = "c00kie-v'alue";
-const SESSION = 's3ssion-from-server';
-const SECRETS: Record<string, string> = { ...INPUTS, accessToken: ACCESS_TOKEN, literalAuth: LITERAL_AUTH, cookie: COOKIE_VALUE, session: SESSION };
+const SECRETS: Record<string, string> = { ...INPUTS, accessToken: ACCESS_TOKEN, literalAuth: LITERAL_AUTH, cookie: COOKIE_VALUE };
 const ENV: Record<string, string> = Object.fromEntries(Object.entries(INPUTS).map(([k, v]) => [`LEAK_${k.toUpperCase()}`, v]));
 const headerSafe = (s: string) => /^[\x20-\x7e]*$/.test(s);
 
@@ -53,7 +52,7 @@ function received(req: Recorded): string[] {
     values.push(pair, pair.slice(pair.indexOf(':') + 1));
   }
   if (auth.startsWith('Token ')) values.push(auth.slice(6));
-  if (req.headers.cookie) values.push(String(req.headers.cookie), SESSION);
+  if (req.headers.cookie) values.push(String(req.headers.cookie));
   if (req.headers['x-secret']) values.push(String(req.headers['x-secret']));
   return values;
 }
@@ -171,7 +170,7 @@ before(async () => {
   const jsonEcho = (req: Recorded, res: Parameters<Parameters<TestServer['route']>[2]>[1]) => {
     const values = received(req);
     const numbers = values.filter((v) => /^\d+$/.test(v)).map(Number);
-    json(res, 200, { url: req.url, headers: req.headers, body: req.body, echoed: everyForm(values), numbers }, { ...echoHeaders(values), 'set-cookie': `session=${SESSION}; Path=/` });
+    json(res, 200, { url: req.url, headers: req.headers, body: req.body, echoed: everyForm(values), numbers }, echoHeaders(values));
   };
   const textEcho = (req: Recorded, res: Parameters<Parameters<TestServer['route']>[2]>[1]) => {
     const values = received(req);

@@ -162,13 +162,11 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
-    ctx.redactor.addFromHeaders(response.headers);
     result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs) };
     ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
-      ctx.redactor.addFromHeaders(err.partial.headers);
       result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs) };
       // The body's start says what went wrong; redacted before it is cut, so no secret is split.
       if (err.kind === 'invalid-json') throw new HttpError(err.kind, `${err.message}: ${ctx.redactor.excerpt(err.partial.text, 200)}`, err.partial);
