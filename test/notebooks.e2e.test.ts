@@ -16,6 +16,7 @@ import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { client } from './helpers/stripe-client.js';
 
 const FLAGSHIP = 'notebooks/stripe/accounts-customers-plans-coupons.yaml';
+const CHARGES = 'notebooks/stripe/charges-and-refunds.yaml';
 /** The seed notebook the flagship was written from, vendored (test/fixtures/seeds/README.md). */
 const SEED = join(ROOT, 'test', 'fixtures', 'seeds', '000_29d99383318ac562.txt');
 /** Cleanup steps skip when an empty server leaves nothing to clean; that is their only skip. */
@@ -45,7 +46,7 @@ describe('the shipped notebooks against the embedded mock', () => {
     const { code, stdout, stderr } = await runCli(['run', 'notebooks', '--out', out]);
     assert.equal(code, 0, stdout + stderr);
     const report = readJson(join(out, 'report.json'));
-    assert.deepEqual(report.notebooks.map((n: any) => n.file).sort(), ['notebooks/stripe/accounts-customers-plans-coupons.yaml', 'notebooks/stripe/errors.yaml']);
+    assert.deepEqual(report.notebooks.map((n: any) => n.file).sort(), ['notebooks/stripe/accounts-customers-plans-coupons.yaml', 'notebooks/stripe/charges-and-refunds.yaml', 'notebooks/stripe/errors.yaml']);
     assertAllPassed(report);
     assert.equal(report.summary.failed + report.summary.errors, 0);
   });
@@ -134,5 +135,23 @@ describe('re-runnable', () => {
       proxy.closeAllConnections();
       await new Promise((r) => proxy.close(r));
     }
+  });
+
+  it('the charges notebook: every step passes, and teardown leaves no customer or plan behind', async () => {
+    const key = 'sk_test_charges_notebook';
+    const out = tempDir();
+    const { code, stdout } = await runCli(['run', CHARGES, '--base-url', mock.url, '--out', out, '--var', `apiKey=${key}`]);
+    assert.equal(code, 0, stdout);
+    const steps = readJson(join(out, 'report.json')).notebooks[0].steps;
+    assert.ok(steps.every((s: any) => s.status === 'passed'), JSON.stringify(steps.filter((s: any) => s.status !== 'passed').map((s: any) => s.name)));
+    for (const name of ['Charge the token', 'Capture less than was authorized', 'Charge the customer', 'Refund the rest', 'Retry it with the same key', 'Invoice the proration now']) {
+      assert.ok(steps.some((s: any) => s.name === name), `a step "${name}"`);
+    }
+    assert.deepEqual(steps.filter((s: any) => s.phase === 'teardown').map((s: any) => s.status), ['passed', 'passed', 'passed']);
+    const api = client(mock.url, key);
+    assert.equal((await api.get('/v1/customers')).body.data.length, 0, 'teardown deleted the customer');
+    assert.equal((await api.get('/v1/plans')).body.data.length, 0, 'teardown deleted the plans');
+    const charges = (await api.get('/v1/charges', { limit: 100 })).body.data;
+    assert.equal(charges.length, 5, 'token, authorization, customer, idempotent (once), first invoice: the retry made no second charge');
   });
 });

@@ -110,3 +110,88 @@ describe('402: test cards', () => {
     assert.equal((await api.get(`/v1/customers/${customerId}/cards`)).body.data.length, before);
   });
 });
+
+describe('402: every card error code in the reference\'s table', () => {
+  // The reference lists 11 card error codes; each is produced here with its status, type, code and param.
+  const api2 = () => client(mock.url, 'sk_test_card_codes');
+  const cases: Array<[string, () => Promise<Reply>, string | undefined]> = [
+    ['invalid_number', async () => api2().post('/v1/tokens', { card: card('4242abcd') }), 'number'],
+    ['invalid_expiry_month', async () => api2().post('/v1/tokens', { card: { ...card('4242424242424242'), exp_month: 13 } }), 'exp_month'],
+    ['invalid_expiry_year', async () => api2().post('/v1/tokens', { card: { ...card('4242424242424242'), exp_year: 2001 } }), 'exp_year'],
+    ['invalid_cvc', async () => api2().post('/v1/tokens', { card: { ...card('4242424242424242'), cvc: '12a' } }), 'cvc'],
+    ['incorrect_number', async () => api2().post('/v1/tokens', { card: card('4242424242424241') }), 'number'],
+    ['expired_card', async () => api2().post('/v1/charges', { amount: 100, currency: 'usd', source: card('4000000000000069') }), 'exp_month'],
+    ['incorrect_cvc', async () => api2().post('/v1/charges', { amount: 100, currency: 'usd', source: card('4000000000000127') }), 'cvc'],
+    ['incorrect_zip', async () => api2().post('/v1/charges', { amount: 100, currency: 'usd', source: { ...card('4000000000000036'), address_zip: '94107' } }), 'address_zip'],
+    ['card_declined', async () => api2().post('/v1/charges', { amount: 100, currency: 'usd', source: card('4000000000000002') }), undefined],
+    ['missing', async () => api2().post('/v1/charges', { amount: 100, currency: 'usd', customer: (await api2().post('/v1/customers', {})).body.id }), 'card'],
+    ['processing_error', async () => api2().post('/v1/charges', { amount: 100, currency: 'usd', source: card('4000000000000119') }), undefined],
+  ];
+  for (const [code, send, param] of cases) {
+    it(`${code}: 402 card_error${param ? `, param ${param}` : ''}`, async () => {
+      const r = await send();
+      expectError(r, 402, { type: 'card_error', code, ...(param ? { param } : {}) });
+      if (!param) assert.equal(r.body.error.param, undefined);
+    });
+  }
+  it('4000000000000036 attaches with a failing zip check (the charge is what fails)', async () => {
+    const t = await api2().post('/v1/tokens', { card: { ...card('4000000000000036'), address_zip: '94107' } });
+    assert.equal(t.body.card.address_zip_check, 'fail');
+  });
+  it('a card update with a past month or month 13 is a card error on exp_month', async () => {
+    const c = (await api2().post('/v1/customers', { card: card('4242424242424242') })).body;
+    const path = `/v1/customers/${c.id}/cards/${c.default_source}`;
+    expectError(await api2().post(path, { exp_month: 13 }), 402, { type: 'card_error', code: 'invalid_expiry_month', param: 'exp_month', message: "Your card's expiration month is invalid." });
+    const now = new Date();
+    if (now.getUTCMonth() > 0) {
+      const past = await api2().post(path, { exp_month: now.getUTCMonth(), exp_year: now.getUTCFullYear() });
+      expectError(past, 402, { type: 'card_error', code: 'invalid_expiry_month', param: 'exp_month', message: "Your card's expiration month is invalid." });
+    }
+    expectError(await api2().post(path, { exp_year: 2001 }), 402, { type: 'card_error', code: 'invalid_expiry_year', param: 'exp_year', message: "Your card's expiration year is invalid." });
+  });
+});
+
+describe('a failed write changes nothing', () => {
+  const k = () => client(mock.url, 'sk_test_atomic');
+  it('an update with a bad metadata hash keeps the email', async () => {
+    const c = (await k().post('/v1/customers', { email: 'before@example.com' })).body;
+    expectError(await k().post(`/v1/customers/${c.id}`, { email: 'after@example.com', metadata: 'notahash' }), 400, { param: 'metadata' });
+    assert.equal((await k().get(`/v1/customers/${c.id}`)).body.email, 'before@example.com');
+  });
+  it('a declined card on a customer update keeps the description', async () => {
+    const c = (await k().post('/v1/customers', { description: 'before' })).body;
+    expectError(await k().post(`/v1/customers/${c.id}`, { description: 'after', source: card('4000000000000002') }), 402, { type: 'card_error', code: 'card_declined' });
+    const now = (await k().get(`/v1/customers/${c.id}`)).body;
+    assert.deepEqual([now.description, now.sources.total_count], ['before', 0]);
+  });
+  it('a card update with a bad expiry keeps the new name out', async () => {
+    const c = (await k().post('/v1/customers', { card: card('4242424242424242') })).body;
+    const path = `/v1/customers/${c.id}/cards/${c.default_source}`;
+    expectError(await k().post(path, { name: 'New Name', exp_year: 2001 }), 402, { type: 'card_error', code: 'invalid_expiry_year' });
+    assert.equal((await k().get(path)).body.name, null);
+  });
+  it('a rejected subscription leaves no card attached and the token unused', async () => {
+    await k().post('/v1/plans', { id: 'atomic', amount: 500, currency: 'usd', interval: 'month', name: 'Atomic' });
+    const c = (await k().post('/v1/customers', {})).body;
+    const tok = (await k().post('/v1/tokens', { card: card('4242424242424242') })).body.id;
+    expectError(await k().post(`/v1/customers/${c.id}/subscriptions`, { plan: 'atomic', source: tok, trial_end: '1' }), 400, { param: 'trial_end' });
+    assert.equal((await k().get(`/v1/customers/${c.id}`)).body.sources.total_count, 0);
+    assert.equal((await k().get(`/v1/tokens/${tok}`)).body.used, false);
+  });
+  it('a rejected customer create does not redeem its coupon', async () => {
+    await k().post('/v1/coupons', { id: 'ATOMIC', percent_off: 10, duration: 'once' });
+    const customers = (await k().get('/v1/customers')).body.data.length;
+    expectError(await k().post('/v1/customers', { coupon: 'ATOMIC', source: card('4000000000000002') }), 402, { type: 'card_error' });
+    expectError(await k().post('/v1/customers', { coupon: 'ATOMIC', plan: 'atomic' }), 402, { code: 'missing', type: 'card_error' });
+    assert.equal((await k().get('/v1/coupons/ATOMIC')).body.times_redeemed, 0);
+    assert.equal((await k().get('/v1/customers')).body.data.length, customers, 'no customer created');
+  });
+  it('more than 1,000 parameters is a 400, not a silent drop', async () => {
+    const metadata = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, 'v']));
+    expectError(await k().post('/v1/customers', { metadata }), 400, { message: /too many parameters/ });
+  });
+  it('an id with a slash is refused (it could never be read back)', async () => {
+    expectError(await k().post('/v1/plans', { id: 'a/b', amount: 100, currency: 'usd', interval: 'month', name: 'Slash' }), 400, { param: 'id' });
+    expectError(await k().post('/v1/coupons', { id: 'a/b', percent_off: 5, duration: 'once' }), 400, { param: 'id' });
+  });
+});

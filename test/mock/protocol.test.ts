@@ -63,7 +63,7 @@ describe('lists', () => {
 });
 
 describe('idempotency', () => {
-  it('replays the first response for the same key, per API key', async () => {
+  it('sends back the first response for a key, even with other parameters (the 2015 reference), per API key, for 24 hours', async () => {
     const headers = { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'idem-1' };
     const first = await raw('POST', '/v1/customers', 'email=a%40b.c', headers);
     const again = await raw('POST', '/v1/customers', 'email=a%40b.c', headers);
@@ -71,10 +71,23 @@ describe('idempotency', () => {
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.equal(first.headers['idempotent-replayed'], undefined);
     const other = await raw('POST', '/v1/customers', 'email=other%40b.c', headers);
-    assert.equal(other.status, 400, 'the same key with other parameters');
-    assert.equal(other.body.error.type, 'idempotency_error');
+    assert.equal(other.status, 200, 'the same key with other parameters: the same response');
+    assert.deepEqual(other.body, first.body);
+    const failed = await raw('POST', '/v1/customers', 'metadata=notahash', { ...headers, 'idempotency-key': 'idem-400' });
+    assert.equal(failed.status, 400);
+    const failedAgain = await raw('POST', '/v1/customers', 'email=fixed%40b.c', { ...headers, 'idempotency-key': 'idem-400' });
+    assert.deepEqual([failedAgain.status, failedAgain.body], [400, failed.body], 'an error is sent back the same');
     const otherKey = await raw('POST', '/v1/customers', 'email=a%40b.c', { ...headers, authorization: basic('sk_test_someone_else') });
     assert.notEqual(otherKey.body.id, first.body.id, 'keys are scoped to the API key');
+    const realNow = Date.now;
+    Date.now = () => realNow() + 24 * 3600 * 1000 + 1000;
+    try {
+      const tomorrow = await raw('POST', '/v1/customers', 'email=a%40b.c', headers);
+      assert.notEqual(tomorrow.body.id, first.body.id, 'after 24 hours the key has expired');
+      assert.equal(tomorrow.headers['idempotent-replayed'], undefined);
+    } finally {
+      Date.now = realNow;
+    }
   });
 });
 

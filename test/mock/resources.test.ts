@@ -165,7 +165,7 @@ describe('subscriptions and discounts', () => {
 
   it('trials come from the plan; monthly periods follow the calendar; customer create with plan subscribes', async () => {
     await api.post('/v1/plans', plan('trial', { trial_period_days: 14 }));
-    const customer = (await api.post('/v1/customers', { email: 't@example.com', plan: 'trial', quantity: 3 })).body;
+    const customer = (await api.post('/v1/customers', { email: 't@example.com', plan: 'trial', quantity: 3, card: visa() })).body;
     const sub = customer.subscriptions.data[0];
     assert.equal(sub.status, 'trialing');
     assert.equal(sub.trial_end - sub.trial_start, 14 * 86400);
@@ -184,7 +184,9 @@ describe('subscriptions and discounts', () => {
 describe('schemas', () => {
   it('every object schema was used to validate a response in this file', () => {
     // discount.json has no endpoint of its own: it is validated inside customer and subscription.
-    const expected = readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.json') && !['notebook.schema.json', 'list.json', 'discount.json'].includes(f)).map((f) => f.slice(0, -5));
+    // Money (charges, refunds, invoices) and recipients are checked the same way in billing.test.ts.
+    const elsewhere = ['charge', 'charge_list', 'refund', 'refund_list', 'invoice', 'invoice_list', 'line_item', 'line_item_list', 'recipient', 'recipient_card', 'recipient_card_list'];
+    const expected = readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.json') && !['notebook.schema.json', 'list.json', 'discount.json'].includes(f)).map((f) => f.slice(0, -5)).filter((n) => !elsewhere.includes(n));
     const seen = [...(mock.validated?.keys() ?? [])];
     const missing = expected.filter((n) => !seen.includes(n));
     assert.deepEqual(missing, []);

@@ -1,7 +1,9 @@
 /**
  * Card details from a token or a card hash, and the test-mode card numbers' outcomes
- * (as Stripe's 2015 testing docs describe them): a malformed number or an expiry in the past fails when the
- * card is read; the decline numbers fail when the card is attached to a customer.
+ * (test/fixtures/stripe/stripe-facts.md): a malformed number or an expiry in the past fails when
+ * the card is read; the decline numbers fail when the card is attached to a customer or charged;
+ * 4000000000000341 attaches but every charge on it is declined; 4000000000000036 fails the zip
+ * check, and this mock's account rejects zip failures when charging (`incorrect_zip`).
  */
 import { createHash } from 'node:crypto';
 import { cardError, StripeError } from './errors.js';
@@ -16,6 +18,10 @@ const DECLINES: Record<string, () => StripeError> = {
   '4000000000000127': () => cardError('incorrect_cvc', "Your card's security code is incorrect.", 'cvc'),
   '4000000000000119': () => cardError('processing_error', 'An error occurred while processing your card. Try again in a little bit.'),
 };
+
+/** Declined only when charged: attaching it to a customer works. */
+const CHARGE_DECLINES = '4000000000000341';
+const ZIP_FAILS = '4000000000000036';
 
 export function luhnValid(number: string): boolean {
   let sum = 0;
@@ -51,12 +57,11 @@ export function readCard(raw: Record<string, unknown>, param: string): CardData 
   const expMonth = p.int('exp_month', { required: true })!;
   const expYear = p.int('exp_year', { required: true })!;
   const cvc = p.string('cvc');
-  if (!/^\d{12,19}$/.test(number) || !luhnValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', 'number');
-  if (expMonth < 1 || expMonth > 12) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
-  const now = new Date();
+  // Not a card number at all (letters, too short or long) vs a well-formed number that fails Luhn.
+  if (!/^\d{12,19}$/.test(number)) throw cardError('invalid_number', 'The card number is not a valid credit card number.', 'number');
+  if (!luhnValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', 'number');
   const year = expYear < 100 ? 2000 + expYear : expYear;
-  if (year < now.getUTCFullYear() || year > now.getUTCFullYear() + 50) throw cardError('invalid_expiry_year', "Your card's expiration year is invalid.", 'exp_year');
-  if (year === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
+  checkExpiry(expMonth, year);
   if (cvc !== undefined && !/^\d{3,4}$/.test(cvc)) throw cardError('invalid_cvc', "Your card's security code is invalid.", 'cvc');
   return {
     number,
@@ -78,8 +83,29 @@ export function readCard(raw: Record<string, unknown>, param: string): CardData 
   };
 }
 
+/** Month 1–12, and not in the past: the card errors Stripe gives for an expiry (creating or updating a card). */
+export function checkExpiry(month: number, year: number): void {
+  const now = new Date();
+  if (month < 1 || month > 12) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
+  if (year < now.getUTCFullYear() || year > now.getUTCFullYear() + 50) throw cardError('invalid_expiry_year', "Your card's expiration year is invalid.", 'exp_year');
+  if (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
+}
+
 /** The outcome Stripe's test mode gives this number when the card is attached or charged. */
 export function declineFor(number: string): StripeError | undefined {
   return DECLINES[number]?.();
+}
+
+/** The outcome of charging this card: the attach declines, plus the charge-only ones. */
+export function chargeDeclineFor(card: CardData): StripeError | undefined {
+  if (card.number === CHARGE_DECLINES) return cardError('card_declined', 'Your card was declined.', undefined, { decline_code: 'generic_decline' });
+  if (zipCheck(card) === 'fail') return cardError('incorrect_zip', 'The zip code you supplied failed validation.', 'address_zip');
+  return declineFor(card.number);
+}
+
+/** `address_zip_check`: checked when a zip was given; the test number 4000000000000036 fails it. */
+export function zipCheck(card: CardData): 'pass' | 'fail' | null {
+  if (!card.address_zip) return null;
+  return card.number === ZIP_FAILS ? 'fail' : 'pass';
 }
 

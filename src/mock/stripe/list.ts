@@ -2,10 +2,39 @@
  * Stripe's list envelope and cursor pagination: newest first, `limit` 1–100 (default 10),
  * `starting_after` / `ending_before` by object id, `has_more` in the direction of travel.
  */
-import { invalidParam } from './errors.js';
+import { invalidParam, unknownParam } from './errors.js';
 import type { Params } from './params.js';
 
 export const LIST_PARAMS = ['limit', 'starting_after', 'ending_before'] as const;
+/** Lists the reference lets filter by creation time also take `created`. */
+export const CREATED_LIST_PARAMS = [...LIST_PARAMS, 'created'] as const;
+
+const BOUNDS = ['gt', 'gte', 'lt', 'lte'] as const;
+
+/**
+ * The reference's `created` filter: a Unix timestamp (exactly then), or a hash of `gt`, `gte`,
+ * `lt`, `lte` bounds (`created[gte]=1438560000`).
+ */
+export function filterCreated<T extends { created: number }>(items: T[], raw: unknown): T[] {
+  if (raw === undefined) return items;
+  const int = (v: unknown, name: string): number => {
+    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw invalidParam(name, `Invalid integer: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    return Number(v);
+  };
+  if (typeof raw === 'string') {
+    const at = int(raw, 'created');
+    return items.filter((x) => x.created === at);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalidParam('created', 'Invalid created: must be a Unix timestamp or a hash of gt, gte, lt, lte.');
+  const bounds: Partial<Record<(typeof BOUNDS)[number], number>> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(BOUNDS as readonly string[]).includes(key)) throw unknownParam(`created[${key}]`);
+    bounds[key as (typeof BOUNDS)[number]] = int(value, `created[${key}]`);
+  }
+  return items.filter((x) =>
+    (bounds.gt === undefined || x.created > bounds.gt) && (bounds.gte === undefined || x.created >= bounds.gte) &&
+    (bounds.lt === undefined || x.created < bounds.lt) && (bounds.lte === undefined || x.created <= bounds.lte));
+}
 
 export interface ListEnvelope<T> {
   object: 'list';

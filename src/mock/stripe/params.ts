@@ -1,7 +1,8 @@
 /**
  * Reads an endpoint's form parameters the way Stripe validates them: unknown parameters are a
  * 400 naming the parameter, missing required ones too, and values are checked for type and range.
- * Stripe accepts `expand[]` and `include[]` on every endpoint; they are accepted here and ignored.
+ * Stripe accepts `expand[]` and `include[]` on every endpoint: they pass here, and server.ts (expand.ts)
+ * and the list endpoints act on them.
  */
 import { invalidParam, missingParam, unknownParam } from './errors.js';
 

@@ -1,4 +1,5 @@
 /** Stored records → Stripe's JSON (API version 2015-07-28), the shapes the reference shows. */
+import { zipCheck } from './cards.js';
 import { embeddedList } from './list.js';
 import { newestFirst, type Account, type Card, type CardData, type Coupon, type Customer, type Discount, type Plan, type Subscription, type Token } from './store.js';
 
@@ -71,7 +72,7 @@ export function renderDiscount(d: Discount) {
   return { object: 'discount', coupon: renderCoupon(d.coupon), customer: d.customer, end: d.end, start: d.start, subscription: d.subscription };
 }
 
-function cardFields(c: CardData) {
+export function cardFields(c: CardData) {
   return {
     address_city: c.address_city,
     address_country: c.address_country,
@@ -80,7 +81,7 @@ function cardFields(c: CardData) {
     address_line2: c.address_line2,
     address_state: c.address_state,
     address_zip: c.address_zip,
-    address_zip_check: c.address_zip ? 'pass' : null,
+    address_zip_check: zipCheck(c),
     brand: c.brand,
     country: c.country,
     cvc_check: c.cvc_check,

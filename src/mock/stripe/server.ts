@@ -3,13 +3,16 @@
  * query parsing with limits (a bad body is a 400, never a 500), routing, Idempotency-Key replay,
  * Request-Id on every response, and Stripe's error shape for everything that goes wrong.
  */
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import qs from 'qs';
 import { invalidApiKey, noApiKey, StripeError, unknownParam, unrecognizedUrl } from './errors.js';
 import { newId } from './ids.js';
 import type { Route } from './routes/types.js';
+import { expand, expandPaths, responseShape } from './expand.js';
+import { chargeRoutes, refundRoutes } from './routes/charges.js';
 import { couponRoutes } from './routes/coupons.js';
+import { invoiceRoutes } from './routes/invoices.js';
+import { recipientRoutes } from './routes/recipients.js';
 import { customerRoutes } from './routes/customers.js';
 import { planRoutes } from './routes/plans.js';
 import { sourceRoutes } from './routes/sources.js';
@@ -21,15 +24,24 @@ import type { ResponseValidator } from './validate.js';
 
 export const API_VERSION = '2015-07-28';
 const MAX_BODY_BYTES = 1024 * 1024;
-const QS_OPTIONS: qs.IParseOptions = { depth: 5, strictDepth: true, arrayLimit: 100, parameterLimit: 1000, allowPrototypes: false, plainObjects: true };
+/** Stripe refuses more parameters than this (qs would silently drop the rest). */
+const MAX_PARAMETERS = 1000;
+const QS_OPTIONS: qs.IParseOptions = { depth: 5, strictDepth: true, arrayLimit: 100, parameterLimit: MAX_PARAMETERS, allowPrototypes: false, plainObjects: true };
+/** The reference: "The keys expire after 24 hours." */
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
-const ROUTES: Route[] = [
+/** Every endpoint the mock serves (the OpenAPI document is generated from this table). */
+export const ROUTES: Route[] = [
   route('GET', '/v1/account', ({ account }) => renderAccount(account)),
   ...planRoutes,
   ...couponRoutes,
   ...customerRoutes,
   ...sourceRoutes,
   ...subscriptionRoutes,
+  ...chargeRoutes,
+  ...refundRoutes,
+  ...invoiceRoutes,
+  ...recipientRoutes,
 ];
 
 export interface MockOptions {
@@ -121,7 +133,9 @@ function authenticate(store: Store, req: IncomingMessage): Account {
 
 /** qs would quietly keep a broken escape as text or drop a prototype key; Stripe says 400. */
 function checkEncoding(text: string): void {
-  for (const piece of text.split('&')) {
+  const pieces = text.split('&');
+  if (pieces.length > MAX_PARAMETERS) throw new StripeError(400, 'invalid_request_error', `Invalid request: too many parameters (${pieces.length}); the limit is ${MAX_PARAMETERS}.`);
+  for (const piece of pieces) {
     const [name] = piece.split('=', 1);
     try {
       decodeURIComponent(piece.replace(/\+/g, ' '));
@@ -137,7 +151,8 @@ function parseParams(req: IncomingMessage, raw: string, query: string): Record<s
   checkEncoding(raw);
   checkEncoding(query);
   try {
-    if (req.method === 'POST') {
+    // DELETE takes its parameters from the body too (`at_period_end=true` on a cancellation).
+    if (req.method === 'POST' || (req.method === 'DELETE' && raw.length)) {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (raw.length && type !== 'application/x-www-form-urlencoded') {
         throw new StripeError(400, 'invalid_request_error', `Invalid request: unsupported Content-Type ${type || '(none)'}. Send parameters form-encoded (application/x-www-form-urlencoded).`);
@@ -158,18 +173,13 @@ async function handle(store: Store, req: IncomingMessage, raw: string): Promise<
   try {
     const account = authenticate(store, req);
     const idempotencyKey = method === 'POST' ? header(req, 'idempotency-key') : undefined;
-    const fingerprint = idempotencyKey ? createHash('sha256').update(`${method} ${path}\n${query}\n${raw}`).digest('hex') : '';
     if (idempotencyKey) {
+      // The 2015 reference: the same response is always sent back for a key, even with other parameters.
       const previous = account.idempotency.get(idempotencyKey);
-      if (previous) {
-        if (previous.fingerprint !== fingerprint) {
-          throw new StripeError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`);
-        }
-        return { status: previous.status, body: previous.body, replayed: true };
-      }
+      if (previous && previous.expires > Date.now()) return { status: previous.status, body: previous.body, replayed: true };
     }
     const outcome = dispatch(account, method, path, parseParams(req, raw, query));
-    if (idempotencyKey && outcome.status < 500) account.idempotency.set(idempotencyKey, { fingerprint, status: outcome.status, body: outcome.body });
+    if (idempotencyKey && outcome.status < 500) account.idempotency.set(idempotencyKey, { status: outcome.status, body: outcome.body, expires: Date.now() + IDEMPOTENCY_TTL_MS });
     return outcome;
   } catch (err) {
     const e = toError(err);
@@ -184,7 +194,11 @@ function dispatch(account: Account, method: string, path: string, params: Record
     const m = r.pattern.exec(decoded);
     if (!m) continue;
     try {
-      return { status: 200, body: r.handle({ account, method, path: decoded, params, ids: m.slice(1) }), replayed: false };
+      // expand[] paths are checked before the request runs, so a bad one changes nothing.
+      const shape = params.expand === undefined ? undefined : responseShape(method, r.path);
+      const paths = shape ? expandPaths(params.expand, shape) : [];
+      const body = r.handle({ account, method, path: decoded, params, ids: m.slice(1) });
+      return { status: 200, body: shape && paths.length ? expand(account, body, paths, shape) : body, replayed: false };
     } catch (err) {
       const e = toError(err);
       return { status: e.status, body: e.toJSON(), replayed: false };

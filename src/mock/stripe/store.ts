@@ -4,6 +4,7 @@
  * Node runs one handler at a time and handlers do not await mid-write, so no write is lost.
  */
 import { newId, nowSeconds } from './ids.js';
+import type { Charge, Invoice, LineItem, Recipient } from './ledger.js';
 
 export interface Plan {
   id: string;
@@ -114,13 +115,16 @@ export interface Customer {
   metadata: Record<string, string>;
   cards: Map<string, Card>;
   subscriptions: Map<string, Subscription>;
+  /** Invoice items (prorations) waiting for the next invoice, oldest first. */
+  pending: LineItem[];
   deleted: boolean;
 }
 
+/** The reference (2015): the same response is sent back for a key, whatever the parameters, for 24 hours. */
 export interface StoredResponse {
-  fingerprint: string;
   status: number;
   body: unknown;
+  expires: number;
 }
 
 export class Account {
@@ -130,6 +134,9 @@ export class Account {
   readonly coupons = new Map<string, Coupon>();
   readonly customers = new Map<string, Customer>();
   readonly tokens = new Map<string, Token>();
+  readonly charges = new Map<string, Charge>();
+  readonly invoices = new Map<string, Invoice>();
+  readonly recipients = new Map<string, Recipient>();
   readonly idempotency = new Map<string, StoredResponse>();
   private counter = 0;
 

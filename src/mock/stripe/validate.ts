@@ -10,6 +10,11 @@ const LIST_SCHEMA: Array<[RegExp, string]> = [
   [/^\/v1\/customers$/, 'customer_list'],
   [/^\/v1\/customers\/[^/]+\/(cards|sources)$/, 'card_list'],
   [/^\/v1\/customers\/[^/]+\/subscriptions$/, 'subscription_list'],
+  [/^\/v1\/charges$/, 'charge_list'],
+  [/^\/v1\/charges\/[^/]+\/refunds$/, 'refund_list'],
+  [/^\/v1\/invoices$/, 'invoice_list'],
+  [/^\/v1\/invoices\/[^/]+\/lines$/, 'line_item_list'],
+  [/^\/v1\/recipients\/[^/]+\/cards$/, 'recipient_card_list'],
 ];
 
 export class ResponseValidator {
@@ -22,6 +27,7 @@ export class ResponseValidator {
     if (status >= 400) return 'error';
     if (body?.object === 'list') return LIST_SCHEMA.find(([re]) => re.test(path))?.[1] ?? 'list';
     if (body?.deleted === true) return body.object === 'customer' ? 'deleted_customer' : 'deleted';
+    if (body?.object === 'card' && path.startsWith('/v1/recipients/')) return 'recipient_card';
     return String(body?.object);
   }
 

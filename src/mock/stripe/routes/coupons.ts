@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { invalidParam, noSuch, StripeError } from '../errors.js';
 import { nowSeconds } from '../ids.js';
-import { LIST_PARAMS, paginate } from '../list.js';
+import { CREATED_LIST_PARAMS, filterCreated, paginate } from '../list.js';
+import { checkObjectId } from '../operations.js';
 import { Params } from '../params.js';
 import { renderCoupon } from '../render.js';
 import { newestFirst, type Account, type Coupon } from '../store.js';
@@ -17,7 +18,8 @@ function findCoupon(account: Account, id: string): Coupon {
 export const couponRoutes: Route[] = [
   route('POST', '/v1/coupons', ({ account, params }) => {
     const p = new Params(params, ['id', 'duration', 'percent_off', 'amount_off', 'currency', 'duration_in_months', 'max_redemptions', 'redeem_by', 'metadata']);
-    const id = p.string('id', { max: 200 }) ?? randomBytes(6).toString('base64url').slice(0, 8);
+    const id = p.string('id', { max: 200 }) ?? randomBytes(6).toString('hex').slice(0, 8);
+    checkObjectId(id);
     const duration = p.string('duration', { required: true, oneOf: ['forever', 'once', 'repeating'] }) as Coupon['duration'];
     const percentOff = p.int('percent_off', { min: 1, max: 100 }) ?? null;
     const amountOff = p.int('amount_off', { min: 1 }) ?? null;
@@ -68,7 +70,7 @@ export const couponRoutes: Route[] = [
     return { deleted: true, id: coupon.id };
   }),
   route('GET', '/v1/coupons', ({ account, params, path }) => {
-    const p = new Params(params, LIST_PARAMS);
-    return paginate(newestFirst(account.coupons.values()).map(renderCoupon), p, path, includesTotal(params));
+    const p = new Params(params, CREATED_LIST_PARAMS);
+    return paginate(filterCreated(newestFirst(account.coupons.values()), params.created).map(renderCoupon), p, path, includesTotal(params));
   }),
 ];

@@ -1,7 +1,7 @@
 import { invalidParam, StripeError } from '../errors.js';
 import { nowSeconds } from '../ids.js';
-import { LIST_PARAMS, paginate } from '../list.js';
-import { findPlan } from '../operations.js';
+import { CREATED_LIST_PARAMS, filterCreated, paginate } from '../list.js';
+import { checkObjectId, findPlan } from '../operations.js';
 import { Params } from '../params.js';
 import { renderPlan } from '../render.js';
 import { newestFirst, type Plan } from '../store.js';
@@ -15,6 +15,7 @@ export const planRoutes: Route[] = [
   route('POST', '/v1/plans', ({ account, params }) => {
     const p = new Params(params, ['id', 'amount', 'currency', 'interval', 'interval_count', 'name', 'trial_period_days', 'metadata', 'statement_descriptor']);
     const id = p.string('id', { required: true, max: 200 })!;
+    checkObjectId(id);
     const amount = p.int('amount', { required: true, min: 0, max: 99_999_999 })!;
     const currency = p.currency('currency', true)!;
     const interval = p.string('interval', { required: true, oneOf: INTERVALS }) as Plan['interval'];
@@ -46,9 +47,10 @@ export const planRoutes: Route[] = [
     const plan = findPlan(account, ids[0]);
     // The reference: only the name and descriptive fields of a plan can change.
     const p = new Params(params, ['name', 'metadata', 'statement_descriptor']);
-    if (p.has('name')) plan.name = p.string('name', { required: true, max: 5000 })!;
-    if (p.has('statement_descriptor')) plan.statement_descriptor = p.nullableString('statement_descriptor', 22) ?? null;
-    plan.metadata = p.metadata(plan.metadata) ?? plan.metadata;
+    const name = p.has('name') ? p.string('name', { required: true, max: 5000 })! : plan.name;
+    const descriptor = p.has('statement_descriptor') ? p.nullableString('statement_descriptor', 22) ?? null : plan.statement_descriptor;
+    const metadata = p.metadata(plan.metadata) ?? plan.metadata;
+    Object.assign(plan, { name, statement_descriptor: descriptor, metadata });
     return renderPlan(plan);
   }),
   route('DELETE', '/v1/plans/:id', ({ account, ids, params }) => {
@@ -58,8 +60,8 @@ export const planRoutes: Route[] = [
     return { deleted: true, id: plan.id };
   }),
   route('GET', '/v1/plans', ({ account, params, path }) => {
-    const p = new Params(params, LIST_PARAMS);
-    return paginate(newestFirst(account.plans.values()).map(renderPlan), p, path, includesTotal(params));
+    const p = new Params(params, CREATED_LIST_PARAMS);
+    return paginate(filterCreated(newestFirst(account.plans.values()), params.created).map(renderPlan), p, path, includesTotal(params));
   }),
 ];
 

@@ -1,4 +1,4 @@
-import { readCard } from '../cards.js';
+import { checkExpiry, readCard } from '../cards.js';
 import { invalidParam, missingParam, noSuch, StripeError } from '../errors.js';
 import { newId, nowSeconds } from '../ids.js';
 import { LIST_PARAMS, paginate } from '../list.js';
@@ -10,6 +10,7 @@ import { includesTotal } from './plans.js';
 import { route, type Route, type Ctx } from './types.js';
 
 const UPDATE = ['name', 'address_line1', 'address_line2', 'address_city', 'address_state', 'address_zip', 'address_country', 'exp_month', 'exp_year', 'metadata'];
+const ADDRESS = ['name', 'address_line1', 'address_line2', 'address_city', 'address_state', 'address_zip', 'address_country'] as const;
 
 /** The seed notebook calls /cards; the reference documents /sources. Both are served, alike. */
 function findCard(customer: Customer, cardId: string, path: string): Card {
@@ -21,6 +22,27 @@ function findCard(customer: Customer, cardId: string, path: string): Card {
   return card;
 }
 
+/**
+ * A card update's new values, all validated before any is applied. An expiry that is not a month
+ * (13) or lies in the past is a 402 card error naming the field that is wrong, as creating one is.
+ */
+export function readCardUpdate(card: Card, params: Record<string, unknown>): Partial<Card> {
+  const p = new Params(params, UPDATE);
+  const month = p.int('exp_month');
+  const year = p.int('exp_year');
+  const next: Partial<Card> = {};
+  if (month !== undefined || year !== undefined) {
+    const y = year === undefined ? card.exp_year : year < 100 ? 2000 + year : year;
+    checkExpiry(month ?? card.exp_month, y);
+    next.exp_month = month ?? card.exp_month;
+    next.exp_year = y;
+  }
+  for (const field of ADDRESS) if (p.has(field)) next[field] = p.nullableString(field, 5000) ?? null;
+  const metadata = p.metadata(card.metadata);
+  if (metadata) next.metadata = metadata;
+  return next;
+}
+
 function cardRoutes(collection: 'cards' | 'sources'): Route[] {
   const base = `/v1/customers/:id/${collection}`;
   return [
@@ -29,9 +51,8 @@ function cardRoutes(collection: 'cards' | 'sources'): Route[] {
       const p = new Params(params, ['source', 'card', 'metadata']);
       const param = p.has('source') ? 'source' : 'card';
       if (!p.has(param)) throw missingParam(collection === 'cards' ? 'card' : 'source');
-      const card = attachCard(account, customer, p.hashOrString(param), param);
-      card.metadata = p.metadata() ?? {};
-      return renderCard(card);
+      const metadata = p.metadata() ?? {};
+      return renderCard(attachCard(account, customer, p.hashOrString(param), param, metadata));
     }),
     route('GET', `${base}/:id`, ({ account, ids, params, path }: Ctx) => {
       new Params(params, []);
@@ -39,28 +60,14 @@ function cardRoutes(collection: 'cards' | 'sources'): Route[] {
     }),
     route('POST', `${base}/:id`, ({ account, ids, params, path }: Ctx) => {
       const card = findCard(findCustomer(account, ids[0]), ids[1], path);
-      const p = new Params(params, UPDATE);
-      const month = p.int('exp_month', { min: 1, max: 12 });
-      const year = p.int('exp_year', { min: 1970, max: 9999 });
-      const now = new Date();
-      const y = year ?? card.exp_year;
-      const m = month ?? card.exp_month;
-      if (y < now.getUTCFullYear() || (y === now.getUTCFullYear() && m < now.getUTCMonth() + 1)) {
-        throw new StripeError(402, 'card_error', "Your card's expiration year is invalid.", year !== undefined ? 'exp_year' : 'exp_month', year !== undefined ? 'invalid_expiry_year' : 'invalid_expiry_month');
-      }
-      card.exp_month = m;
-      card.exp_year = y;
-      for (const field of ['name', 'address_line1', 'address_line2', 'address_city', 'address_state', 'address_zip', 'address_country'] as const) {
-        if (p.has(field)) card[field] = p.nullableString(field, 5000) ?? null;
-      }
-      card.metadata = p.metadata(card.metadata) ?? card.metadata;
+      Object.assign(card, readCardUpdate(card, params));
       return renderCard(card);
     }),
     route('DELETE', `${base}/:id`, ({ account, ids, params, path }: Ctx) => {
       new Params(params, []);
       const customer = findCustomer(account, ids[0]);
       const card = findCard(customer, ids[1], path);
-      removeCard(customer, card.id);
+      removeCard(customer, card.id, { get: () => customer.default_source, set: (v) => (customer.default_source = v) });
       return { deleted: true, id: card.id };
     }),
     route('GET', base, ({ account, ids, params, path }: Ctx) => {

@@ -13,6 +13,8 @@ export interface Ctx {
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
+  /** The documented path, `:id` for each id segment (`/v1/charges/:id/refunds`). */
+  path: string;
   pattern: RegExp;
   handle(ctx: Ctx): unknown;
 }
@@ -21,5 +23,5 @@ const ID = '([^/]+)';
 
 /** `/v1/customers/:id/cards/:id` → an anchored pattern capturing each `:id`. */
 export function route(method: Route['method'], path: string, handle: Route['handle']): Route {
-  return { method, pattern: new RegExp(`^${path.replace(/:id/g, ID)}$`), handle };
+  return { method, path, pattern: new RegExp(`^${path.replace(/:id/g, ID)}$`), handle };
 }
