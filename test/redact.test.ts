@@ -139,18 +139,29 @@ describe('Redactor: every encoding of a secret', () => {
 });
 
 describe('Redactor: many secrets', () => {
-  it('100 credentials stay cheap (split over several compiled regexes, not one interpreted one)', () => {
-    const r = new Redactor();
+  it('100 credentials cost about 10 times 10 credentials, not hundreds of times (several compiled regexes, not one interpreted one)', () => {
     // Tokens as servers issue them: 32 characters of base64url.
-    const secrets = Array.from({ length: 100 }, (_, i) => createHash('sha256').update(String(i)).digest('base64url').slice(0, 32));
-    for (const s of secrets) r.add(s);
+    const token = (i: number) => createHash('sha256').update(String(i)).digest('base64url').slice(0, 32);
     const text = JSON.stringify({ id: 'cus_123', email: 'a@example.com', url: 'http://127.0.0.1:1234/v1/customers?limit=3&starting_after=cus_1' });
-    const t0 = performance.now();
-    for (let i = 0; i < 2000; i++) r.text(text);
-    const perCall = (performance.now() - t0) / 2000;
-    // Measured ~5 µs; one 100-secret regex took ~860 µs. 200 µs leaves room for a busy machine.
-    assert.ok(perCall < 0.2, `${(perCall * 1000).toFixed(0)} µs per string`);
-    for (const s of secrets) assert.equal(r.text(`a ${encodeURIComponent(s)} b`), `a ${REDACTED} b`);
+    const withSecrets = (n: number) => {
+      const r = new Redactor();
+      for (let i = 0; i < n; i++) r.add(token(i));
+      return r;
+    };
+    const few = withSecrets(10);
+    const many = withSecrets(100);
+    // The fastest of several rounds, interleaved: a busy machine slows both alike.
+    const best = { few: Infinity, many: Infinity };
+    for (let round = 0; round < 5; round++) {
+      for (const [name, r] of [['few', few], ['many', many]] as const) {
+        const t0 = performance.now();
+        for (let i = 0; i < 300; i++) r.text(text);
+        best[name] = Math.min(best[name], (performance.now() - t0) / 300);
+      }
+    }
+    // Measured ~10x; all 100 in one regex measured ~500x (V8 interprets a regex that large).
+    assert.ok(best.many < 60 * best.few, `100 secrets: ${(best.many * 1000).toFixed(1)} µs, 10 secrets: ${(best.few * 1000).toFixed(1)} µs per string`);
+    for (let i = 0; i < 100; i++) assert.equal(many.text(`a ${encodeURIComponent(token(i))} b`), `a ${REDACTED} b`);
   });
 
   it('a secret that contains another is replaced whole, whichever regex each one lands in', () => {
