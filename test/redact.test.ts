@@ -129,7 +129,7 @@ describe('Redactor: every encoding of a secret', () => {
     }
   });
 
-  it('stays one regex, and cheap: 1,000 short texts with 10 secrets in well under a second', () => {
+  it('cheap with 10 secrets full of characters every encoding changes: 1,000 short texts in well under a second', () => {
     const r = redactorOf(...HOSTILE, 'sk_test_aaaaaaaaaaaaaaaa', 'another-secret-value', 'yet another');
     const text = JSON.stringify({ id: 'cus_123', email: 'a@example.com', url: 'http://127.0.0.1:1234/v1/customers?limit=3&starting_after=cus_1' });
     const t0 = performance.now();
