@@ -110,7 +110,8 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       result.skipReason = `\`if\` is false: ${step.when.value.source}`;
       return finish();
     }
-    await ctx.hooks.onStepStart?.({ name: step.name, phase: step.phase, index: step.index, method: step.kind === 'http' ? step.request.method : undefined, iteration });
+    // A forEach item may be a secret: reporters see it redacted, as in every result.
+    await ctx.hooks.onStepStart?.({ name: step.name, phase: step.phase, index: step.index, method: step.kind === 'http' ? step.request.method : undefined, iteration: ctx.redactor.value(iteration) });
 
     if (step.kind === 'http') {
       const response = await exchange(step, ctx, scope, result);
