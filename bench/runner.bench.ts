@@ -68,6 +68,23 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: numbe
   });
 }
 
+/** The bench server's API as an OpenAPI 3.1 description: the `--openapi` row checks every response against it. */
+const ITEM = { type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } };
+const ok = (schema: object) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } }, 404: { description: 'no such item', content: { 'application/json': { schema: { type: 'object' } } } } });
+const ITEMS_OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'items', version: '1' },
+  paths: {
+    '/items': { post: { responses: ok({ $ref: '#/components/schemas/item' }) } },
+    '/items/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { responses: ok({ $ref: '#/components/schemas/item' }) },
+      delete: { responses: ok({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }) },
+    },
+  },
+  components: { schemas: { item: ITEM } },
+};
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
@@ -83,6 +100,7 @@ async function main() {
   mkdirSync(schemas);
   writeFileSync(join(schemas, 'item.json'), JSON.stringify({ type: 'object', required: ['id', 'object', 'name', 'created'], properties: { id: { type: 'string' }, object: { const: 'item' }, name: { type: 'string' }, created: { type: 'integer' } } }));
   writeFileSync(join(schemas, 'deleted.json'), JSON.stringify({ type: 'object', required: ['id', 'deleted'], properties: { deleted: { const: true } } }));
+  writeFileSync(join(dir, 'items.openapi.json'), JSON.stringify(ITEMS_OPENAPI));
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
   writeFileSync(join(dir, 'secret-big.yaml'), notebook(ROUNDS, true));
@@ -92,10 +110,11 @@ async function main() {
   const out = join(dir, 'reports');
   // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
   const cli = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
+  const withOpenApi = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet', '--openapi', join(dir, 'items.openapi.json')]);
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { secretOne: [] as number[], secretBig: [] as number[], secretRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[] };
+  const results = { secretOne: [] as number[], secretBig: [] as number[], secretRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[] };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     const a = await cli('one.yaml');
@@ -104,12 +123,17 @@ async function main() {
     const d = await raw(ROUNDS);
     const e = await validate('one.yaml');
     const f = await validate('big.yaml');
-    const g = await cli('secret-one.yaml');
-    const h = await cli('secret-big.yaml');
-    if ([a, b, c, d, e, f, g, h].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
-    results.secretOne.push(g.ms);
-    results.secretBig.push(h.ms);
-    results.secretRss.push(h.rssKiB);
+    const g = await withOpenApi('one.yaml');
+    const h = await withOpenApi('big.yaml');
+    const sOne = await cli('secret-one.yaml');
+    const sBig = await cli('secret-big.yaml');
+    if ([a, b, c, d, e, f, g, h, sOne, sBig].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    results.oaOne.push(g.ms);
+    results.oaBig.push(h.ms);
+    results.oaRss.push(h.rssKiB);
+    results.secretOne.push(sOne.ms);
+    results.secretBig.push(sBig.ms);
+    results.secretRss.push(sBig.rssKiB);
     results.loadOne.push(e.ms);
     results.loadBig.push(f.ms);
     results.cliOne.push(a.ms);
@@ -127,7 +151,8 @@ async function main() {
   console.log(`Runner benchmark: ${steps} steps (${ROUNDS} rounds of create/get/delete, status + schema + capture each), median of ${RUNS} runs`);
   console.log(`${''.padEnd(26)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)}`);
   console.log(row('api-notebook run', results.cliOne, results.cliBig, results.cliRss));
-  console.log(row('api-notebook, 3 secrets', results.secretOne, results.secretBig, results.secretRss));
+  console.log(row('  … with --openapi', results.oaOne, results.oaBig, results.oaRss));
+  console.log(row('  … with 3 secrets', results.secretOne, results.secretBig, results.secretRss));
   console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
   const redaction = redactionCost(Object.values(SECRETS));
   console.log(`Redacting 3 secrets (in every form): ${(perStep(results.secretBig, results.secretOne) - perStep(results.cliBig, results.cliOne)).toFixed(3)} ms per step by wall clock;` +

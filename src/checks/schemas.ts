@@ -59,7 +59,7 @@ export class SchemaRegistry {
     const dir = dirs.find((d) => existsSync(join(d, `${name}.json`)));
     if (!dir) {
       const existing = dirs.filter(existsSync);
-      const known = new Set(existing.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json') && f !== 'notebook.schema.json').map((f) => f.slice(0, -5))));
+      const known = new Set(existing.flatMap((d) => readdirSync(d).filter(isSchemaFile).map((f) => f.slice(0, -5))));
       const shown = existing.map((d) => relative(this.cwd, d) || '.');
       const guess = [...known].find((k) => k.toLowerCase() === name.toLowerCase() || k.replace(/_/g, '') === name.replace(/[-_]/g, ''));
       throw new SchemaError(
@@ -94,7 +94,7 @@ export class SchemaRegistry {
   private registerDir(dir: string): void {
     if (this.loadedDirs.has(dir)) return;
     this.loadedDirs.add(dir);
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.endsWith('.openapi.json')).sort()) {
       const file = join(dir, f);
       let json: Record<string, unknown>;
       try {
@@ -113,6 +113,11 @@ export class SchemaRegistry {
       }
     }
   }
+}
+
+/** A JSON Schema a notebook may name: not the notebook format's own, not an OpenAPI description beside them. */
+function isSchemaFile(name: string): boolean {
+  return name.endsWith('.json') && name !== 'notebook.schema.json' && !name.endsWith('.openapi.json');
 }
 
 function idFor(file: string): string {

@@ -16,6 +16,10 @@ export interface RunArgs {
   logLevel: string;
   reporters: ReporterName[];
   quiet: boolean;
+  /** --openapi FILE: check every response against this description (overrides `openapi:`). */
+  openapi?: string;
+  /** --coverage-min N: fail the run when the description's coverage is below N percent. */
+  coverageMin?: number;
 }
 
 export interface MockArgs {
@@ -55,6 +59,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     'log-level': { type: 'string' },
     reporter: { type: 'string', multiple: true },
     quiet: { type: 'boolean', short: 'q' },
+    openapi: { type: 'string' },
+    'coverage-min': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: command };
@@ -74,6 +80,9 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const reporters = ((values.reporter as string[] | undefined) ?? [REPORTERS.join(',')]).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   for (const r of reporters) if (!(REPORTERS as readonly string[]).includes(r)) throw new UsageError(`unknown reporter \`${r}\`; the reporters are ${REPORTERS.join(', ')}`);
+  const coverageText = values['coverage-min'] as string | undefined;
+  const coverageMin = coverageText === undefined ? undefined : Number(coverageText);
+  if (coverageMin !== undefined && (coverageText!.trim() === '' || !Number.isFinite(coverageMin) || coverageMin < 0 || coverageMin > 100)) throw new UsageError(`--coverage-min takes a percentage from 0 to 100, got \`${coverageText}\``);
   return {
     command,
     paths: positionals,
@@ -84,6 +93,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     logLevel,
     reporters: [...new Set(reporters)] as ReporterName[],
     quiet: values.quiet === true,
+    openapi: values.openapi as string | undefined,
+    coverageMin,
   };
 }
 
@@ -125,13 +136,16 @@ Options:
   --reporter LIST      comma-separated: console,json,junit,html,markdown (default: all)
   --quiet, -q          console prints only failures and the summary
   --log-level LEVEL    pino logs on stderr: fatal,error,warn,info,debug,trace,silent (default: warn)
+  --openapi FILE       check every response against this OpenAPI 3.0/3.1 description (overrides openapi:)
+  --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
   --help, -h           this text
 
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid notebook or command line · 130 interrupted`,
   validate: `api-notebook validate <files or folders…> [--var name=value]
 
-Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references)
-without sending any request. Prints every problem as file:line:col with a hint. Exit 0 or 2.`,
+Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
+OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
+problem as file:line:col with a hint. Exit 0 or 2.`,
   mock: `api-notebook mock [stripe] [--host 127.0.0.1] [--port 12111] [--log-level info]
 
 Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.

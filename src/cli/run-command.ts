@@ -7,6 +7,8 @@
 import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
+import { coverageShortfalls } from '../openapi/coverage.js';
+import { loadRunDescriptions } from '../openapi/for-run.js';
 import { InputError, resolveInputs, terminalAsk } from '../run/inputs.js';
 import { runNotebook } from '../run/notebook.js';
 import { Redactor } from '../run/redact.js';
@@ -31,14 +33,22 @@ const TEARDOWN_DEADLINE_MS = 10_000;
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
+  if (problems || descriptions?.problems) return 2;
   for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
-  return problems ? 2 : 0;
+  return 0;
 }
 
 export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   if (problems) return 2;
+  // Each description is read and compiled once for the whole run, before anything is sent.
+  const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
+  if (descriptions.problems) return 2;
+  if (args.coverageMin !== undefined && !notebooks.some((nb) => descriptions.forNotebook(nb))) {
+    throw new UsageError('--coverage-min needs an OpenAPI description: give --openapi FILE, or `openapi:` in a notebook');
+  }
 
   const redactor = new Redactor();
   const prepared: Array<{ notebook: Notebook; inputs: Record<string, unknown> }> = [];
@@ -91,6 +101,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
           redactor,
           log,
           timeoutMs: args.timeoutMs,
+          openapi: descriptions.forNotebook(notebook),
           signal: interrupt.signal,
           teardownSignal: () => (interrupt.signal.aborted ? AbortSignal.any([force.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]) : force.signal),
         }));
@@ -105,9 +116,14 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
       summary: summarize(results, performance.now() - t0),
       notebooks: results,
     };
+    const coverages = descriptions.coverages();
+    if (coverages.length) run.coverage = coverages[0];
+    if (coverages.length > 1) run.coverageBySpec = coverages;
     await hooks.onRunEnd(run);
     if (run.interrupted) return 130;
-    return run.summary.failed || run.summary.errors ? 1 : 0;
+    const shortfalls = args.coverageMin === undefined ? [] : coverageShortfalls(coverages, args.coverageMin);
+    for (const s of shortfalls) io.stderr.write(`Failed: ${s}\n`);
+    return run.summary.failed || run.summary.errors || shortfalls.length ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

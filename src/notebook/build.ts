@@ -3,7 +3,8 @@
  * once, and checks what the JSON Schema cannot (expression syntax, names used before anything
  * defines them, schema names that resolve to no file). Problems are collected, never thrown.
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   compileBareOrTemplate, compileExpr, compileTemplate, ExprSyntaxError, type Expr, type Template,
 } from '../expr/index.js';
@@ -64,6 +65,7 @@ class Builder {
       description: raw.description,
       baseUrl: raw.baseUrl,
       mock: raw.mock,
+      openapi: typeof raw.openapi === 'string' ? this.openapi(raw.openapi) : undefined,
       inputs,
       auth,
       defaults,
@@ -72,6 +74,15 @@ class Builder {
       teardown,
     };
     return { notebook, diagnostics: this.diagnostics };
+  }
+
+  /** A file relative to the notebook's folder, or an http(s) URL; a missing file is a diagnostic here, a broken one when it is read. */
+  private openapi(path: string): Notebook['openapi'] {
+    const span = this.source.at(['openapi']);
+    if (/^https?:\/\//i.test(path)) return { file: path, span };
+    const file = resolve(dirname(this.source.file), path);
+    if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${path}`, span, hint: `looked for ${file}; the path is relative to the notebook` });
+    return { file, span };
   }
 
   private step(s: Raw, phase: Phase, index: number): Step {

@@ -115,6 +115,8 @@ export interface Notebook {
   description?: string;
   baseUrl?: string;
   mock?: 'stripe';
+  /** The OpenAPI description named by `openapi:` (absolute path, or an http(s) URL), and where it is named. */
+  openapi?: { file: string; span: Span };
   inputs: InputDef[];
   auth?: AuthSpec;
   defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number };

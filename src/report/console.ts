@@ -6,7 +6,8 @@
 import { relative } from 'node:path';
 import type { CheckResult } from '../checks/result.js';
 import type { RunResult, StepResult } from '../run/results.js';
-import { short, stepTitle } from './format.js';
+import { coverageLine } from '../openapi/coverage.js';
+import { openApiErrorLines, short, stepTitle } from './format.js';
 import type { Reporter } from './reporter.js';
 
 export interface ConsoleOptions {
@@ -64,6 +65,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       clearProgress();
       write('');
       write(summaryLine(result, { green, red, yellow, dim, bold }));
+      for (const c of result.coverageBySpec ?? (result.coverage ? [result.coverage] : [])) write(coverageLine(c));
       const files = opts.files();
       if (files.length) write(dim(`Reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`));
     },
@@ -115,6 +117,7 @@ function checkEvidence(c: CheckResult, red: (s: string) => string, dim: (s: stri
   } else {
     lines.push(`  expected: ${short(c.expected)}`);
     lines.push(`  actual:   ${short(c.actual)}`);
+    if (c.kind === 'openapi') for (const l of openApiErrorLines(c).slice(0, 10)) lines.push(`  - ${l}`);
   }
   return lines;
 }

@@ -36,8 +36,15 @@ export function checkDetailLines(c: CheckResult): string[] {
   } else {
     lines.push(`expected: ${short(c.expected)}`, `actual: ${short(c.actual)}`);
     if (c.kind === 'assert' && c.details) lines.push(`operands: ${short(c.details)}`);
+    if (c.kind === 'openapi') lines.push(...openApiErrorLines(c));
   }
   return lines;
+}
+
+/** ajv's errors of a failed `openapi` check, one line each. */
+export function openApiErrorLines(c: CheckResult): string[] {
+  const errors = (c.details as { errors?: Array<{ instancePath: string; message?: string; params?: unknown }> })?.errors ?? [];
+  return errors.map((e) => `body${e.instancePath.replace(/\//g, '.')} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 export function failureText(r: StepResult): string {

@@ -7,6 +7,7 @@
 import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
 import type { NotebookResult, RunResult, StepResult } from '../run/results.js';
+import type { Coverage } from '../openapi/coverage.js';
 import { checkDetailLines, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
 import { fileReporter, type Reporter } from './reporter.js';
 
@@ -37,6 +38,7 @@ li.fail{color:var(--bad)}li.fail pre{color:#1f2328}
 .evidence{margin:.2rem 0 .2rem 1.2rem}
 table.headers{border-collapse:collapse;font-size:.85rem}table.headers td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top;word-break:break-all}
 details summary{cursor:pointer;color:#0969da}
+.coverage tr.miss td:first-child{color:var(--bad)}.coverage tr.pass td:first-child{color:var(--ok)}.coverage th{text-align:left;font-size:.8rem}.coverage td{word-break:normal;overflow-wrap:anywhere}
 @media (max-width:600px){body{padding:.5rem}.step{padding:.5rem}}
 @media print{details::details-content{content-visibility:visible;display:block}details>summary{display:none}.step{page-break-inside:avoid}a{color:inherit}}
 `;
@@ -92,6 +94,15 @@ function notebook(nb: NotebookResult, i: number): string {
   ].join('\n');
 }
 
+/** Every operation of the description: documented statuses, statuses seen (how often), exercised. */
+function coverageTable(c: Coverage): string {
+  const rows = c.operations.map((o) => `<tr class="${o.exercised ? 'pass' : 'miss'}"><td>${o.exercised ? '✔' : '✘'}</td><td class="http">${escapeHtml(o.method)} ${escapeHtml(o.path)}</td>` +
+    `<td>${escapeHtml(o.documented.join(', '))}</td><td>${escapeHtml(Object.entries(o.seen).map(([s, n]) => `${s}\u00a0×${n}`).join(', ') || '—')}</td></tr>`).join('');
+  const exercised = c.operations.filter((o) => o.exercised).length;
+  return `<section class="coverage" data-coverage="${escapeHtml(c.spec)}"><h2>OpenAPI coverage: ${c.percent}%</h2><p class="meta">${exercised} of ${c.operations.length} operations of ${escapeHtml(c.spec)} exercised</p>` +
+    `<table class="headers"><thead><tr><th></th><th>operation</th><th>documented</th><th>seen</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 function verdictOf(run: RunResult): string {
   if (run.interrupted) return 'interrupted';
   return run.summary.failed || run.summary.errors ? 'failed' : 'passed';
@@ -112,6 +123,7 @@ export function renderHtml(run: RunResult): string {
 ${failures.length ? `<h2>Failures</h2><ul class="failures">${failures.map(({ nb, r, anchor }) => `<li><a href="#${anchor}">${escapeHtml(nb.title)} — ${escapeHtml(stepTitle(r))}</a>: ${escapeHtml(r.error?.message ?? r.checks.find((c) => !c.passed)?.message ?? r.status)}</li>`).join('')}</ul>` : ''}
 </header>
 <main>
+${(run.coverageBySpec ?? (run.coverage ? [run.coverage] : [])).map(coverageTable).join('\n')}
 ${run.notebooks.map(notebook).join('\n')}
 </main>
 <footer class="meta"><p>${escapeHtml(run.tool.name)} ${escapeHtml(run.tool.version)} · started ${escapeHtml(run.startedAt)}</p></footer>

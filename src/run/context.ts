@@ -2,6 +2,7 @@ import type { Log } from './log.js';
 import type { Scope } from '../expr/index.js';
 import type { HttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
+import type { Description } from '../openapi/description.js';
 import type { AuthProvider } from './auth.js';
 import type { Redactor } from './redact.js';
 import type { RunHooks, StepResult } from './results.js';
@@ -16,6 +17,8 @@ export interface RunContext {
   hooks: RunHooks;
   log: Log;
   timeoutMs: number;
+  /** The OpenAPI description every response is checked against, if any. */
+  openapi?: Description;
   /** Values by name: inputs, vars, captures. */
   values: Map<string, unknown>;
   /** Aborted on interrupt; requests in flight stop. */

@@ -5,6 +5,7 @@
 import type { Log } from './log.js';
 import type { HttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
+import type { Description } from '../openapi/description.js';
 import { AuthProvider } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import type { Redactor } from './redact.js';
@@ -21,6 +22,8 @@ export interface NotebookRunOptions {
   redactor: Redactor;
   log: Log;
   timeoutMs: number;
+  /** Every response is checked against this OpenAPI description (loaded once per run). */
+  openapi?: Description;
   /** Aborted on the first interrupt: the current request stops and the remaining steps are skipped. */
   signal: AbortSignal;
   /** Aborted when teardown must stop too (a second interrupt, or its deadline). */
@@ -47,6 +50,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     hooks: options.hooks,
     log: options.log,
     timeoutMs: options.timeoutMs,
+    openapi: options.openapi,
     values,
     signal: options.signal,
     async emit(result) {

@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from '../checks/result.js';
 import type { Phase, Span } from '../notebook/types.js';
+import type { Coverage } from '../openapi/coverage.js';
 
 export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -77,6 +78,10 @@ export interface RunResult {
   interrupted: boolean;
   summary: Summary;
   notebooks: NotebookResult[];
+  /** How much of the OpenAPI description the run exercised (when a notebook or --openapi names one). */
+  coverage?: Coverage;
+  /** Present only when notebooks named different descriptions: the coverage of each (the first is `coverage`). */
+  coverageBySpec?: Coverage[];
 }
 
 export function summarize(notebooks: NotebookResult[], durationMs: number): Summary {

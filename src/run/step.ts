@@ -5,6 +5,7 @@
 import { checkAssert } from '../checks/assert.js';
 import { checkBody } from '../checks/body.js';
 import { checkHeader } from '../checks/headers.js';
+import { checkOpenApi, describes } from '../checks/openapi.js';
 import type { CheckResult } from '../checks/result.js';
 import { checkSchema } from '../checks/schema.js';
 import { checkStatus } from '../checks/status.js';
@@ -119,6 +120,7 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       local.set('headers', response.headers);
       local.set('body', response.body);
       result.checks.push(...responseChecks(step, response, scope));
+      if (ctx.openapi && result.request && describes(step.request.target.kind, result.request.url, ctx.baseUrl)) result.checks.push(checkOpenApi(ctx.openapi, { ...result.request, ...response }, step.request.span));
     }
     for (const capture of step.captures) {
       const value = capture.expr.evaluate(scope) ?? null;

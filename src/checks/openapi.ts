@@ -1,0 +1,92 @@
+/**
+ * The `openapi` check: the response must be one the description documents for the operation the
+ * request answers — the operation exists, the status is documented (exact, `2XX`, `default`), the
+ * content type is one of that response's, and the body validates against its schema. The answer
+ * is counted for coverage whatever the verdict.
+ */
+import type { Span } from '../notebook/types.js';
+import type { Description, Operation } from '../openapi/description.js';
+import { child } from '../openapi/resolve.js';
+import type { CheckResult } from './result.js';
+
+export interface Exchange {
+  method: string;
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export function checkOpenApi(description: Description, x: Exchange, span: Span): CheckResult {
+  const match = description.match(x.method, x.url);
+  if (match.kind !== 'operation') {
+    const wanted = `${x.method} ${match.path}`;
+    const message = match.kind === 'unknown-method'
+      ? `${description.spec} has no ${x.method} operation on ${match.template} (it documents ${match.methods.join(', ')})`
+      : `${description.spec} has no operation for ${wanted}${match.bases.length ? ` (server base paths: ${match.bases.join(', ')})` : ''}`;
+    return fail(`openapi ${wanted}`, undefined, span, 'an operation of the description', 'no such operation', message, { spec: description.spec });
+  }
+  const op = match.operation;
+  description.record(op, x.status);
+  const label = `openapi ${op.label}`;
+  const found = description.response(op, x.status);
+  if (found.kind === 'undocumented') {
+    return fail(label, op, span, op.documented, x.status, `status ${x.status} is not documented for ${op.label} (documented: ${op.documented.join(', ') || 'none'})`);
+  }
+  const content = found.response.value.content as Record<string, { schema?: unknown }> | undefined;
+  const type = mediaType(x.headers['content-type']);
+  const hasBody = x.body !== null && x.body !== undefined && x.body !== '';
+  const where = `${found.statusKey} of ${op.label}`;
+  if (!content || Object.keys(content).length === 0) {
+    if (!hasBody) return pass(label, op, span, `${found.statusKey} (no body)`);
+    return fail(label, op, span, `${found.statusKey} with no body`, type || 'a body', `the description documents no body for ${where}, got ${type || 'one'}`);
+  }
+  const key = pickMedia(Object.keys(content), type);
+  if (!key) {
+    return fail(label, op, span, Object.keys(content), type || '(no content type)', `content type ${type || '(none)'} is not documented for ${where} (documented: ${Object.keys(content).join(', ')})`);
+  }
+  const expected = `${found.statusKey} ${key}`;
+  if (content[key]?.schema === undefined) return pass(label, op, span, expected);
+  const validate = description.validator(child(found.response, 'content', key, 'schema'));
+  if (validate instanceof Error) return fail(label, op, span, expected, 'a schema that compiles', validate.message);
+  if (validate(x.body)) return pass(label, op, span, expected);
+  const errors = [...(validate.errors ?? [])];
+  const first = errors[0];
+  const message = `body${first.instancePath.replace(/\//g, '.')} ${first.message} (the ${expected} schema of ${op.label}${errors.length > 1 ? `; and ${errors.length - 1} more` : ''})`;
+  return fail(label, op, span, expected, `${errors.length} error${errors.length === 1 ? '' : 's'}`, message, { errors });
+}
+
+/**
+ * Whether the description speaks for this request: every `path` step (it joins the base URL), and
+ * a `url` step only on the base URL's origin — a `url` elsewhere (a token service, a webhook
+ * receiver) is another API.
+ */
+export function describes(target: 'path' | 'url', url: string, baseUrl: string): boolean {
+  if (target === 'path') return true;
+  try {
+    return new URL(url).origin === new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+function pass(label: string, op: Operation, span: Span, expected: unknown): CheckResult {
+  return { kind: 'openapi', label, operation: op.label, passed: true, expected, actual: 'valid', span };
+}
+
+function fail(label: string, op: Operation | undefined, span: Span, expected: unknown, actual: unknown, message: string, details: Record<string, unknown> = {}): CheckResult {
+  return { kind: 'openapi', label, operation: op?.label, passed: false, expected, actual, span, message, details: { ...details, operation: op?.label } };
+}
+
+/** `application/json; charset=utf-8` → `application/json`. */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Exact type, then `type/*`, then `*\/*` (keys compared without their parameters). */
+function pickMedia(keys: string[], type: string): string | undefined {
+  const bare = (k: string) => mediaType(k);
+  return keys.find((k) => bare(k) === type)
+    ?? keys.find((k) => bare(k) === `${type.split('/')[0]}/*`)
+    ?? keys.find((k) => bare(k) === '*/*');
+}

@@ -1,0 +1,201 @@
+/**
+ * One prepared OpenAPI description for a run: its operations, matched by method and path (server
+ * base paths honoured, concrete paths before templated ones), their responses by status and
+ * content type, a validator per response schema compiled once on first use, and how often each
+ * operation answered with each status (the coverage).
+ */
+import addFormatsModule from 'ajv-formats';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Coverage } from './coverage.js';
+import { prepareSchemas } from './prepare.js';
+import { child, refOf, toUrl, type FileSet, type Located } from './resolve.js';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** OpenAPI's own formats: their ranges come from the 3.0 converter; ajv must not reject the names. */
+const OPENAPI_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password'];
+
+export interface Operation {
+  method: string;
+  path: string;
+  /** `GET /articles/{slug}` */
+  label: string;
+  /** Status keys as written: `200`, `2XX`, `default`. */
+  documented: string[];
+  responses: Map<string, Located>;
+  /** Base paths of the servers that apply (`''` for none), longest first. */
+  bases: string[];
+  pattern: RegExp;
+  /** Path templates with fewer parameters match first. */
+  params: number;
+}
+
+export type Match =
+  | { kind: 'operation'; operation: Operation }
+  | { kind: 'unknown-path'; path: string; bases: string[] }
+  | { kind: 'unknown-method'; path: string; template: string; methods: string[] };
+
+export type ResponseSpec =
+  | { kind: 'undocumented' }
+  | { kind: 'found'; statusKey: string; response: Located };
+
+export class Description {
+  /** In the description's order (coverage lists them so). */
+  readonly operations: Operation[] = [];
+  /** Concrete paths before templated ones (OpenAPI's rule), then longer templates first. */
+  private readonly matchOrder: Operation[];
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false, logger: false });
+  private readonly validators = new Map<string, ValidateFunction | Error>();
+  private readonly seen = new Map<Operation, Map<number, number>>();
+
+  /** `spec` is the path shown to people; `file` the file (or http(s) URL) read. */
+  constructor(readonly spec: string, private readonly files: FileSet, file: string, readonly version: '3.0' | '3.1') {
+    addFormats(this.ajv);
+    for (const f of OPENAPI_FORMATS) this.ajv.addFormat(f, true);
+    const url = toUrl(file);
+    const root = files.locate(url, url)!;
+    this.collectOperations(root);
+    this.matchOrder = this.operations.slice().sort((a, b) => a.params - b.params || b.path.length - a.path.length);
+    prepareSchemas(files, this.schemaRoots(root), version);
+    for (const [url, value] of files.entries()) this.ajv.addSchema(value as object, url, undefined, false);
+  }
+
+  private collectOperations(root: Located): void {
+    const rootBases = basePaths(root.value.servers);
+    for (const path of Object.keys(root.value.paths ?? {})) {
+      const item = this.files.deref(child(root, 'paths', path));
+      if (!item || typeof item.value !== 'object') continue;
+      const itemBases = item.value.servers ? basePaths(item.value.servers) : rootBases;
+      for (const method of METHODS) {
+        const op = item.value[method];
+        if (!op || typeof op !== 'object') continue;
+        const responses = new Map<string, Located>();
+        for (const key of Object.keys(op.responses ?? {})) {
+          const r = this.files.deref(child(item, method, 'responses', key));
+          if (r) responses.set(key.toUpperCase() === 'DEFAULT' ? 'default' : key.toUpperCase(), r);
+        }
+        const m = method.toUpperCase();
+        this.operations.push({
+          method: m,
+          path,
+          label: `${m} ${path}`,
+          documented: [...responses.keys()],
+          responses,
+          bases: op.servers ? basePaths(op.servers) : itemBases,
+          pattern: templatePattern(path),
+          params: (path.match(/\{[^}]+\}/g) ?? []).length,
+        });
+      }
+    }
+  }
+
+  /** Every schema a response can be validated against, and the component schemas. */
+  private schemaRoots(root: Located): Located[] {
+    const roots: Located[] = [];
+    for (const op of this.operations) {
+      for (const response of op.responses.values()) {
+        for (const media of Object.keys(response.value.content ?? {})) roots.push(child(response, 'content', media, 'schema'));
+      }
+    }
+    for (const name of Object.keys(root.value.components?.schemas ?? {})) roots.push(child(root, 'components', 'schemas', name));
+    return roots;
+  }
+
+  /** The operation a request answers, or why there is none. */
+  match(method: string, url: string): Match {
+    const path = pathnameOf(url);
+    let template: Operation | undefined;
+    const methods = new Set<string>();
+    for (const op of this.matchOrder) {
+      if (!matchesPath(op, path)) continue;
+      if (op.method === method) return { kind: 'operation', operation: op };
+      if (!template || template.path === op.path) {
+        template = op;
+        methods.add(op.method);
+      }
+    }
+    if (template) return { kind: 'unknown-method', path, template: template.path, methods: [...methods] };
+    return { kind: 'unknown-path', path, bases: [...new Set(this.operations.flatMap((o) => o.bases))].filter(Boolean) };
+  }
+
+  /** The documented response for a status: exact, then `2XX`-style, then `default`. */
+  response(op: Operation, status: number): ResponseSpec {
+    for (const key of [String(status), `${Math.floor(status / 100)}XX`, 'default']) {
+      const response = op.responses.get(key);
+      if (response) return { kind: 'found', statusKey: key, response };
+    }
+    return { kind: 'undocumented' };
+  }
+
+  /** Compiled on first use, then reused for the rest of the run; an Error if the schema cannot compile. */
+  validator(schema: Located): ValidateFunction | Error {
+    const ref = refOf(schema);
+    let v = this.validators.get(ref);
+    if (!v) {
+      try {
+        v = this.ajv.compile({ $ref: ref });
+      } catch (err) {
+        v = new Error(`the schema at ${ref} does not compile: ${(err as Error).message}`);
+      }
+      this.validators.set(ref, v);
+    }
+    return v;
+  }
+
+  record(op: Operation, status: number): void {
+    let counts = this.seen.get(op);
+    if (!counts) this.seen.set(op, (counts = new Map()));
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+
+  coverage(): Coverage {
+    const operations = this.operations.map((op) => {
+      const counts = this.seen.get(op);
+      const seen = Object.fromEntries([...(counts ?? new Map<number, number>())].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n]));
+      return { method: op.method, path: op.path, documented: op.documented, seen, exercised: counts !== undefined };
+    });
+    const exercised = operations.filter((o) => o.exercised).length;
+    return { spec: this.spec, operations, percent: operations.length ? Math.round((exercised / operations.length) * 1000) / 10 : 100 };
+  }
+}
+
+function matchesPath(op: Operation, path: string): boolean {
+  for (const base of op.bases) {
+    if (base && !(path === base || path.startsWith(`${base}/`))) continue;
+    if (op.pattern.test(path.slice(base.length) || '/')) return true;
+  }
+  return false;
+}
+
+/** `/articles/{slug}` → /^\/articles\/([^/]+)$/ (a trailing slash tolerated). */
+function templatePattern(template: string): RegExp {
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source.replace(/\/$/, '')}/?$`);
+}
+
+/** The path part of each server URL (variables at their defaults), no trailing slash; `''` for none. */
+function basePaths(servers: unknown): string[] {
+  if (!Array.isArray(servers) || servers.length === 0) return [''];
+  const bases = servers.map((s: { url?: string; variables?: Record<string, { default?: string }> }) => {
+    const url = String(s?.url ?? '/').replace(/\{([^}]+)\}/g, (_, name: string) => s.variables?.[name]?.default ?? '');
+    let pathname: string;
+    try {
+      pathname = new URL(url, 'http://relative.invalid').pathname;
+    } catch {
+      pathname = '/';
+    }
+    return decodeURI(pathname).replace(/\/+$/, '');
+  });
+  return [...new Set(bases)].sort((a, b) => b.length - a.length);
+}
+
+function pathnameOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split(/[?#]/)[0];
+  }
+}

