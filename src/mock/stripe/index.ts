@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createStripeServer, API_VERSION } from './server.js';
+import type { StoreLimits } from './memory.js';
 import { ResponseValidator } from './validate.js';
 
 export { API_VERSION };
@@ -14,6 +15,8 @@ export interface StripeMockOptions {
   host?: string;
   logLevel?: string;
   validateResponses?: boolean;
+  /** How much state to keep (memory.ts: the defaults and what is forgotten past them). */
+  limits?: Partial<StoreLimits>;
 }
 
 export interface StripeMock {
@@ -21,6 +24,8 @@ export interface StripeMock {
   close(): Promise<void>;
   /** Responses validated so far, by schema name (when validation is on). */
   validated?: ReadonlyMap<string, number>;
+  /** Keys and objects held now. */
+  stats(): { keys: number; objects: number };
 }
 
 export async function startStripeMock(options: StripeMockOptions = {}): Promise<StripeMock> {
@@ -29,7 +34,7 @@ export async function startStripeMock(options: StripeMockOptions = {}): Promise<
   const log = options.logLevel === 'info' || options.logLevel === 'debug'
     ? (i: { method: string; path: string; status: number; ms: number }) => process.stderr.write(`${i.method} ${i.path} → ${i.status} (${i.ms.toFixed(1)} ms)\n`)
     : undefined;
-  const server = createStripeServer({ validator, onRequest: log });
+  const server = createStripeServer({ validator, onRequest: log, limits: options.limits });
   server.keepAliveTimeout = 30_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -44,6 +49,7 @@ export async function startStripeMock(options: StripeMockOptions = {}): Promise<
   return {
     url: `http://${shownHost}:${port}`,
     validated: validator?.counts,
+    stats: () => server.store.stats(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -4,11 +4,11 @@
  * Request-Id on every response, and Stripe's error shape for everything that goes wrong.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import qs from 'qs';
-import { invalidApiKey, noApiKey, StripeError, unknownParam, unrecognizedUrl } from './errors.js';
+import { invalidApiKey, noApiKey, StripeError, unrecognizedUrl } from './errors.js';
+import { parseForm, type FormParams } from './form.js';
 import { newId } from './ids.js';
 import type { Route } from './routes/types.js';
-import { expand, expandPaths, responseShape } from './expand.js';
+import { expand, expandPaths } from './expand.js';
 import { chargeRoutes, refundRoutes } from './routes/charges.js';
 import { couponRoutes } from './routes/coupons.js';
 import { invoiceRoutes } from './routes/invoices.js';
@@ -19,14 +19,12 @@ import { sourceRoutes } from './routes/sources.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { renderAccount } from './render.js';
 import { route } from './routes/types.js';
-import { Store, type Account } from './store.js';
+import { Router } from './router.js';
+import { Store, type Account, type StoreLimits } from './store.js';
 import type { ResponseValidator } from './validate.js';
 
 export const API_VERSION = '2015-07-28';
 const MAX_BODY_BYTES = 1024 * 1024;
-/** Stripe refuses more parameters than this (qs would silently drop the rest). */
-const MAX_PARAMETERS = 1000;
-const QS_OPTIONS: qs.IParseOptions = { depth: 5, strictDepth: true, arrayLimit: 100, parameterLimit: MAX_PARAMETERS, allowPrototypes: false, plainObjects: true };
 /** The reference: "The keys expire after 24 hours." */
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
@@ -43,34 +41,44 @@ export const ROUTES: Route[] = [
   ...invoiceRoutes,
   ...recipientRoutes,
 ];
+const ROUTER = new Router(ROUTES);
 
 export interface MockOptions {
   validator?: ResponseValidator;
   onRequest?: (info: { method: string; path: string; status: number; ms: number }) => void;
+  /** How much state the mock keeps (memory.ts has the defaults). */
+  limits?: Partial<StoreLimits>;
 }
 
-export function createStripeServer(options: MockOptions = {}): Server {
-  const store = new Store();
-  return createServer((req, res) => {
-    const started = performance.now();
-    const requestId = newId('req');
-    readBody(req)
-      .then((raw) => handle(store, req, raw))
-      .catch((err: unknown) => {
-        const e = toError(err);
-        return { status: e.status, body: e.toJSON(), replayed: false };
-      })
-      .then(({ status, body, replayed }) => {
-        const path = (req.url ?? '/').split('?')[0];
-        const problem = options.validator?.check(status, path, body);
+/**
+ * The hot path is plain callbacks, no Promise per request: a request with no body is answered in
+ * the same tick it arrives; the validator and the request hook cost nothing when they are off.
+ */
+export function createStripeServer(options: MockOptions = {}): Server & { store: Store } {
+  const store = new Store(options.limits);
+  const { validator, onRequest } = options;
+  const server = createServer((req, res) => {
+    const started = onRequest ? performance.now() : 0;
+    readBody(req, (raw) => {
+      try {
+        let { status, body, replayed } = typeof raw === 'string' ? handle(store, req, raw) : failure(raw);
+        if (!validator && !onRequest) return send(res, status, body, replayed);
+        const path = pathOf(req.url ?? '/');
+        const problem = validator?.check(status, path, body);
         if (problem) {
           status = 500;
           body = { error: { type: 'api_error', message: `mock response does not match its schema: ${problem}` } };
         }
-        send(res, status, body, requestId, replayed);
-        options.onRequest?.({ method: req.method ?? 'GET', path, status, ms: performance.now() - started });
-      });
+        send(res, status, body, replayed);
+        onRequest?.({ method: req.method ?? 'GET', path, status, ms: performance.now() - started });
+      } catch (err) {
+        // Callbacks, not a Promise: a throw here would take the whole server down.
+        if (res.headersSent) res.destroy();
+        else send(res, 500, failure(err).body, false);
+      }
+    });
   });
+  return Object.assign(server, { store });
 }
 
 interface Outcome {
@@ -79,38 +87,54 @@ interface Outcome {
   replayed: boolean;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, requestId: string, replayed: boolean): void {
+function failure(err: unknown): Outcome {
+  const e = toError(err);
+  return { status: e.status, body: e.toJSON(), replayed: false };
+}
+
+/**
+ * Pretty-printed like Stripe's own responses (compact JSON measured only ~0.4 µs cheaper for a
+ * customer); headers as one flat array, Node's cheapest form.
+ */
+function send(res: ServerResponse, status: number, body: unknown, replayed: boolean): void {
   const text = JSON.stringify(body, null, 2);
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'request-id': requestId,
-    'stripe-version': API_VERSION,
-    'cache-control': 'no-cache, no-store',
-  };
-  if (replayed) headers['idempotent-replayed'] = 'true';
+  const headers = [
+    'content-type', 'application/json',
+    'content-length', String(Buffer.byteLength(text)),
+    'request-id', newId('req'),
+    'stripe-version', API_VERSION,
+    'cache-control', 'no-cache, no-store',
+  ];
+  if (replayed) headers.push('idempotent-replayed', 'true');
   res.writeHead(status, headers);
   res.end(text);
 }
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+/**
+ * Calls `done` once, with the body or the error. A request that declares no body (no
+ * Content-Length, no Transfer-Encoding: HTTP/1.1 says it has none) is answered at once.
+ */
+function readBody(req: IncomingMessage, done: (raw: string | Error) => void): void {
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) return done('');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (raw: string | Error) => {
+    if (settled) return;
+    settled = true;
+    done(raw);
+  };
+  req.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return settle(new BodyTooLarge());
+    chunks.push(chunk);
   });
+  req.on('end', () => settle(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+  req.on('error', settle);
 }
 
 function toError(err: unknown): StripeError {
@@ -119,57 +143,53 @@ function toError(err: unknown): StripeError {
   return new StripeError(500, 'api_error', `Internal mock error: ${(err as Error)?.message ?? err}`);
 }
 
+/** The last Authorization header and the key in it: a client sends the same one every time. */
+let lastAuthorization = '';
+let lastKey = '';
+
 function authenticate(store: Store, req: IncomingMessage): Account {
   const header = req.headers.authorization;
   if (!header) throw noApiKey();
+  if (header !== lastAuthorization) {
+    lastKey = apiKey(header);
+    lastAuthorization = header;
+  }
+  return store.account(lastKey);
+}
+
+function apiKey(header: string): string {
   let key: string;
   if (/^bearer /i.test(header)) key = header.slice(7).trim();
   else if (/^basic /i.test(header)) key = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8').split(':')[0];
   else throw noApiKey();
   if (!key) throw noApiKey();
   if (!/^sk_test_[A-Za-z0-9_]+$/.test(key)) throw invalidApiKey(key);
-  return store.account(key);
+  return key;
 }
 
-/** qs would quietly keep a broken escape as text or drop a prototype key; Stripe says 400. */
-function checkEncoding(text: string): void {
-  const pieces = text.split('&');
-  if (pieces.length > MAX_PARAMETERS) throw new StripeError(400, 'invalid_request_error', `Invalid request: too many parameters (${pieces.length}); the limit is ${MAX_PARAMETERS}.`);
-  for (const piece of pieces) {
-    const [name] = piece.split('=', 1);
-    try {
-      decodeURIComponent(piece.replace(/\+/g, ' '));
-    } catch {
-      throw new StripeError(400, 'invalid_request_error', `Invalid request: malformed percent-encoding in \`${piece.slice(0, 50)}\`.`);
+function parseParams(req: IncomingMessage, raw: string, query: string): FormParams {
+  // DELETE takes its parameters from the body too (`at_period_end=true` on a cancellation).
+  if (req.method === 'POST' || (req.method === 'DELETE' && raw.length)) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (raw.length && type !== 'application/x-www-form-urlencoded') {
+      throw new StripeError(400, 'invalid_request_error', `Invalid request: unsupported Content-Type ${type || '(none)'}. Send parameters form-encoded (application/x-www-form-urlencoded).`);
     }
-    const root = decodeURIComponent(name).split('[')[0];
-    if (root === '__proto__' || root === 'constructor' || root === 'prototype') throw unknownParam(root);
+    const body = parseForm(raw);
+    return query ? { ...parseForm(query), ...body } : body;
   }
+  return parseForm(query);
 }
 
-function parseParams(req: IncomingMessage, raw: string, query: string): Record<string, unknown> {
-  checkEncoding(raw);
-  checkEncoding(query);
-  try {
-    // DELETE takes its parameters from the body too (`at_period_end=true` on a cancellation).
-    if (req.method === 'POST' || (req.method === 'DELETE' && raw.length)) {
-      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      if (raw.length && type !== 'application/x-www-form-urlencoded') {
-        throw new StripeError(400, 'invalid_request_error', `Invalid request: unsupported Content-Type ${type || '(none)'}. Send parameters form-encoded (application/x-www-form-urlencoded).`);
-      }
-      const body = qs.parse(raw, QS_OPTIONS);
-      return query ? { ...qs.parse(query, QS_OPTIONS), ...body } : body;
-    }
-    return qs.parse(query, QS_OPTIONS);
-  } catch (err) {
-    if (err instanceof StripeError) throw err;
-    throw new StripeError(400, 'invalid_request_error', `Invalid request: could not parse the parameters (${(err as Error).message}).`);
-  }
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }
 
-async function handle(store: Store, req: IncomingMessage, raw: string): Promise<Outcome> {
+function handle(store: Store, req: IncomingMessage, raw: string): Outcome {
   const method = (req.method ?? 'GET').toUpperCase();
-  const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s);
+  const url = req.url ?? '/';
+  const path = pathOf(url);
+  const query = path.length === url.length ? '' : url.slice(path.length + 1);
   try {
     const account = authenticate(store, req);
     const idempotencyKey = method === 'POST' ? header(req, 'idempotency-key') : undefined;
@@ -182,32 +202,27 @@ async function handle(store: Store, req: IncomingMessage, raw: string): Promise<
     if (idempotencyKey && outcome.status < 500) account.idempotency.set(idempotencyKey, { status: outcome.status, body: outcome.body, expires: Date.now() + IDEMPOTENCY_TTL_MS });
     return outcome;
   } catch (err) {
-    const e = toError(err);
-    return { status: e.status, body: e.toJSON(), replayed: false };
+    return failure(err);
   }
 }
 
-function dispatch(account: Account, method: string, path: string, params: Record<string, unknown>): Outcome {
+function dispatch(account: Account, method: string, path: string, params: FormParams): Outcome {
   const decoded = safeDecode(path);
-  for (const r of ROUTES) {
-    if (r.method !== method) continue;
-    const m = r.pattern.exec(decoded);
-    if (!m) continue;
-    try {
-      // expand[] paths are checked before the request runs, so a bad one changes nothing.
-      const shape = params.expand === undefined ? undefined : responseShape(method, r.path);
-      const paths = shape ? expandPaths(params.expand, shape) : [];
-      const body = r.handle({ account, method, path: decoded, params, ids: m.slice(1) });
-      return { status: 200, body: shape && paths.length ? expand(account, body, paths, shape) : body, replayed: false };
-    } catch (err) {
-      const e = toError(err);
-      return { status: e.status, body: e.toJSON(), replayed: false };
-    }
+  const match = ROUTER.find(method, decoded);
+  if (!match) throw unrecognizedUrl(method, path);
+  const { route: r, shape, ids } = match;
+  try {
+    // expand[] paths are checked before the request runs, so a bad one changes nothing.
+    const paths = expandPaths(params.expand, shape);
+    const body = r.handle({ account, method, path: decoded, params, ids });
+    return { status: 200, body: paths.length ? expand(account, body, paths, shape) : body, replayed: false };
+  } catch (err) {
+    return failure(err);
   }
-  throw unrecognizedUrl(method, path);
 }
 
 function safeDecode(path: string): string {
+  if (path.indexOf('%') === -1) return path;
   try {
     return decodeURIComponent(path);
   } catch {
