@@ -15,7 +15,8 @@ import { ROOT } from './helpers/cli.js';
 function notebooksIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'diagnostics' ? [] : notebooksIn(p);
+    // diagnostics/ holds broken notebooks on purpose; import/ holds the importers' sources (OpenAPI, Postman), not notebooks.
+    if (e.isDirectory()) return e.name === 'diagnostics' || e.name === 'import' ? [] : notebooksIn(p);
     return /\.ya?ml$/.test(e.name) ? [p] : [];
   });
 }

@@ -13,6 +13,10 @@ export interface RunArgs {
   vars: Record<string, string>;
   out: string;
   timeoutMs: number;
+  /** After the first Ctrl-C / SIGTERM, how long teardown may still run. */
+  teardownTimeoutMs: number;
+  /** Response bodies larger than this (after decoding) fail the step. */
+  maxBodyBytes: number;
   logLevel: string;
   reporters: ReporterName[];
   quiet: boolean;
@@ -29,7 +33,16 @@ export interface MockArgs {
   logLevel: string;
 }
 
-export type Args = RunArgs | MockArgs | { command: 'help'; topic?: string } | { command: 'version' };
+export interface ImportArgs {
+  command: 'import';
+  file: string;
+  out?: string;
+  from?: 'mulesoft' | 'postman' | 'openapi';
+  env?: string;
+  split: boolean;
+}
+
+export type Args = RunArgs | MockArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -39,7 +52,8 @@ export function parseCommandLine(argv: string[]): Args {
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'run' || command === 'validate') return parseRun(command, rest);
   if (command === 'mock') return parseMock(rest);
-  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, mock (see api-notebook --help)`);
+  if (command === 'import') return parseImport(rest);
+  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, mock, import (see api-notebook --help)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -56,6 +70,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     var: { type: 'string', multiple: true },
     out: { type: 'string' },
     timeout: { type: 'string' },
+    'teardown-timeout': { type: 'string' },
+    'max-body': { type: 'string' },
     'log-level': { type: 'string' },
     reporter: { type: 'string', multiple: true },
     quiet: { type: 'boolean', short: 'q' },
@@ -76,6 +92,10 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   const timeoutText = (values.timeout as string | undefined) ?? '30000';
   const timeoutMs = Number(timeoutText);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes milliseconds (a whole number above 0), got \`${timeoutText}\``);
+  const teardownText = (values['teardown-timeout'] as string | undefined) ?? '10000';
+  const teardownTimeoutMs = Number(teardownText);
+  if (!Number.isInteger(teardownTimeoutMs) || teardownTimeoutMs < 0) throw new UsageError(`--teardown-timeout takes milliseconds (a whole number, 0 or more), got \`${teardownText}\``);
+  const maxBodyBytes = parseSize((values['max-body'] as string | undefined) ?? '10mb', '--max-body');
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const reporters = ((values.reporter as string[] | undefined) ?? [REPORTERS.join(',')]).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
@@ -90,12 +110,25 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     vars,
     out: (values.out as string | undefined) ?? 'reports',
     timeoutMs,
+    teardownTimeoutMs,
+    maxBodyBytes,
     logLevel,
     reporters: [...new Set(reporters)] as ReporterName[],
     quiet: values.quiet === true,
     openapi: values.openapi as string | undefined,
     coverageMin,
   };
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** `1048576`, `512kb`, `10mb`, `1.5MiB`: bytes, with binary units (1 kb = 1024 bytes). */
+export function parseSize(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!(bytes >= 1)) throw new UsageError(`${flag} takes a size in bytes, or with a unit (kb, mb, gb; 1 kb = 1024 bytes), e.g. \`10mb\`; got \`${text}\``);
+  return bytes;
 }
 
 function parseMock(args: string[]): Args {
@@ -112,6 +145,24 @@ function parseMock(args: string[]): Args {
   return { command: 'mock', host: (values.host as string | undefined) ?? '127.0.0.1', port, logLevel: (values['log-level'] as string | undefined) ?? 'info' };
 }
 
+const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi'] as const;
+
+function parseImport(args: string[]): Args {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' },
+    from: { type: 'string' },
+    env: { type: 'string' },
+    split: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help', topic: 'import' };
+  if (positionals.length !== 1) throw new UsageError(`\`import\` takes one file, e.g. \`api-notebook import collection.json --out notebook.yaml\``);
+  const from = values.from as string | undefined;
+  if (from !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(from)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got \`${from}\``);
+  if (values.split && !values.out) throw new UsageError('--split writes one notebook per folder: give the folder with --out DIR');
+  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true };
+}
+
 export const HELP: Record<string, string> = {
   main: `api-notebook: run documented YAML notebooks of HTTP requests and checks.
 
@@ -119,6 +170,7 @@ Usage:
   api-notebook run <files or folders…> [options]   run notebooks, write reports
   api-notebook validate <files or folders…>        check notebooks without sending anything
   api-notebook mock [--host H] [--port P]          serve the embedded Stripe mock
+  api-notebook import <file> [--out notebook.yaml] a notebook from a MuleSoft notebook, Postman collection or OpenAPI description
   api-notebook help <command>                      options of one command
 
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid notebook or command line · 130 interrupted
@@ -132,7 +184,13 @@ Options:
   --base-url URL       base URL for every notebook (overrides baseUrl and mock)
   --var name=value     set an input or var (repeatable); values are strings
   --out DIR            where reports go (default: reports)
-  --timeout MS         per-request timeout in milliseconds (default: 30000)
+  --timeout MS         deadline of each request, from sending it to the last byte of the
+                       response, in milliseconds (default: 30000); a request's \`timeoutMs\`
+                       and the notebook's \`defaults.timeoutMs\` take precedence
+  --teardown-timeout MS
+                       after Ctrl-C / SIGTERM, how long teardown may still run (default: 10000)
+  --max-body SIZE      largest response body kept for checks, after decoding gzip/br/deflate,
+                       e.g. 10mb, 512kb or bytes (default: 10mb); a larger one fails the step
   --reporter LIST      comma-separated: console,json,junit,html,markdown (default: all)
   --quiet, -q          console prints only failures and the summary
   --log-level LEVEL    pino logs on stderr: fatal,error,warn,info,debug,trace,silent (default: warn)
@@ -146,6 +204,20 @@ Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid noteb
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
 OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
 problem as file:line:col with a hint. Exit 0 or 2.`,
+  import: `api-notebook import <file> [--out notebook.yaml] [options]
+
+Writes a notebook from a MuleSoft API Notebook (markdown), a Postman collection (v2.0/v2.1) or an
+OpenAPI 3.0/3.1 description. What cannot be translated is kept as a comment beside its step and
+listed as a warning with its source line. Without --out the notebook goes to stdout.
+
+Options:
+  --out FILE           where the notebook goes (with --split: a folder)
+  --from FORMAT        mulesoft, postman or openapi (default: detected from the file)
+  --env FILE           a Postman environment file: its values become vars, secret ones secret inputs
+  --split              Postman: one notebook per top-level folder, written into --out DIR
+  --help, -h           this text
+
+Exit codes: 0 imported (warnings are listed, not errors) · 2 unreadable or unknown input`,
   mock: `api-notebook mock [stripe] [--host 127.0.0.1] [--port 12111] [--log-level info]
 
 Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.

@@ -4,27 +4,41 @@
 /**
  * The `api-notebook` command. Exit codes: 0 every step passed, 1 a step failed or errored,
  * 2 invalid notebook or command line, 130 interrupted. Never a stack trace for bad input.
+ *
+ * The signal handlers go in before anything else is loaded: a Ctrl-C during start-up must end
+ * the process with 130 like any other, never kill it. Everything else is imported after that.
  */
-import { HELP, parseCommandLine, UsageError } from './args.js';
-import { runCommand, validateCommand, type Io } from './run-command.js';
-import { TOOL } from './version.js';
+import { Interrupts } from './interrupts.js';
+
+const interrupts = new Interrupts(process.stderr).install();
+
+type Io = import('./run-command.js').Io;
 
 async function main(argv: string[], io: Io): Promise<number> {
+  const { HELP, parseCommandLine } = await import('./args.js');
   const args = parseCommandLine(argv);
   switch (args.command) {
     case 'help':
       io.stdout.write((HELP[args.topic ?? 'main'] ?? HELP.main) + '\n');
       return 0;
-    case 'version':
+    case 'version': {
+      const { TOOL } = await import('./version.js');
       io.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
       return 0;
+    }
     case 'validate':
-      return validateCommand(args, io);
+      return (await import('./run-command.js')).validateCommand(args, io);
     case 'run':
-      return runCommand(args, io);
+      return (await import('./run-command.js')).runCommand(args, io, interrupts);
     case 'mock': {
+      // The mock server stops on Ctrl-C by itself and exits 0.
+      interrupts.uninstall();
       const { mockCommand } = await import('./mock-command.js');
       return mockCommand(args, io);
+    }
+    case 'import': {
+      const { importCommand } = await import('./import-command.js');
+      return importCommand(args, io);
     }
   }
 }
@@ -32,9 +46,10 @@ async function main(argv: string[], io: Io): Promise<number> {
 const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdinIsTTY: process.stdin.isTTY === true };
 main(process.argv.slice(2), io).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = interrupts.interrupted ? 130 : code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { UsageError } = await import('./args.js');
     if (err instanceof UsageError) {
       io.stderr.write(`error: ${err.message}\n`);
       process.exitCode = 2;
@@ -43,4 +58,10 @@ main(process.argv.slice(2), io).then(
       process.exitCode = 70;
     }
   },
-);
+).finally(() => {
+  interrupts.dispose();
+  // Everything is written by now (stdout and stderr are synchronous for files and pipes on Linux
+  // and macOS). Should a stray handle (a connection attempt nobody can cancel) still hold the
+  // event loop, the command must end anyway, not hang its CI job: unref'd, this never delays an exit.
+  setTimeout(() => process.exit(), 2000).unref();
+});

@@ -1,15 +1,16 @@
 /**
  * `api-notebook run`: load everything first (any problem: exit 2, nothing sent), resolve inputs,
  * then run each notebook against its base URL, fanning results out to the reporters.
- * Ctrl-C / SIGTERM: the request in flight stops, teardown runs within a deadline, reports are
- * written, exit 130. A second signal stops teardown too.
+ * Ctrl-C / SIGTERM (handled by ./interrupts.ts from the first moment of the process): the request
+ * in flight stops, teardown runs within --teardown-timeout, reports are written, exit 130.
+ * A second signal stops teardown too.
  */
 import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { coverageShortfalls } from '../openapi/coverage.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
-import { InputError, resolveInputs, terminalAsk } from '../run/inputs.js';
+import { InputError, PromptInterrupted, resolveInputs, terminalAsk } from '../run/inputs.js';
 import { runNotebook } from '../run/notebook.js';
 import { Redactor } from '../run/redact.js';
 import { summarize, type NotebookResult, type RunResult } from '../run/results.js';
@@ -18,6 +19,7 @@ import { fanOut } from '../report/reporter.js';
 import { UsageError, type RunArgs } from './args.js';
 import { collectNotebookFiles } from './files.js';
 import { loadAll } from './load-all.js';
+import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
 import { TOOL } from './version.js';
 
@@ -28,8 +30,6 @@ export interface Io {
   stdinIsTTY: boolean;
 }
 
-const TEARDOWN_DEADLINE_MS = 10_000;
-
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
@@ -39,9 +39,11 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   return 0;
 }
 
-export async function runCommand(args: RunArgs, io: Io): Promise<number> {
+export async function runCommand(args: RunArgs, io: Io, interrupts = new Interrupts(io.stderr)): Promise<number> {
+  interrupts.teardownMs = args.teardownTimeoutMs;
   const files = collectNotebookFiles(args.paths);
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  if (interrupts.interrupted) return 130;
   if (problems) return 2;
   // Each description is read and compiled once for the whole run, before anything is sent.
   const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
@@ -54,7 +56,8 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const prepared: Array<{ notebook: Notebook; inputs: Record<string, unknown> }> = [];
   try {
     for (const notebook of notebooks) {
-      const inputs = await resolveInputs(notebook.file, notebook.inputs, { env: io.env, overrides: args.vars, ask: io.stdinIsTTY && !io.env.CI ? terminalAsk : undefined });
+      const ask = io.stdinIsTTY && !io.env.CI ? (question: string, hidden: boolean) => terminalAsk(question, hidden, interrupts.stop.signal) : undefined;
+      const inputs = await resolveInputs(notebook.file, notebook.inputs, { env: io.env, overrides: args.vars, ask });
       for (const def of notebook.inputs) if (def.secret) redactor.add(inputs[def.name]);
       if (!args.baseUrl && !notebook.mock && !notebook.baseUrl && notebook.steps.some((s) => s.kind === 'http' && s.request.target.kind === 'path')) {
         throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook`);
@@ -62,27 +65,24 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
       prepared.push({ notebook, inputs });
     }
   } catch (err) {
+    if (err instanceof PromptInterrupted) {
+      // A signal sent from outside has already said so; Ctrl-C typed at the prompt has not.
+      if (!interrupts.interrupted) io.stderr.write(`\n${err.message}\n`);
+      return 130;
+    }
     if (err instanceof InputError) throw new UsageError(err.message);
     throw err;
   }
+  if (interrupts.interrupted) return 130;
 
   const log = createLogger(args.logLevel, redactor);
   const outDir = resolve(args.out);
   const reporters = await createReporters(args.reporters, { outDir, io, quiet: args.quiet, color: useColor(io.stdout, io.env) });
   const hooks = fanOut(reporters);
-  const interrupt = new AbortController();
-  const force = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupt.signal.aborted) {
-      force.abort();
-      return;
-    }
-    io.stderr.write(`\n${signal}: stopping; teardown runs (up to ${TEARDOWN_DEADLINE_MS / 1000} s, again to skip it), reports are written\n`);
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const http = createHttpClient();
+  const interrupt = interrupts.stop;
+  if (interrupt.signal.aborted) return 130;
+  interrupts.stage = 'running';
+  const http = createHttpClient({ maxBodyBytes: args.maxBodyBytes });
   const startedAt = new Date();
   const t0 = performance.now();
   const results: NotebookResult[] = [];
@@ -103,7 +103,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
           timeoutMs: args.timeoutMs,
           openapi: descriptions.forNotebook(notebook),
           signal: interrupt.signal,
-          teardownSignal: () => (interrupt.signal.aborted ? AbortSignal.any([force.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]) : force.signal),
+          teardownSignal: interrupts.teardown.signal,
         }));
       } finally {
         await target.close();
@@ -125,8 +125,8 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
     for (const s of shortfalls) io.stderr.write(`Failed: ${s}\n`);
     return run.summary.failed || run.summary.errors || shortfalls.length ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.stage = 'finished';
+    interrupts.dispose();
     await http.close();
   }
 }

@@ -4,49 +4,43 @@
  * timeout, unparsable JSON) from a check failure on a response that did arrive.
  */
 import { createRequire } from 'node:module';
-import type { Agent as AgentType, Dispatcher } from 'undici';
+import type { Agent as AgentType } from 'undici';
+import { exchange, ExchangeFailure } from './exchange.js';
 
 /**
  * undici's index loads every part of it (fetch, WebSocket, cache, mocks): ~90 ms at each start,
- * a fifth of the start-up budget. We need only the Agent and `request`, so those modules are
- * loaded alone (~30 ms). undici has no `exports` map, the version is pinned by the lockfile, and
- * if the files ever move the full package is loaded instead.
+ * a fifth of the start-up budget. We need only the Agent (requests go through our own handler in
+ * ./exchange.ts), so it is loaded alone. undici has no `exports` map, the version is pinned by the
+ * lockfile, and if the files ever move the full package is loaded instead.
  */
 interface UndiciParts {
   Agent: new (options: ConstructorParameters<typeof AgentType>[0]) => AgentType;
-  request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
   errors: typeof import('undici').errors;
+  buildConnector: typeof import('undici').buildConnector;
 }
 
 function loadUndici(): UndiciParts {
   const require = createRequire(import.meta.url);
   try {
-    return {
-      Agent: require('undici/lib/dispatcher/agent.js'),
-      request: require('undici/lib/api/api-request.js'),
-      errors: require('undici/lib/core/errors.js'),
-    };
+    return { Agent: require('undici/lib/dispatcher/agent.js'), errors: require('undici/lib/core/errors.js'), buildConnector: require('undici/lib/core/connect.js') };
   } catch {
     const full = require('undici') as typeof import('undici');
-    return { Agent: full.Agent, request: methodRequest(full), errors: full.errors };
+    return { Agent: full.Agent, errors: full.errors, buildConnector: full.buildConnector };
   }
-}
-
-/** With the full package, `request` is a method every dispatcher has. */
-function methodRequest(full: typeof import('undici')): UndiciParts['request'] {
-  return function (this: Dispatcher, options) {
-    return (full.Dispatcher.prototype as unknown as { request: UndiciParts['request'] }).request.call(this, options);
-  };
 }
 
 const undici = loadUndici();
 const undiciErrors = undici.errors;
+
+/** Response bodies kept for checks, after decoding, unless --max-body says otherwise. */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface HttpRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** The deadline: from sending to the last byte of the response body. */
   timeoutMs: number;
 }
 
@@ -56,10 +50,12 @@ export interface HttpResponse {
   /** Parsed JSON when the content type says JSON, else the text (null when empty). */
   body: unknown;
   text: string;
+  /** Size of the body in bytes, after decoding any content-encoding. */
+  bytes: number;
   durationMs: number;
 }
 
-export type HttpErrorKind = 'connection-refused' | 'connection-reset' | 'timeout' | 'dns' | 'invalid-url' | 'invalid-json' | 'interrupted' | 'network';
+export type HttpErrorKind = 'connection-refused' | 'connection-reset' | 'timeout' | 'dns' | 'invalid-url' | 'invalid-json' | 'interrupted' | 'body-too-large' | 'invalid-encoding' | 'network';
 
 export class HttpError extends Error {
   constructor(
@@ -77,49 +73,86 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-export function createHttpClient(): HttpClient {
-  const agent = new undici.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 10_000 } });
+export interface HttpClientOptions {
+  /** Largest response body kept (decoded); a larger one is an HttpError 'body-too-large'. */
+  maxBodyBytes?: number;
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const connecting = trackedConnector();
+  const agent = new undici.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: connecting.connect });
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
-    send: (req, signal) => send(agent, req, signal),
-    close: () => agent.close(),
+    send: (req, signal) => send(agent, req, maxBodyBytes, signal),
+    async close() {
+      // Every request has settled by now. A connection attempt a deadline gave up on is still
+      // open (undici cannot cancel it) and would hold the process: end it.
+      connecting.destroyAll();
+      await agent.destroy();
+    },
   };
 }
 
-async function send(agent: AgentType, req: HttpRequest, outer?: AbortSignal): Promise<HttpResponse> {
+/**
+ * undici's connector with no timeout of its own (each request's deadline covers connecting),
+ * remembering the sockets still connecting so that close can end them.
+ */
+function trackedConnector() {
+  const base = undici.buildConnector({ timeout: 0 });
+  const pending = new Set<{ destroy(): void }>();
+  const connect: typeof base = (opts, callback) => {
+    let socket: { destroy(): void } | undefined;
+    socket = base(opts, (err, connected) => {
+      if (socket) pending.delete(socket);
+      (callback as (e: Error | null, s: typeof connected | null) => void)(err, connected);
+    }) as unknown as { destroy(): void };
+    pending.add(socket);
+    return socket as unknown as ReturnType<typeof base>;
+  };
+  return { connect, destroyAll: () => pending.forEach((s) => s.destroy()) };
+}
+
+async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, outer?: AbortSignal): Promise<HttpResponse> {
   let url: URL;
   try {
     url = new URL(req.url);
   } catch {
     throw new HttpError('invalid-url', `invalid URL: ${req.url}`);
   }
-  // undici's own header and body timeouts bound the request; the outer signal is the interrupt.
-  const started = performance.now();
   try {
-    const res = await undici.request.call(agent, {
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: req.method as 'GET',
-      headers: req.headers,
-      body: req.body,
-      signal: outer,
-      headersTimeout: req.timeoutMs,
-      bodyTimeout: req.timeoutMs,
-    });
-    const text = await res.body.text();
-    const durationMs = performance.now() - started;
-    const headers = flattenHeaders(res.headers);
-    const partial = { status: res.statusCode, headers, text, durationMs, body: text };
-    return { status: res.statusCode, headers, text, durationMs, body: parseBody(text, headers['content-type'], partial) };
+    const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body: req.body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer);
+    const text = res.body.toString('utf8');
+    const partial = { status: res.status, headers: res.headers, text, bytes: res.body.length, durationMs: res.durationMs, body: text };
+    return { ...partial, body: parseBody(text, res.headers['content-type'], partial) };
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    throw classify(err, req, outer?.aborted === true, performance.now() - started >= req.timeoutMs);
+    if (err instanceof ExchangeFailure) throw fromFailure(err, req);
+    throw classify(err, req);
   }
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
+/** What did arrive before a failure, kept for the report. */
+function partialOf(failure: ExchangeFailure): HttpError['partial'] {
+  const p = failure.partial;
+  if (!p) return undefined;
+  const text = p.body.toString('utf8');
+  return { status: p.status, headers: p.headers, text, bytes: p.body.length, durationMs: p.durationMs, body: text };
+}
+
+function fromFailure(failure: ExchangeFailure, req: HttpRequest): HttpError {
+  const target = `${req.method} ${req.url}`;
+  switch (failure.reason) {
+    case 'timeout':
+      return new HttpError('timeout', `${target}: ${failure.message}`, partialOf(failure));
+    case 'interrupted':
+      return new HttpError('interrupted', `interrupted while waiting for ${target}`, partialOf(failure));
+    case 'too-large':
+      return new HttpError('body-too-large', `${target}: ${failure.message}; raise it with --max-body (e.g. --max-body 50mb)`, partialOf(failure));
+    case 'decode':
+      return new HttpError('invalid-encoding', `${target}: ${failure.message}`, partialOf(failure));
+    case 'transport':
+      return classify(failure.cause, req);
+  }
 }
 
 function parseBody(text: string, contentType: string | undefined, partial: HttpError['partial']): unknown {
@@ -139,14 +172,10 @@ function jsonProblem(err: Error): string {
   return /^Unexpected token/.test(err.message) || err.message.includes('"') ? 'Unexpected token' : err.message;
 }
 
-function classify(err: unknown, req: HttpRequest, interrupted: boolean, timedOut: boolean): HttpError {
+function classify(err: unknown, req: HttpRequest): HttpError {
   const e = err as Error & { code?: string; cause?: Error & { code?: string } };
   const code = e.code ?? e.cause?.code;
   const target = `${req.method} ${req.url}`;
-  if (interrupted) return new HttpError('interrupted', `interrupted while waiting for ${target}`);
-  if (timedOut || e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new HttpError('timeout', `no complete response within ${req.timeoutMs} ms for ${target}`);
-  }
   if (code === 'ECONNREFUSED') return new HttpError('connection-refused', `connection refused by ${new URL(req.url).host} (${target}); is the server running?`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HttpError('dns', `cannot resolve host ${new URL(req.url).hostname} (${target})`);
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || e instanceof undiciErrors.SocketError) {

@@ -60,6 +60,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       if (opts.quiet && !bad) return;
       write(stepLine(r, tone[r.status], dim));
       if (bad) for (const line of evidence(r, red, dim)) write(`      ${line}`);
+      for (const w of r.warnings ?? []) write(`      ${yellow(`warning: ${w}`)}`);
     },
     onRunEnd(result) {
       clearProgress();

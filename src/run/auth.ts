@@ -21,7 +21,8 @@ export class AuthProvider {
 
   constructor(private readonly http: HttpClient, private readonly redactor: Redactor, private readonly timeoutMs: number) {}
 
-  async headers(spec: AuthSpec | undefined, scope: Scope, signal?: AbortSignal): Promise<Record<string, string>> {
+  /** timeoutMs: the deadline of the request these headers go on; a token request obeys it too. */
+  async headers(spec: AuthSpec | undefined, scope: Scope, signal?: AbortSignal, timeoutMs = this.timeoutMs): Promise<Record<string, string>> {
     if (!spec) return {};
     switch (spec.kind) {
       case 'basic': {
@@ -38,7 +39,7 @@ export class AuthProvider {
         return { authorization: `Bearer ${token}` };
       }
       case 'oauth2': {
-        const { token } = await this.oauthToken(spec, scope, signal);
+        const { token } = await this.oauthToken(spec, scope, signal, timeoutMs);
         return { authorization: `Bearer ${token}` };
       }
     }
@@ -60,23 +61,23 @@ export class AuthProvider {
     return `${spec.tokenUrl.render(scope)}\n${spec.clientId.render(scope)}`;
   }
 
-  private oauthToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal?: AbortSignal): Promise<CachedToken> {
+  private oauthToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal: AbortSignal | undefined, timeoutMs: number): Promise<CachedToken> {
     const key = this.key(spec, scope);
     const cached = this.tokens.get(key);
     if (cached) {
       return cached.then((t) => {
         if (t.expiresAt > Date.now()) return t;
         this.tokens.delete(key);
-        return this.oauthToken(spec, scope, signal);
+        return this.oauthToken(spec, scope, signal, timeoutMs);
       });
     }
-    const pending = this.fetchToken(spec, scope, signal);
+    const pending = this.fetchToken(spec, scope, signal, timeoutMs);
     this.tokens.set(key, pending);
     pending.catch(() => this.tokens.delete(key));
     return pending;
   }
 
-  private async fetchToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal?: AbortSignal): Promise<CachedToken> {
+  private async fetchToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal: AbortSignal | undefined, timeoutMs: number): Promise<CachedToken> {
     const tokenUrl = String(spec.tokenUrl.render(scope));
     const clientId = String(spec.clientId.render(scope));
     const clientSecret = String(spec.clientSecret.render(scope));
@@ -93,7 +94,7 @@ export class AuthProvider {
         authorization: `Basic ${credentials}`,
       },
       body: encodeForm({ grant_type: 'client_credentials', scope: spec.scopes.length ? spec.scopes.join(' ') : undefined }),
-      timeoutMs: this.timeoutMs,
+      timeoutMs,
     }, signal);
     const body = res.body as { access_token?: unknown; expires_in?: unknown } | null;
     if (res.status !== 200 || typeof body?.access_token !== 'string') {

@@ -8,6 +8,9 @@ import { shortSecretMessage, tooShortToRedact } from './redact.js';
 
 export class InputError extends Error {}
 
+/** Ctrl-C at a prompt, or a signal while one was open: the run ends (exit 130), nothing sent. */
+export class PromptInterrupted extends Error {}
+
 export interface InputSources {
   env: NodeJS.ProcessEnv;
   overrides: Record<string, string>;
@@ -38,10 +41,27 @@ function refuseShortSecret(file: string, input: InputDef, value: unknown): void 
   throw new InputError(`${file}:${input.span.line}:${input.span.col}: ${shortSecretMessage(what, String(value))}; give its real value, or drop \`secret: true\` if it is not a secret`);
 }
 
-/** A terminal prompt; typed characters are not echoed for secrets. */
-export function terminalAsk(question: string, hidden: boolean): Promise<string> {
-  return new Promise((resolve) => {
+/**
+ * A terminal prompt; typed characters are not echoed for secrets. readline puts the terminal in
+ * raw mode, so Ctrl-C arrives here as a key, not as a signal: it rejects with PromptInterrupted,
+ * as does `signal` (a SIGINT/SIGTERM sent from outside). Ctrl-D answers nothing: an InputError.
+ */
+export function terminalAsk(question: string, hidden: boolean, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new PromptInterrupted('interrupted at the prompt; nothing was sent'));
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      finish();
+      rl.close();
+    };
+    const onAbort = () => settle(() => reject(new PromptInterrupted('interrupted at the prompt; nothing was sent')));
+    signal?.addEventListener('abort', onAbort);
+    rl.on('SIGINT', () => settle(() => reject(new PromptInterrupted(`Ctrl-C at the prompt "${question.trim()}": stopped; nothing was sent`))));
+    rl.on('close', () => settle(() => reject(new InputError(`no answer at the prompt "${question.trim()}" (input closed)`))));
     if (hidden) {
       // readline echoes through _writeToOutput; print the question only, never the typed secret.
       (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
@@ -49,9 +69,10 @@ export function terminalAsk(question: string, hidden: boolean): Promise<string> 
       };
     }
     rl.question(question, (answer) => {
-      rl.close();
-      if (hidden) process.stderr.write('\n');
-      resolve(answer);
+      settle(() => {
+        if (hidden) process.stderr.write('\n');
+        resolve(answer);
+      });
     });
   });
 }

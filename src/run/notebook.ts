@@ -9,7 +9,7 @@ import type { Description } from '../openapi/description.js';
 import { AuthProvider } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import type { Redactor } from './redact.js';
-import type { NotebookResult, NotebookStatus, RunHooks, StepResult } from './results.js';
+import type { NotebookResult, NotebookStatus, ResponseRecord, RunHooks, StepResult } from './results.js';
 import { runStep, skippedResult } from './step.js';
 
 export interface NotebookRunOptions {
@@ -26,8 +26,8 @@ export interface NotebookRunOptions {
   openapi?: Description;
   /** Aborted on the first interrupt: the current request stops and the remaining steps are skipped. */
   signal: AbortSignal;
-  /** Aborted when teardown must stop too (a second interrupt, or its deadline). */
-  teardownSignal: () => AbortSignal;
+  /** Aborted when teardown must stop too (a second interrupt, or the deadline the first one started). */
+  teardownSignal: AbortSignal;
 }
 
 export async function runNotebook(notebook: Notebook, options: NotebookRunOptions): Promise<NotebookResult> {
@@ -45,7 +45,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     notebook,
     baseUrl: options.baseUrl,
     http: options.http,
-    auth: new AuthProvider(options.http, redactor, options.timeoutMs),
+    auth: new AuthProvider(options.http, redactor, notebook.defaults.timeoutMs ?? options.timeoutMs),
     redactor,
     hooks: options.hooks,
     log: options.log,
@@ -71,7 +71,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     if (failed && !step.continueOnFailure) stopReason = `an earlier step failed ("${step.name}")`;
   }
 
-  const teardownCtx: RunContext = { ...ctx, signal: options.teardownSignal() };
+  const teardownCtx: RunContext = { ...ctx, signal: options.teardownSignal };
   for (const step of notebook.teardown) {
     if (teardownCtx.signal.aborted) {
       await ctx.emit(skippedResult(step, 'teardown was interrupted'));
@@ -101,10 +101,27 @@ function statusOf(results: StepResult[], interrupted: boolean): NotebookStatus {
   return 'passed';
 }
 
+/**
+ * Reports keep at most this much of a response body (characters of its text, or of its JSON):
+ * enough to read, and every reporter stays small and fast whatever the server sent.
+ */
+export const REPORT_BODY_LIMIT = 1024 * 1024;
+
 function redactResult(result: StepResult, redactor: Redactor): StepResult {
   // With no secret values known, only the sensitive headers need masking: no deep copy.
   const safe = redactor.size === 0 ? { ...result } : redactor.value(result);
   if (result.request) safe.request = { ...safe.request!, headers: redactor.headers(result.request.headers), url: redactor.text(result.request.url) };
-  if (result.response) safe.response = { ...safe.response!, headers: redactor.headers(result.response.headers) };
+  if (result.response) safe.response = truncateBody({ ...safe.response!, headers: redactor.headers(result.response.headers) }, result.error?.kind === 'body-too-large');
   return safe;
+}
+
+/** After redaction, so a secret cut in two at the limit cannot show its first half. */
+function truncateBody(response: ResponseRecord, cutShort: boolean): ResponseRecord {
+  const { bodyBytes, ...rest } = response;
+  const body = rest.body;
+  const big = (bodyBytes ?? 0) > REPORT_BODY_LIMIT || (typeof body === 'string' && body.length > REPORT_BODY_LIMIT);
+  if (!big && !cutShort) return rest;
+  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
+  if (text.length <= REPORT_BODY_LIMIT && !cutShort) return rest;
+  return { ...rest, body: text.length > REPORT_BODY_LIMIT ? text.slice(0, REPORT_BODY_LIMIT) : text, bodyBytes: bodyBytes ?? Buffer.byteLength(text), bodyTruncated: true };
 }

@@ -6,6 +6,26 @@ import type { Notebook, RequestSpec } from '../notebook/types.js';
 
 const USER_AGENT = 'api-notebook/0.1';
 
+/**
+ * A request that must not go out: its path or URL would hold a null or missing value
+ * (`GET /users//todos` after a capture found nothing). Never sent; the step fails naming it.
+ */
+export class MissingValueError extends Error {
+  readonly kind = 'missing-value';
+}
+
+/** Every `${…}` of the path or URL must have a value; an empty segment is never what was meant. */
+function checkTargetValues(spec: RequestSpec, scope: Scope): void {
+  for (const expr of spec.target.value.exprs) {
+    const value = expr.evaluate(scope);
+    if (value === null || value === undefined) {
+      throw new MissingValueError(
+        `\`\${${expr.source}}\` in the request ${spec.target.kind} is null (a capture that found nothing, or a missing field), so the request was not sent (it would have been ${spec.method} ${String(spec.target.value.render(scope) ?? '')})`,
+      );
+    }
+  }
+}
+
 function stringHeaders(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (value && typeof value === 'object') {
@@ -14,7 +34,9 @@ function stringHeaders(value: unknown): Record<string, string> {
   return out;
 }
 
+/** timeoutMs: the run's --timeout; a request's own `timeoutMs`, then the notebook's default, come first. */
 export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, scope: Scope, timeoutMs: number): HttpRequest {
+  if (spec.target.value.exprs.length) checkTargetValues(spec, scope);
   const target = String(spec.target.value.render(scope) ?? '');
   const url = withQuery(spec.target.kind === 'url' ? target : joinUrl(baseUrl, target), spec.query?.render(scope));
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...stringHeaders(nb.defaults.headers?.render(scope)) };
@@ -46,5 +68,5 @@ export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, 
   }
   if (contentType) headers['content-type'] = contentType;
   Object.assign(headers, stringHeaders(spec.headers?.render(scope)));
-  return { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs ?? timeoutMs };
+  return { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs ?? nb.defaults.timeoutMs ?? timeoutMs };
 }

@@ -21,10 +21,17 @@ export interface ResponseRecord {
   headers: Record<string, string>;
   body: unknown;
   durationMs: number;
+  /** Set when the body is stored cut short in reports: its real size in bytes. */
+  bodyBytes?: number;
+  /** The body above is its first part only (reports keep at most REPORT_BODY_LIMIT of it). */
+  bodyTruncated?: boolean;
 }
 
 export interface StepError {
-  /** connection-refused, connection-reset, timeout, invalid-json, expression, input, interrupted, … */
+  /**
+   * connection-refused, connection-reset, timeout, invalid-json, body-too-large, invalid-encoding,
+   * missing-value (a null in the request path, not sent), expression, input, interrupted, …
+   */
   kind: string;
   message: string;
 }
@@ -47,6 +54,8 @@ export interface StepResult {
   captures: Record<string, unknown>;
   error?: StepError;
   skipReason?: string;
+  /** Things worth a look that did not fail the step, e.g. a capture that found nothing. */
+  warnings?: string[];
 }
 
 export type NotebookStatus = 'passed' | 'failed' | 'error' | 'interrupted';

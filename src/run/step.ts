@@ -14,7 +14,7 @@ import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.j
 import type { Step } from '../notebook/types.js';
 import { AuthError } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
-import { renderRequest } from './request.js';
+import { MissingValueError, renderRequest } from './request.js';
 import type { StepError, StepResult } from './results.js';
 
 /** Thrown inside a run to end it as a runtime error (not a check failure). */
@@ -126,6 +126,7 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       const value = capture.expr.evaluate(scope) ?? null;
       ctx.values.set(capture.name, value);
       result.captures[capture.name] = value;
+      if (value === null) (result.warnings ??= []).push(`capture \`${capture.name}\` found nothing (\`${capture.expr.source}\` is null)`);
     }
     for (const assertion of step.asserts) result.checks.push(checkAssert(assertion, scope));
 
@@ -153,10 +154,11 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs);
   } catch (err) {
+    if (err instanceof MissingValueError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
   const send = async () => {
-    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal)), ...request.headers } };
+    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } };
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
@@ -165,12 +167,12 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
-    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs) };
+    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes };
     ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
-      result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs) };
+      result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs), bodyBytes: err.partial.bytes };
       // The body's start says what went wrong; redacted before it is cut, so no secret is split.
       if (err.kind === 'invalid-json') throw new HttpError(err.kind, `${err.message}: ${ctx.redactor.excerpt(err.partial.text, 200)}`, err.partial);
     }

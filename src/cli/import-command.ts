@@ -1,0 +1,53 @@
+/**
+ * `api-notebook import <file>`: writes the notebook (stdout, --out FILE, or one per folder into
+ * --out DIR with --split), lists each warning as file:line, and ends with their count. Each
+ * notebook is checked with the loader before it is written: an import never gives a notebook
+ * that `validate` refuses.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { SchemaRegistry } from '../checks/schemas.js';
+import { emitNotebook } from '../import/emit.js';
+import { importFile, ImportError } from '../import/index.js';
+import { renderDiagnostic } from '../notebook/diagnostic.js';
+import { loadNotebookText } from '../notebook/load.js';
+import type { ImportArgs } from './args.js';
+import type { Io } from './run-command.js';
+
+export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
+  let result;
+  try {
+    result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out });
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    io.stderr.write(`error: ${err.message}\n${err.hint ? `  = hint: ${err.hint}\n` : ''}`);
+    return 2;
+  }
+  const say = args.out ? io.stdout : io.stderr;
+  const written: string[] = [];
+  let steps = 0;
+  for (const { suggestedName, draft } of result.notebooks) {
+    const out = args.split ? join(args.out!, `${fileName(suggestedName)}.yaml`) : args.out;
+    const text = emitNotebook(draft);
+    const shownAs = out ?? 'imported.yaml';
+    const check = loadNotebookText(text, out ? resolve(out) : resolve(shownAs), { registry: new SchemaRegistry() });
+    if (check.diagnostics.length) {
+      for (const d of check.diagnostics) io.stderr.write(renderDiagnostic(d, text, false) + '\n');
+      throw new Error(`the notebook imported from ${args.file} does not validate`);
+    }
+    steps += draft.steps.length;
+    if (out) {
+      mkdirSync(dirname(resolve(out)), { recursive: true });
+      writeFileSync(out, text);
+      written.push(relative(process.cwd(), resolve(out)) || out);
+    } else io.stdout.write(text);
+  }
+  for (const w of result.warnings.sort((a, b) => a.line - b.line)) say.write(`${args.file}:${w.line}: warning: ${w.message}\n`);
+  const target = written.length ? ` → ${written.join(', ')}` : '';
+  say.write(`Imported ${steps} step${steps === 1 ? '' : 's'} from ${args.file} (${result.format})${target}; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}.\n`);
+  return 0;
+}
+
+function fileName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'notebook';
+}
