@@ -291,3 +291,34 @@ steps:
     assert.equal(server.requests.length, before, 'nothing was sent');
   });
 });
+
+describe('a body cut where reading stopped', () => {
+  it('--max-body stops a body in the middle of a secret: no piece of it reaches an output', async () => {
+    const secret = 'QJXMAXBODYSECRETWZKVPLNH';
+    server.route('GET', '/cut-body', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      // Two writes, apart in time: the client keeps the first and stops at the second.
+      res.write(`${'x'.repeat(3000)}${secret.slice(0, 12)}`);
+      setTimeout(() => res.end(`${secret.slice(12)}${'y'.repeat(5000)}`), 100);
+    });
+    const dir = tempDir('api-notebook-cut-');
+    const file = join(dir, 'cut.yaml');
+    writeFileSync(file, `title: Cut
+inputs:
+  key: { env: CUT_KEY, secret: true }
+steps:
+  - name: Big body
+    request: GET /cut-body
+`);
+    const out = join(dir, 'out');
+    const r = await runCli(['run', file, '--base-url', server.url, '--out', out, '--max-body', '4kb', '--log-level', 'trace', '--reporter', 'console', '--reporter', 'json', '--reporter', 'junit', '--reporter', 'html', '--reporter', 'markdown'], { env: { CUT_KEY: secret } });
+    assert.equal(r.code, 1, r.stderr);
+    const read = (name: string) => readFileSync(join(out, name), 'utf8');
+    const all = { stdout: r.stdout, stderr: r.stderr, 'report.json': read('report.json'), 'junit.xml': read('junit.xml'), 'report.html': read('report.html'), 'report.md': read('report.md') };
+    const step = readJson(join(out, 'report.json')).notebooks[0].steps[0];
+    assert.equal(step.error.kind, 'body-too-large');
+    assert.match(step.response.body, /^x+$/, 'what arrived before the cut is kept, less the end that could hold a secret');
+    const leaks = findFragments(all, secret);
+    assert.equal(leaks.length, 0, leaks.map((l) => `${l.output} · ${l.secret}: …${l.at}…`).join('\n'));
+  });
+});

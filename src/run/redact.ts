@@ -115,6 +115,19 @@ export class Redactor {
     return s;
   }
 
+  /**
+   * A body the client stopped reading (too large, a timeout, an interrupt) may end in the first
+   * part of a secret, which no pattern matches. Redacts, then drops as many final characters as
+   * the longest form of the longest secret can take (at most 80 per character: a character
+   * JSON-escaped five times as a surrogate pair).
+   */
+  trimCutEnd(s: string): string {
+    if (!this.secrets.length) return s;
+    const safe = this.text(s);
+    const longest = Math.max(...[...this.known].map(secretLength));
+    return safe.slice(0, Math.max(0, safe.length - 80 * longest));
+  }
+
   /** Redacts, then cuts: a cut made first could split a secret and leave its prefix unmatched. */
   excerpt(s: string, max: number): string {
     const safe = this.text(s);

@@ -172,7 +172,9 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     return response;
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
-      result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs), bodyBytes: err.partial.bytes };
+      // Only an invalid-JSON body arrived whole; any other was cut where reading stopped.
+      const body = err.kind === 'invalid-json' ? err.partial.text : ctx.redactor.trimCutEnd(err.partial.text);
+      result.response = { status: err.partial.status, headers: err.partial.headers, body, durationMs: round(err.partial.durationMs), bodyBytes: err.partial.bytes };
       // The body's start says what went wrong; redacted before it is cut, so no secret is split.
       if (err.kind === 'invalid-json') throw new HttpError(err.kind, `${err.message}: ${ctx.redactor.excerpt(err.partial.text, 200)}`, err.partial);
     }
