@@ -33,6 +33,16 @@ export interface MockArgs {
   logLevel: string;
 }
 
+export interface OpenArgs {
+  command: 'open';
+  notebook: string;
+  baseUrl?: string;
+  host: string;
+  port: number;
+  browser: boolean;
+  vars: Record<string, string>;
+}
+
 export interface ImportArgs {
   command: 'import';
   file: string;
@@ -42,7 +52,7 @@ export interface ImportArgs {
   split: boolean;
 }
 
-export type Args = RunArgs | MockArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
+export type Args = RunArgs | MockArgs | OpenArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -52,8 +62,9 @@ export function parseCommandLine(argv: string[]): Args {
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'run' || command === 'validate') return parseRun(command, rest);
   if (command === 'mock') return parseMock(rest);
+  if (command === 'open') return parseOpen(rest);
   if (command === 'import') return parseImport(rest);
-  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, mock, import (see api-notebook --help)`);
+  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, open, mock, import (see api-notebook --help)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -120,6 +131,30 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   };
 }
 
+function parseOpen(args: string[]): Args {
+  const { values, positionals } = parse(args, {
+    'base-url': { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'no-browser': { type: 'boolean' },
+    var: { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help', topic: 'open' };
+  if (positionals.length !== 1) throw new UsageError('`open` takes one notebook file, e.g. `api-notebook open notebooks/stripe/accounts-customers-plans-coupons.yaml`');
+  const vars: Record<string, string> = {};
+  for (const v of (values.var as string[] | undefined) ?? []) {
+    const eq = v.indexOf('=');
+    if (eq < 1) throw new UsageError(`--var takes name=value, got \`${v}\``);
+    vars[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  const baseUrl = values['base-url'] as string | undefined;
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got \`${baseUrl}\``);
+  const port = Number((values.port as string | undefined) ?? '0');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535)`);
+  return { command: 'open', notebook: positionals[0], baseUrl, host: (values.host as string | undefined) ?? '127.0.0.1', port, browser: values['no-browser'] !== true, vars };
+}
+
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
 
 /** `1048576`, `512kb`, `10mb`, `1.5MiB`: bytes, with binary units (1 kb = 1024 bytes). */
@@ -169,6 +204,7 @@ export const HELP: Record<string, string> = {
 Usage:
   api-notebook run <files or folders…> [options]   run notebooks, write reports
   api-notebook validate <files or folders…>        check notebooks without sending anything
+  api-notebook open <notebook> [options]           the notebook as a live page: run cells in the browser
   api-notebook mock [--host H] [--port P]          serve the embedded Stripe mock
   api-notebook import <file> [--out notebook.yaml] a notebook from a MuleSoft notebook, Postman collection or OpenAPI description
   api-notebook help <command>                      options of one command
@@ -204,6 +240,21 @@ Exit codes: 0 every step passed · 1 a step failed or errored · 2 invalid noteb
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
 OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
 problem as file:line:col with a hint. Exit 0 or 2.`,
+  open: `api-notebook open <notebook> [options]
+
+Serves the notebook as a live page on this machine and prints its URL (first line of stdout;
+the access token is in the URL's #fragment). Run cells one by one (Shift+Enter) or all at once,
+see each response, check and capture, fill in missing inputs, edit a cell's YAML and save it.
+Editing the file elsewhere updates the page. Ctrl-C runs the teardown of what was run (up to
+10 s, again to skip it) and exits 0. A notebook with \`mock: stripe\` runs against the embedded mock.
+
+Options:
+  --base-url URL       base URL (overrides the notebook's baseUrl and mock)
+  --host HOST          address to listen on (default: 127.0.0.1)
+  --port PORT          port to listen on (default: 0, any free port)
+  --no-browser         do not open the system browser (also when CI is set)
+  --var name=value     set an input or var (repeatable); values are strings
+  --help, -h           this text`,
   import: `api-notebook import <file> [--out notebook.yaml] [options]
 
 Writes a notebook from a MuleSoft API Notebook (markdown), a Postman collection (v2.0/v2.1) or an

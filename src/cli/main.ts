@@ -30,6 +30,12 @@ async function main(argv: string[], io: Io): Promise<number> {
       return (await import('./run-command.js')).validateCommand(args, io);
     case 'run':
       return (await import('./run-command.js')).runCommand(args, io, interrupts);
+    case 'open': {
+      // The page stops on Ctrl-C by itself: teardown of what was run, then exit 0.
+      interrupts.uninstall();
+      const { openCommand } = await import('./open-command.js');
+      return openCommand(args, io);
+    }
     case 'mock': {
       // The mock server stops on Ctrl-C by itself and exits 0.
       interrupts.uninstall();

@@ -34,10 +34,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   const startedAt = new Date();
   const t0 = performance.now();
   const results: StepResult[] = [];
-  const values = new Map<string, unknown>(Object.entries(options.inputs));
-  for (const v of notebook.vars) {
-    values.set(v.name, Object.hasOwn(options.overrides, v.name) ? options.overrides[v.name] : v.value.render(scopeOf(values)));
-  }
+  const values = initialValues(notebook, options.inputs, options.overrides);
   const redactor = options.redactor;
   await options.hooks.onNotebookStart?.({ file: notebook.file, title: notebook.title, baseUrl: options.baseUrl, description: notebook.description });
 
@@ -94,6 +91,15 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   return result;
 }
 
+/** Inputs, then each var rendered in order (a --var override replaces it). Shared with `open`. */
+export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, string>): Map<string, unknown> {
+  const values = new Map<string, unknown>(Object.entries(inputs));
+  for (const v of notebook.vars) {
+    values.set(v.name, Object.hasOwn(overrides, v.name) ? overrides[v.name] : v.value.render(scopeOf(values)));
+  }
+  return values;
+}
+
 function statusOf(results: StepResult[], interrupted: boolean): NotebookStatus {
   if (interrupted) return 'interrupted';
   if (results.some((r) => r.status === 'error')) return 'error';
@@ -107,7 +113,8 @@ function statusOf(results: StepResult[], interrupted: boolean): NotebookStatus {
  */
 export const REPORT_BODY_LIMIT = 1024 * 1024;
 
-function redactResult(result: StepResult, redactor: Redactor): StepResult {
+/** Exported for `open`, which emits results one step at a time through the same redaction. */
+export function redactResult(result: StepResult, redactor: Redactor): StepResult {
   // With no secret values known, only the sensitive headers need masking: no deep copy.
   const safe = redactor.size === 0 ? { ...result } : redactor.value(result);
   if (result.request) safe.request = { ...safe.request!, headers: redactor.headers(result.request.headers), url: redactor.text(result.request.url) };

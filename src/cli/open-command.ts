@@ -1,0 +1,142 @@
+/**
+ * `api-notebook open <notebook>`: the notebook as a live page. Prints the URL first (the token in
+ * its fragment), opens the browser unless --no-browser or CI, serves until SIGINT/SIGTERM, then
+ * runs the teardown of what was run (within the same deadline as `run`; a second signal skips
+ * it) and exits 0.
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createHttpClient } from '../http/client.js';
+import type { Notebook } from '../notebook/types.js';
+import { LiveNotebook } from '../open/app.js';
+import { newToken } from '../open/guard.js';
+import { NotebookFile } from '../open/notebook-file.js';
+import { startOpenServer } from '../open/server.js';
+import { loadRunDescriptions } from '../openapi/for-run.js';
+import { InputError, resolveInputs } from '../run/inputs.js';
+import { Redactor } from '../run/redact.js';
+import type { SessionTarget } from '../run/session.js';
+import { UsageError, type OpenArgs } from './args.js';
+import { createLogger } from './logger.js';
+import { useColor, type Io } from './run-command.js';
+
+const TEARDOWN_DEADLINE_MS = 10_000;
+const TIMEOUT_MS = 30_000;
+
+export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
+  const path = resolve(args.notebook);
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new UsageError(`no such file: ${args.notebook}`);
+  }
+  if (!isFile) throw new UsageError(`\`open\` takes one notebook file, and ${args.notebook} is a folder`);
+  const file = new NotebookFile(path, Object.keys(args.vars));
+  const version = await file.read();
+  if (!version.notebook) {
+    for (const d of version.diagnostics) io.stderr.write(`${d.text}\n\n`);
+    io.stderr.write(`${version.diagnostics.length} problem${version.diagnostics.length === 1 ? '' : 's'} found; fix the file and open it again.\n`);
+    return 2;
+  }
+  const notebook = version.notebook;
+  // The notebook's `openapi:` description, checked against every response as `run` does.
+  const descriptions = await loadRunDescriptions([notebook], undefined, io.stderr, useColor(io.stderr, io.env));
+  if (descriptions.problems) return 2;
+  const inputs = await knownInputs(notebook, args, io.env);
+  const redactor = new Redactor();
+  const log = createLogger('warn', redactor);
+  const target = await targetFor(notebook, args);
+  const http = createHttpClient();
+  const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
+  const token = newToken();
+  let server;
+  try {
+    server = await startOpenServer({ host: args.host, port: args.port, token, live: app.live, actions: app.actions, redactor });
+  } catch (err) {
+    await target.close();
+    await http.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${args.port} on ${args.host} is in use; choose another with --port (0 picks a free one)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${args.host}: no such local address`);
+    throw err;
+  }
+  const url = `${server.url}#token=${token}`;
+  io.stdout.write(`${url}\n`);
+  io.stderr.write(`${notebook.title} (${file.displayPath} → ${target.url}) is open at the URL above. Ctrl-C stops; the teardown of what was run runs first.\n`);
+  if (args.browser && !io.env.CI) openBrowser(url);
+  const stopWatching = file.watch(() => void app.reload());
+
+  const second = new AbortController();
+  await new Promise<void>((done) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once('SIGINT', () => second.abort());
+      process.once('SIGTERM', () => second.abort());
+      io.stderr.write(`\n${signal}: stopping; teardown of what was run (up to ${TEARDOWN_DEADLINE_MS / 1000} s, again to skip it)\n`);
+      done();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  stopWatching();
+  try {
+    const ran = await app.session.teardownPending(AbortSignal.any([second.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]));
+    for (const step of ran) io.stderr.write(`  teardown: ${step.name} → ${app.live.cells.get(`teardown-${step.index}`)?.status ?? 'not run'}\n`);
+    if (!ran.length) io.stderr.write('  nothing to tear down\n');
+  } finally {
+    await server.close();
+    await http.close();
+    await target.close();
+  }
+  return 0;
+}
+
+/** Inputs from --var, the environment or a default; the rest are asked in the page. */
+async function knownInputs(notebook: Notebook, args: OpenArgs, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  const values: Record<string, unknown> = {};
+  for (const def of notebook.inputs) {
+    try {
+      Object.assign(values, await resolveInputs(notebook.file, [def], { env, overrides: args.vars }));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+    }
+  }
+  return values;
+}
+
+/** --base-url wins; else `mock: stripe` starts the embedded mock (restarted empty on Reset); else baseUrl. */
+async function targetFor(notebook: Notebook, args: OpenArgs): Promise<SessionTarget & { close(): Promise<void> }> {
+  if (args.baseUrl) return { url: args.baseUrl, close: async () => {} };
+  if (notebook.mock === 'stripe') {
+    const { startStripeMock } = await import('../mock/stripe/index.js');
+    let mock = await startStripeMock({ port: 0, host: '127.0.0.1' });
+    return {
+      url: mock.url,
+      async fresh() {
+        await mock.close();
+        mock = await startStripeMock({ port: 0, host: '127.0.0.1' });
+        return mock.url;
+      },
+      close: () => mock.close(),
+    };
+  }
+  if (!notebook.baseUrl && notebook.steps.some((s) => s.kind === 'http' && s.request.target.kind === 'path')) {
+    throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook`);
+  }
+  return { url: notebook.baseUrl ?? '', close: async () => {} };
+}
+
+/** The system's opener; no browser (a server, a container) is not an error. */
+function openBrowser(url: string): void {
+  const [cmd, ...argv] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""', url.replace(/&/g, '^&')] : ['xdg-open', url];
+  try {
+    const child = spawn(cmd, argv, { stdio: 'ignore', detached: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // nothing to open it with: the URL is printed
+  }
+}

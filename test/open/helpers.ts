@@ -1,0 +1,103 @@
+/** Starts the real `api-notebook open` (the built bin) as a child process, and talks to it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
+import { BIN, ROOT } from '../helpers/cli.js';
+
+export interface OpenProcess {
+  /** The first line of stdout, as printed. */
+  url: string;
+  /** The URL without the fragment. */
+  base: string;
+  token: string;
+  port: number;
+  child: ChildProcess;
+  stderr: () => string;
+  /** Sends SIGINT and resolves with the exit code once the process is gone. */
+  stop(): Promise<number | null>;
+}
+
+export async function startOpen(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<OpenProcess> {
+  const child = spawn(process.execPath, [BIN, 'open', ...args, '--no-browser'], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', API_NOTEBOOK_MOCK_VALIDATE: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c) => {
+      out += c;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    exited.then(() => reject(new Error(`open exited before printing a URL:\n${stderr}`)));
+  });
+  const [base, fragment] = url.split('#');
+  return {
+    url,
+    base,
+    token: fragment.replace(/^token=/, ''),
+    port: Number(new URL(base).port),
+    child,
+    stderr: () => stderr,
+    async stop() {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A request with exactly the headers given (Host included), as another program or page could send. */
+export function raw(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, setHost: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Reads the page's event stream for `ms` milliseconds, as the page would. */
+export async function readEvents(open: OpenProcess, ms: number): Promise<string> {
+  const controller = new AbortController();
+  const res = await fetch(`${open.base}api/events`, { headers: { 'x-api-notebook-token': open.token }, signal: controller.signal });
+  let text = '';
+  const reader = res.body!.getReader();
+  const timer = setTimeout(() => controller.abort(), ms);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString('utf8');
+    }
+  } catch {
+    // aborted: done reading
+  }
+  clearTimeout(timer);
+  return text;
+}
+
+export async function api(open: OpenProcess, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
+  const res = await fetch(`${open.base}${path.replace(/^\//, '')}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'x-api-notebook-token': open.token, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
+}
