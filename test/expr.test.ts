@@ -11,7 +11,12 @@ describe('expressions', () => {
     assert.equal(evaluate('body.data[1].id', { body }), 'b');
     assert.equal(evaluate('body.data[-1].id', { body }), 'b');
     assert.equal(evaluate('body.data.length', { body }), 2);
-    assert.equal(evaluate('body.missing.deeper', { body }), undefined);
+    // A miss is null everywhere (the docs' promise), never JavaScript's undefined.
+    assert.equal(evaluate('body.missing.deeper', { body }), null);
+    assert.equal(evaluate('body.data[5]', { body }), null);
+    assert.equal(evaluate('body.data[-9]', { body }), null);
+    assert.equal(evaluate('string(body.missing)', { body }), 'null');
+    assert.equal(evaluate('body.missing == null', { body }), true);
   });
 
   it('compares, combines and branches', () => {
@@ -37,8 +42,8 @@ describe('expressions', () => {
 
   it('cannot reach prototypes, globals or the process', () => {
     assert.throws(() => compileExpr('o.constructor'), /not accessible/);
-    assert.equal(evaluate("o['__proto__']", { o: {} }), undefined);
-    assert.equal(evaluate("o['toString']", { o: {} }), undefined);
+    assert.equal(evaluate("o['__proto__']", { o: {} }), null);
+    assert.equal(evaluate("o['toString']", { o: {} }), null);
     assert.throws(() => compileExpr('process.exit(1)'), /only the built-in functions|unknown function/);
     assert.throws(() => compileExpr('eval("1")'), /unknown function `eval`/);
     assert.throws(() => compileExpr('o.constructor.constructor("return process")()'), ExprSyntaxError);

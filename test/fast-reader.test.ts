@@ -15,8 +15,8 @@ import { ROOT } from './helpers/cli.js';
 function notebooksIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    // diagnostics/ holds broken notebooks on purpose; import/ holds the importers' sources (OpenAPI, Postman), not notebooks.
-    if (e.isDirectory()) return e.name === 'diagnostics' || e.name === 'import' ? [] : notebooksIn(p);
+    // diagnostics/ and broken/ hold broken notebooks on purpose; import/ holds the importers' sources (OpenAPI, Postman), not notebooks.
+    if (e.isDirectory()) return e.name === 'diagnostics' || e.name === 'broken' || e.name === 'import' ? [] : notebooksIn(p);
     return /\.ya?ml$/.test(e.name) ? [p] : [];
   });
 }
@@ -71,7 +71,7 @@ describe('fast reader', () => {
 
   it('reads YAML 1.2 core values like the yaml library (no timestamps, no yes/no booleans)', () => {
     const text = 'title: T\nvars:\n  date: 2015-07-28\n  word: yes\n  oct: 0o14\nsteps: []\n';
-    const fast = parseFast(text, 'x.yaml')!;
+    const fast = parseFast(text, 'x.yaml') as { data: unknown };
     assert.deepEqual((fast.data as any).vars, { date: '2015-07-28', word: 'yes', oct: 12 });
   });
 });

@@ -19,8 +19,8 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema)
 function notebooksIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    // diagnostics/ holds broken notebooks on purpose; import/ holds the importers' sources (OpenAPI, Postman), not notebooks.
-    if (e.isDirectory()) return e.name === 'diagnostics' || e.name === 'import' ? [] : notebooksIn(p);
+    // diagnostics/ and broken/ hold broken notebooks on purpose; import/ holds the importers' sources (OpenAPI, Postman), not notebooks.
+    if (e.isDirectory()) return e.name === 'diagnostics' || e.name === 'broken' || e.name === 'import' ? [] : notebooksIn(p);
     return /\.ya?ml$/.test(e.name) ? [p] : [];
   });
 }

@@ -5,7 +5,7 @@
  * the folder a schema comes from is registered, so `$ref: "card.json"` between files works.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -55,6 +55,10 @@ export class SchemaRegistry {
   }
 
   private resolveNamed(name: string, notebookDir: string): ValidateFunction {
+    // A name is a file inside a schemas/ folder, never a path out of it (`../../package`).
+    if (name.split(/[\\/]/).some((part) => part === '..' || part === '') || isAbsolute(name)) {
+      throw new SchemaError(`\`${name}\` is not a schema name`, 'name a file inside a schemas/ folder, without `.json`');
+    }
     const dirs = this.searchPath(notebookDir);
     const dir = dirs.find((d) => existsSync(join(d, `${name}.json`)));
     if (!dir) {

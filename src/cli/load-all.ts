@@ -1,7 +1,7 @@
 /** Loads every notebook of a command, printing all their diagnostics; any problem means exit 2. */
 import { SchemaRegistry } from '../checks/schemas.js';
-import { renderDiagnostic } from '../notebook/diagnostic.js';
-import { loadNotebook } from '../notebook/load.js';
+import { closest, renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
+import { loadNotebook, type LoadResult } from '../notebook/load.js';
 import type { Notebook } from '../notebook/types.js';
 
 export interface Loaded {
@@ -12,13 +12,50 @@ export interface Loaded {
 export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean): Promise<Loaded> {
   const registry = new SchemaRegistry();
   const notebooks: Notebook[] = [];
+  const results: LoadResult[] = [];
   let problems = 0;
   for (const file of files) {
     const result = await loadNotebook(file, { registry, extraNames });
+    results.push(result);
     if (result.notebook) notebooks.push(result.notebook);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');
-    problems += result.diagnostics.length;
+    problems += result.problems ?? result.diagnostics.length;
+  }
+  // Names are only known for notebooks that loaded; with others broken, their errors come first.
+  if (problems === 0) {
+    for (const { diagnostic, text } of unknownVars(extraNames, results)) {
+      stderr.write(renderDiagnostic(diagnostic, text, color) + '\n\n');
+      problems++;
+    }
+    // The notebooks are fine but the command line is not: none of them is reported as valid.
+    if (problems) notebooks.length = 0;
   }
   if (problems) stderr.write(`${problems} problem${problems === 1 ? '' : 's'} found; nothing was sent.\n`);
   return { notebooks, problems };
+}
+
+/**
+ * A `--var` must set an input or var some notebook declares: a misspelt name would otherwise be
+ * ignored silently and the run would use the default. Located at the declaration it most likely
+ * meant (or the top of the first notebook).
+ */
+function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic: Diagnostic; text?: string }> {
+  const declared = results.flatMap((r) => (r.notebook ? [...r.notebook.inputs, ...r.notebook.vars].map((d) => ({ name: d.name, span: d.span, text: r.text })) : []));
+  const known = new Set(declared.map((d) => d.name));
+  return names.filter((n) => !known.has(n)).map((name) => {
+    const guess = closest(name, known);
+    const at = declared.find((d) => d.name === guess);
+    const first = results[0];
+    const list = [...known].sort();
+    return {
+      text: at ? at.text : first?.text,
+      diagnostic: {
+        message: `\`--var ${name}=…\` sets nothing: no notebook given declares an input or var named \`${name}\``,
+        span: at?.span ?? { file: first?.displayPath ?? name, line: 1, col: 1, length: 1 },
+        hint: guess
+          ? `did you mean \`${guess}\` (declared here)?`
+          : list.length ? `the inputs and vars are: ${list.join(', ')}` : 'these notebooks declare no inputs or vars; add one under `inputs:` or `vars:`',
+      },
+    };
+  });
 }

@@ -5,7 +5,6 @@
  * in flight stops, teardown runs within --teardown-timeout, reports are written, exit 130.
  * A second signal stops teardown too.
  */
-import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { coverageShortfalls } from '../openapi/coverage.js';
@@ -19,6 +18,7 @@ import { fanOut } from '../report/reporter.js';
 import { UsageError, type RunArgs } from './args.js';
 import { collectNotebookFiles } from './files.js';
 import { loadAll } from './load-all.js';
+import { prepareOutDir } from './out-dir.js';
 import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
 import { TOOL } from './version.js';
@@ -45,6 +45,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
+  const outDir = prepareOutDir(args.out, args.reporters);
   // Each description is read and compiled once for the whole run, before anything is sent.
   const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
   if (descriptions.problems) return 2;
@@ -76,7 +77,6 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   if (interrupts.interrupted) return 130;
 
   const log = createLogger(args.logLevel, redactor);
-  const outDir = resolve(args.out);
   const reporters = await createReporters(args.reporters, { outDir, io, quiet: args.quiet, color: useColor(io.stdout, io.env) });
   const hooks = fanOut(reporters);
   const interrupt = interrupts.stop;

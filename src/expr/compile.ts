@@ -4,7 +4,14 @@
  * so an expression cannot reach the process, files, prototypes or JavaScript globals.
  */
 import jsep from 'jsep';
-import { FUNCTIONS, deepEqual, describeType } from './functions.js';
+import { ARITY, FUNCTIONS, deepEqual, describeType } from './functions.js';
+
+/**
+ * Bounds on one expression, so a hostile notebook cannot make the parser or the interpreter
+ * (both recursive) run out of stack: characters, and levels of sub-expressions (`a + b + c` is
+ * as deep as it has terms). Real asserts are a few dozen characters and a handful of levels.
+ */
+export const EXPR_LIMITS = { chars: 4_000, depth: 256 } as const;
 
 export type Scope = (name: string) => { found: boolean; value: unknown };
 
@@ -31,15 +38,19 @@ const ALLOWED_UNARY = new Set(['!', '-', '+']);
 type Node = jsep.Expression;
 
 export function compileExpr(source: string): Expr {
+  if (source.length > EXPR_LIMITS.chars) {
+    throw new ExprSyntaxError(`the expression is ${source.length.toLocaleString('en')} characters long; the limit is ${EXPR_LIMITS.chars.toLocaleString('en')}`, 0);
+  }
   let ast: Node;
   try {
     ast = jsep(source);
   } catch (err) {
+    if (err instanceof RangeError) throw new ExprSyntaxError(`the expression nests more than ${EXPR_LIMITS.depth} levels deep`, 0);
     const e = err as Error & { index?: number; description?: string };
     throw new ExprSyntaxError(e.description ?? e.message, e.index ?? 0);
   }
   const names = new Set<string>();
-  validate(ast, names);
+  validate(ast, names, source, 0);
   return {
     source,
     names: [...names],
@@ -48,7 +59,14 @@ export function compileExpr(source: string): Expr {
   };
 }
 
-function validate(node: Node, names: Set<string>): void {
+/** Where `fn(` is written, for errors about a call (jsep keeps no positions). */
+function callIndex(source: string, fn: string): number {
+  return Math.max(0, source.search(new RegExp(`\\b${fn}\\s*\\(`)));
+}
+
+function validate(node: Node, names: Set<string>, source: string, depth: number): void {
+  if (depth > EXPR_LIMITS.depth) throw new ExprSyntaxError(`the expression nests more than ${EXPR_LIMITS.depth} levels deep`, 0);
+  const sub = (n: Node) => validate(n, names, source, depth + 1);
   switch (node.type) {
     case 'Literal':
       if ((node as jsep.Literal).value instanceof RegExp) throw new ExprSyntaxError('regular expression literals are not supported; use matches(text, "pattern")', 0);
@@ -58,8 +76,8 @@ function validate(node: Node, names: Set<string>): void {
       return;
     case 'MemberExpression': {
       const m = node as jsep.MemberExpression;
-      validate(m.object, names);
-      if (m.computed) validate(m.property, names);
+      sub(m.object);
+      if (m.computed) sub(m.property);
       else if (FORBIDDEN_KEYS.has((m.property as jsep.Identifier).name)) throw new ExprSyntaxError(`property \`${(m.property as jsep.Identifier).name}\` is not accessible`, 0);
       return;
     }
@@ -67,35 +85,60 @@ function validate(node: Node, names: Set<string>): void {
       const c = node as jsep.CallExpression;
       if (c.callee.type !== 'Identifier') throw new ExprSyntaxError('only the built-in functions can be called, by name (e.g. length(body.data))', 0);
       const fn = (c.callee as jsep.Identifier).name;
-      if (!Object.hasOwn(FUNCTIONS, fn)) throw new ExprSyntaxError(`unknown function \`${fn}\`; the functions are: ${Object.keys(FUNCTIONS).join(', ')}`, 0);
-      c.arguments.forEach((a) => validate(a, names));
+      if (!Object.hasOwn(FUNCTIONS, fn)) throw new ExprSyntaxError(`unknown function \`${fn}\`; the functions are: ${Object.keys(FUNCTIONS).join(', ')}`, callIndex(source, fn));
+      const [min, max] = ARITY[fn];
+      const n = c.arguments.length;
+      if (n < min || n > max) {
+        const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+        throw new ExprSyntaxError(`\`${fn}()\` takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${n}`, callIndex(source, fn));
+      }
+      if (fn === 'matches') checkRegexArgument(c.arguments[1], source);
+      c.arguments.forEach(sub);
       return;
     }
     case 'UnaryExpression': {
       const u = node as jsep.UnaryExpression;
       if (!ALLOWED_UNARY.has(u.operator)) throw new ExprSyntaxError(`operator \`${u.operator}\` is not supported`, 0);
-      validate(u.argument, names);
+      sub(u.argument);
       return;
     }
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
       if (!(b.operator in BINARY)) throw new ExprSyntaxError(`operator \`${b.operator}\` is not supported`, 0);
-      validate(b.left, names);
-      validate(b.right, names);
+      sub(b.left);
+      sub(b.right);
       return;
     }
     case 'ConditionalExpression': {
       const c = node as jsep.ConditionalExpression;
-      [c.test, c.consequent, c.alternate].forEach((n) => validate(n, names));
+      [c.test, c.consequent, c.alternate].forEach(sub);
       return;
     }
     case 'ArrayExpression':
-      (node as jsep.ArrayExpression).elements.forEach((e) => e && validate(e, names));
+      (node as jsep.ArrayExpression).elements.forEach((e) => e && sub(e));
       return;
     case 'Compound':
       throw new ExprSyntaxError('two expressions side by side; join them with an operator such as && or ==', 0);
     default:
       throw new ExprSyntaxError(`${node.type} is not supported in expressions`, 0);
+  }
+}
+
+/** A pattern written as a literal is compiled now, so a typo in it is found before anything is sent. */
+function checkRegexArgument(arg: Node | undefined, source: string): void {
+  if (arg?.type !== 'Literal' || typeof (arg as jsep.Literal).value !== 'string') return;
+  const pattern = (arg as jsep.Literal).value as string;
+  const problem = regexProblem(pattern);
+  if (problem) throw new ExprSyntaxError(`invalid regular expression ${JSON.stringify(pattern)}: ${problem}`, callIndex(source, 'matches'));
+}
+
+/** Why `pattern` (with `flags`) is not a JavaScript regular expression, or undefined when it is. */
+export function regexProblem(pattern: string, flags = ''): string | undefined {
+  try {
+    new RegExp(pattern, flags);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '');
   }
 }
 
@@ -142,13 +185,14 @@ const BINARY: Record<string, (a: unknown, b: unknown) => unknown> = {
 function member(object: unknown, key: unknown): unknown {
   // Reading a field of nothing gives nothing, as optional chaining would: `body.data[0].id`
   // on an empty list is then a failed comparison with its operands shown, not a crash.
-  if (object === null || object === undefined) return undefined;
+  // Every miss is `null` (never JavaScript's undefined), as the docs promise.
+  if (object === null || object === undefined) return null;
   const k = typeof key === 'number' ? key : String(key);
-  if (typeof k === 'string' && FORBIDDEN_KEYS.has(k)) return undefined;
+  if (typeof k === 'string' && FORBIDDEN_KEYS.has(k)) return null;
   if ((typeof object === 'string' || Array.isArray(object)) && k === 'length') return object.length;
-  if (typeof object !== 'object') return undefined;
-  if (Array.isArray(object) && typeof k === 'number' && k < 0) return object[object.length + k];
-  return Object.hasOwn(object, k) ? (object as Record<string | number, unknown>)[k] : undefined;
+  if (typeof object !== 'object') return null;
+  if (Array.isArray(object) && typeof k === 'number' && k < 0) return object[object.length + k] ?? null;
+  return Object.hasOwn(object, k) ? ((object as Record<string | number, unknown>)[k] ?? null) : null;
 }
 
 function evaluate(node: Node, scope: Scope): unknown {

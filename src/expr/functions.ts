@@ -64,6 +64,14 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
   uuid: () => crypto.randomUUID(),
 });
 
+/** How many arguments each function takes (min, max), checked when the notebook is loaded. */
+export const ARITY: Readonly<Record<string, readonly [number, number]>> = Object.freeze({
+  length: [1, 1], now: [0, 0], unixtime: [0, 0], year: [0, 0], keys: [1, 1], contains: [2, 2],
+  startsWith: [2, 2], endsWith: [2, 2], matches: [2, 2], lower: [1, 1], upper: [1, 1],
+  string: [1, 1], number: [1, 1], first: [1, 1], last: [1, 1], where: [3, 3], map: [2, 2],
+  concat: [1, Infinity], range: [1, 1], uuid: [0, 0],
+});
+
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {

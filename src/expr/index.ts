@@ -1,3 +1,3 @@
-export { compileExpr, truthy, ExprSyntaxError, ExprRuntimeError, type Expr, type Scope } from './compile.js';
+export { compileExpr, truthy, regexProblem, EXPR_LIMITS, ExprSyntaxError, ExprRuntimeError, type Expr, type Scope } from './compile.js';
 export { compileTemplate, compileBareOrTemplate, findPlaceholders, TemplateSyntaxError, type Template } from './template.js';
 export { FUNCTIONS, deepEqual } from './functions.js';

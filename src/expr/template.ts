@@ -48,13 +48,20 @@ export function findPlaceholders(text: string): Placeholder[] {
   return found;
 }
 
-/** Compiled strings by text: the loader checks leaves one by one and then whole values. */
+/**
+ * Compiled strings by text: the loader checks leaves one by one and then whole values. Only text
+ * with a placeholder is kept, and the cache is bounded, so a process that loads many notebooks
+ * (a watch mode, a test suite) does not keep every string it ever saw.
+ */
 const compiledStrings = new Map<string, Template | string>();
+const CACHE_LIMIT = 10_000;
 
 function compileString(text: string): Template | string {
+  if (!text.includes('${')) return text;
   let compiled = compiledStrings.get(text);
   if (compiled === undefined) {
     compiled = compileStringUncached(text);
+    if (compiledStrings.size >= CACHE_LIMIT) compiledStrings.clear();
     compiledStrings.set(text, compiled);
   }
   return compiled;

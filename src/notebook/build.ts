@@ -6,10 +6,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  compileBareOrTemplate, compileExpr, compileTemplate, ExprSyntaxError, type Expr, type Template,
+  compileBareOrTemplate, compileExpr, compileTemplate, ExprSyntaxError, findPlaceholders, type Expr, type Template,
 } from '../expr/index.js';
 import { SchemaError, type SchemaRegistry } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
+import { checkBaseUrl, checkHeaderPattern, checkSchemaName } from './values.js';
 import type { Path, SourceMap } from './source.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
@@ -59,6 +60,7 @@ class Builder {
     // Captures are declared for the whole notebook once a step names them; until set they read as null.
     const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
     const teardown = ((raw.teardown ?? []) as Raw[]).map((s, i) => this.step(s, 'teardown', i));
+    if (typeof raw.baseUrl === 'string') this.check(checkBaseUrl(raw.baseUrl), ['baseUrl']);
     const notebook: Notebook = {
       file: this.source.file,
       title: raw.title,
@@ -122,10 +124,10 @@ class Builder {
           expect: this.expect(s.expect ?? {}, [...at, 'expect']),
           captures: Object.entries((s.capture ?? {}) as Raw).map(([name, src]) => ({
             name,
-            expr: this.bare(String(src), [...at, 'capture', name]),
+            expr: this.bare(src, [...at, 'capture', name]),
             span: this.source.keyAt([...at, 'capture'], name),
           })),
-          asserts: ((s.assert ?? []) as string[]).map((src, k) => ({ expr: this.bare(src, [...at, 'assert', k]), span: this.source.at([...at, 'assert', k]) })),
+          asserts: (Array.isArray(s.assert) ? s.assert : []).map((src: unknown, k: number) => ({ expr: this.bare(src, [...at, 'assert', k]), span: this.source.at([...at, 'assert', k]) })),
           repeat: s.repeat ? { until: this.bare(s.repeat.until, [...at, 'repeat', 'until']), max: s.repeat.max ?? 100, span: this.source.at([...at, 'repeat']) } : undefined,
         })),
       };
@@ -142,9 +144,13 @@ class Builder {
 
   private request(r: Raw | string, at: Path): RequestSpec {
     if (typeof r === 'string') {
-      const [method, target] = r.trim().split(/\s+/, 2);
+      // The target is the rest of the line: a `${…}` in it may hold spaces (`GET /items/${n + 1}`).
+      const [method = ''] = r.trim().split(/\s+/, 1);
+      const target = r.trim().slice(method.length).trim();
       const absolute = /^https?:\/\//i.test(target);
-      return { method: method.toUpperCase(), target: { kind: absolute ? 'url' : 'path', value: this.template(target, at) }, body: { kind: 'none' }, span: this.source.at(at) };
+      // Positions inside the target are offsets in the whole string `GET /x/${…}`.
+      const base = r.indexOf(target, r.indexOf(method) + method.length);
+      return { method: method.toUpperCase(), target: { kind: absolute ? 'url' : 'path', value: this.template(target, at, base) }, body: { kind: 'none' }, span: this.source.at(at) };
     }
     const bodyKeys = ['form', 'json', 'body'].filter((k) => r[k] !== undefined);
     if (bodyKeys.length > 1) this.report({ message: `a request has one body; this one has ${bodyKeys.map((k) => `\`${k}\``).join(' and ')}`, span: this.source.keyAt(at, bodyKeys[1]), hint: 'keep one of form, json or body' });
@@ -168,12 +174,15 @@ class Builder {
     const spec: ExpectSpec = { headers: [] };
     if (e.status !== undefined) spec.status = { value: [e.status].flat() as number[], span: this.source.at([...at, 'status']) };
     for (const [name, value] of Object.entries((e.headers ?? {}) as Raw)) {
+      if (typeof value === 'string') this.check(checkHeaderPattern(value), [...at, 'headers', name]);
       spec.headers.push({ name: name.toLowerCase(), expected: this.template(value, [...at, 'headers', name]), span: this.source.keyAt([...at, 'headers'], name) });
     }
     if (e.body !== undefined) spec.body = { value: this.template(e.body, [...at, 'body']), span: this.source.at([...at, 'body']) };
     if (e.schema !== undefined) {
       const span = this.source.at([...at, 'schema']);
-      try {
+      const badName = typeof e.schema === 'string' ? checkSchemaName(e.schema) : undefined;
+      if (badName) this.report({ ...badName, span });
+      else try {
         const validate = typeof e.schema === 'string'
           ? this.options.registry.named(e.schema, dirname(this.source.file))
           : this.options.registry.compileInline(e.schema);
@@ -219,7 +228,10 @@ class Builder {
     return { value: this.bare(String(v), at, true), span };
   }
 
-  private bare(text: string, at: Path, allowTemplate = false): Expr {
+  private bare(value: unknown, at: Path, allowTemplate = false): Expr {
+    // Anything but text was already reported by the structure check; never compile `[object Object]`.
+    if (typeof value !== 'string') return compileExpr('null');
+    const text = value;
     try {
       const expr = allowTemplate ? compileBareOrTemplate(text) : compileExpr(text);
       this.checkNames(expr.names, at, text);
@@ -232,18 +244,22 @@ class Builder {
     }
   }
 
-  /** Compiles a value's templates; problems are reported at the string leaf that holds them. */
-  private template(v: unknown, at: Path): Template {
+  /**
+   * Compiles a value's templates; problems are reported at the string leaf that holds them.
+   * `base`: where a root string starts inside its YAML scalar (the target of `GET /path`).
+   */
+  private template(v: unknown, at: Path, base = 0): Template {
     let ok = true;
     const visit = (x: unknown, path: Path): void => {
       if (typeof x === 'string') {
+        const shift = path === at ? base : 0;
         try {
           const t = compileTemplate(x);
-          for (const e of t.exprs) this.checkNames(e.names, path, x);
+          for (const e of t.exprs) this.checkNames(e.names, path, x, shift);
         } catch (err) {
           if (!(err instanceof ExprSyntaxError)) throw err;
           ok = false;
-          this.report({ message: `invalid expression: ${err.message}`, span: this.source.inString(path, err.index) });
+          this.report({ message: `invalid expression: ${err.message}`, span: this.source.inString(path, shift + err.index), hint: templateHint(x, err.index) });
         }
       } else if (Array.isArray(x)) x.forEach((item, i) => visit(item, [...path, i]));
       else if (x !== null && typeof x === 'object') Object.entries(x).forEach(([k, item]) => visit(item, [...path, k]));
@@ -252,10 +268,11 @@ class Builder {
     return ok ? compileTemplate(v) : compileTemplate(null);
   }
 
-  private checkNames(names: readonly string[], at: Path, text?: string): void {
+  private checkNames(names: readonly string[], at: Path, text?: string, shift = 0): void {
     for (const name of names) {
       if (this.defined.has(name) || name === 'undefined') continue;
-      const offset = text ? text.search(new RegExp(`\\b${name}\\b`)) : -1;
+      const found = text ? text.search(new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$&')}(?![\\w$])`)) : -1;
+      const offset = found >= 0 ? found + shift : -1;
       const guess = closest(name, this.defined);
       const laterCapture = this.capturedLater(name);
       this.report({
@@ -277,4 +294,21 @@ class Builder {
   private report(d: Diagnostic): void {
     this.diagnostics.push(d);
   }
+
+  /** Reports a value check's problem (see values.ts) at the value. */
+  private check(problem: Omit<Diagnostic, 'span'> | undefined, at: Path): void {
+    if (problem) this.report({ ...problem, span: this.source.at(at) });
+  }
+}
+
+/** A hint for a broken `${…}`: an unclosed one is the usual case. */
+function templateHint(text: string, index: number): string | undefined {
+  if (text.startsWith('${', index)) {
+    try {
+      findPlaceholders(text.slice(index));
+    } catch {
+      return 'close it with `}`';
+    }
+  }
+  return undefined;
 }

@@ -19,19 +19,55 @@ export interface Diagnostic {
 export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined, color = false): string {
   const red = (s: string) => (color ? `\x1b[1;31m${s}\x1b[0m` : s);
   const blue = (s: string) => (color ? `\x1b[34m${s}\x1b[0m` : s);
-  const lines = [`${red('error')}: ${d.message}`];
+  // Messages quote what was written (a key, a value): a 100 KB value must not flood the terminal.
+  const lines = [`${red('error')}: ${clip(d.message)}`];
   const gutter = String(d.span.line).length;
   const pad = ' '.repeat(gutter);
   lines.push(`${pad}${blue('-->')} ${d.span.file}:${d.span.line}:${d.span.col}`);
-  const text = sourceText?.split(/\r?\n/)[d.span.line - 1];
-  if (text !== undefined) {
+  const full = lineOf(sourceText, d.span.line);
+  if (full !== undefined) {
+    const { text, col } = excerpt(full, d.span.col);
     lines.push(`${pad} ${blue('|')}`);
     lines.push(`${blue(String(d.span.line))} ${blue('|')} ${text}`);
-    const width = Math.max(1, Math.min(d.span.length, text.length - d.span.col + 1));
-    lines.push(`${pad} ${blue('|')} ${' '.repeat(Math.max(0, d.span.col - 1))}${red('^'.repeat(width))}`);
+    const width = Math.max(1, Math.min(d.span.length, text.length - col + 1));
+    lines.push(`${pad} ${blue('|')} ${' '.repeat(Math.max(0, col - 1))}${red('^'.repeat(width))}`);
   }
-  if (d.hint) lines.push(`${pad} ${blue('=')} hint: ${d.hint}`);
+  if (d.hint) lines.push(`${pad} ${blue('=')} hint: ${clip(d.hint)}`);
   return lines.join('\n');
+}
+
+/** Line `n` (1-based) without splitting the whole text (a notebook can be large). */
+function lineOf(text: string | undefined, n: number): string | undefined {
+  if (text === undefined) return undefined;
+  let start = 0;
+  for (let i = 1; i < n; i++) {
+    const next = text.indexOf('\n', start);
+    if (next === -1) return undefined;
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+}
+
+const WINDOW = 100;
+const MAX_TEXT = 400;
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 20)}… (${(text.length - MAX_TEXT + 20).toLocaleString('en')} more characters)`;
+}
+
+/**
+ * The part of a long line around the column (a 100 KB one-line expression must not flood the
+ * terminal), with control characters made visible so they cannot garble it.
+ */
+function excerpt(line: string, col: number): { text: string; col: number } {
+  // eslint-disable-next-line no-control-regex
+  const visible = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\ufffd');
+  if (line.length <= WINDOW + 20) return { text: visible(line), col };
+  const from = Math.max(0, Math.min(col - 1 - WINDOW / 2, line.length - WINDOW));
+  const to = Math.min(line.length, from + WINDOW);
+  const head = from > 0 ? '…' : '';
+  return { text: head + visible(line.slice(from, to)) + (to < line.length ? '…' : ''), col: col - from + head.length };
 }
 
 function editDistance(a: string, b: string): number {

@@ -6,6 +6,7 @@
  * loader takes the yaml path, which also renders every diagnostic.
  */
 import yaml from 'js-yaml';
+import { LIMITS } from './limits.js';
 import { spanFrom, type Path, type SourceMap } from './source.js';
 import type { Span } from './types.js';
 
@@ -25,14 +26,19 @@ interface Frame {
 
 class Misaligned extends Error {}
 
-/** Parses `text`; undefined when the fast path cannot vouch for its positions. */
-export function parseFast(text: string, file: string): { data: unknown; source: SourceMap } | undefined {
+/**
+ * Parses `text`; undefined when the fast path cannot vouch for its positions. A file nested too
+ * deeply is answered here, located, since the yaml library would recurse until the stack ends.
+ */
+export function parseFast(text: string, file: string): { data: unknown; source: SourceMap } | { tooDeep: Span } | undefined {
   const stack: Frame[] = [{ children: [], open: 0 }];
   let data: unknown;
   try {
-    data = yaml.load(text, {
+    data = yaml.load(text, <yaml.LoadOptions>{
       schema: yaml.CORE_SCHEMA,
       json: false,
+      // js-yaml (4.1.1+; not yet in its types) counts the document and each scalar as levels too.
+      maxDepth: LIMITS.depth + 2,
       listener(event, state) {
         if (event === 'open') {
           stack.push({ children: [], open: state.position });
@@ -42,7 +48,9 @@ export function parseFast(text: string, file: string): { data: unknown; source: 
         stack[stack.length - 1].children.push(toNode(text, frame, state.kind, state.result, state.position));
       },
     });
-  } catch {
+  } catch (err) {
+    const mark = (err as yaml.YAMLException).mark as (yaml.YAMLException['mark'] & { position: number }) | undefined;
+    if (mark && /maxDepth/.test((err as Error).message)) return { tooDeep: spanFrom(file, text, mark.line + 1, mark.column + 1, mark.position, mark.position + 1) };
     return undefined;
   }
   const root = stack[0].children[0];

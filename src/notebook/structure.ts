@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { PACKAGE_ROOT } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
+import { LIMITS } from './limits.js';
 import type { Path, SourceMap } from './source.js';
 
 export const NOTEBOOK_SCHEMA_FILE = join(PACKAGE_ROOT, 'schemas', 'notebook.schema.json');
@@ -65,13 +66,18 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-export function checkStructure(data: unknown, source: SourceMap): Diagnostic[] {
+/** `tally.total` (when given) receives how many problems there are, beyond those worded. */
+export function checkStructure(data: unknown, source: SourceMap, tally?: { total: number }): Diagnostic[] {
   const validate = notebookValidator();
   if (validate(data)) return [];
   const kept = explainingErrors(validate.errors ?? []);
+  // Counted only when some are left unworded: below that, the deduplicated list is the count.
+  if (tally && kept.length > LIMITS.diagnostics * 2) tally.total += kept.length;
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const e of kept) {
+  // Only what can be shown is worded and located (a file of 26,000 unknown keys must not cost
+  // 26,000 lookups); the loader lists LIMITS.diagnostics and counts the rest.
+  for (const e of kept.slice(0, LIMITS.diagnostics * 2)) {
     const d = toDiagnostic(e, kept, source);
     const key = `${d.span.line}:${d.span.col}:${d.message}`;
     if (!seen.has(key)) {
@@ -105,6 +111,14 @@ function explainingErrors(errors: ErrorObject[]): ErrorObject[] {
         if (atValue && (e.keyword === 'required' || e.keyword === 'additionalProperties' || e.keyword === 'pattern')) return sum + 10;
         return sum + 1;
       }, 0);
+    // A complaint inside the value reached through a $ref has a schemaPath outside this oneOf:
+    // it comes from the branch that accepted the value's type, so type-only branches are moot.
+    const deeperElsewhere = errors.some((e) => e !== alt && within(e) && e.instancePath !== alt.instancePath && !e.schemaPath.startsWith(prefix) && !dropped.has(e));
+    if (deeperElsewhere) {
+      for (const list of branches.values()) if (score(list) >= 100) list.forEach((e) => dropped.add(e));
+      dropped.add(alt);
+      continue;
+    }
     const scored = [...branches.values()].map((list) => ({ list, score: score(list) }));
     const best = Math.min(...scored.map((b) => b.score));
     const allWrongType = scored.length > 0 && best >= 100;
@@ -123,7 +137,9 @@ function explainingErrors(errors: ErrorObject[]): ErrorObject[] {
     if (allWrongType) scored.flatMap((b) => b.list).filter((e) => e.keyword !== 'type').forEach((e) => dropped.add(e));
     if (branches.size > 0 || errors.some((e) => e !== alt && e.instancePath.startsWith(alt.instancePath) && !dropped.has(e))) dropped.add(alt);
   }
-  return errors.filter((e) => !dropped.has(e));
+  // A bad property name is reported once, by its propertyNames error, not again by the pattern.
+  const badNames = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath));
+  return errors.filter((e) => !dropped.has(e) && !(e.propertyName !== undefined && badNames.has(e.instancePath)));
 }
 
 function toDiagnostic(e: ErrorObject, kept: ErrorObject[], source: SourceMap): Diagnostic {
@@ -161,8 +177,10 @@ function toDiagnostic(e: ErrorObject, kept: ErrorObject[], source: SourceMap): D
       };
     case 'pattern':
       return { message: `\`${String(path.at(-1))}\` has an invalid value ${JSON.stringify(e.data)}`, span: source.at(path), hint: patternHint(path) };
-    case 'propertyNames':
-      return { message: `invalid name ${where}`, span: source.at(path), hint: 'names are letters, digits and _, not starting with a digit' };
+    case 'propertyNames': {
+      const name = (e.params as { propertyName?: string }).propertyName;
+      return { message: `invalid name ${name === undefined ? '' : `\`${name}\` `}${where}`, span: name === undefined ? source.at(path) : source.keyAt(path, name), hint: 'names are letters, digits and _, not starting with a digit' };
+    }
     case 'not':
       if (path.at(-1) === 'request') return { message: 'a request needs exactly one of `path` or `url`', span: source.at(path), hint: '`path` joins the base URL; `url` is absolute' };
       return { message: `\`${String(path.at(-1))}\` has a combination of keys that is not allowed`, span: source.at(path) };

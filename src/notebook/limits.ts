@@ -1,0 +1,112 @@
+/**
+ * What the loader accepts at most, and the checks on a notebook's raw bytes and text that run
+ * before any YAML parser sees them. A notebook comes from anyone (a pull request, a download), so
+ * whatever its content it must be answered quickly, in bounded memory, with located diagnostics.
+ * The figures are generous for real notebooks (the 900-step benchmark is ~100 KB, nests 6 deep)
+ * and documented in docs/notebook-format.md ("Limits").
+ */
+import type { Diagnostic } from './diagnostic.js';
+import { spanFrom } from './source.js';
+
+export const LIMITS = {
+  /**
+   * Bytes in one notebook file (~1,000 steps; the 900-step benchmark is ~100 KB). The yaml library
+   * that words the diagnostics needs about 1 s of CPU for 256 KiB of the worst input (a quarter
+   * of a million syntax errors), so this bound is what keeps every answer under 2 s.
+   */
+  fileBytes: 256 * 1024,
+  /** Levels of nested mappings and lists (YAML), and of an expression's sub-expressions. */
+  depth: 64,
+  /** Values that aliases (`*name`) may add in all, once expanded ("billion laughs"). */
+  aliasValues: 10_000,
+  /** Values in a whole notebook after aliases are expanded. */
+  values: 200_000,
+  /** Characters in one expression (an `assert`, a `${…}`). */
+  exprChars: 4_000,
+  /** Diagnostics listed per file; the rest are counted. */
+  diagnostics: 50,
+} as const;
+
+const KiB = (n: number) => `${Math.ceil(n / 1024).toLocaleString('en')} KiB`;
+
+/** A notebook over the size limit: refused before it is read whole. */
+export function fileTooLarge(file: string, bytes: number): Diagnostic {
+  return {
+    message: `the file is ${KiB(bytes)}; a notebook may be at most ${KiB(LIMITS.fileBytes)}`,
+    span: { file, line: 1, col: 1, length: 1 },
+    hint: 'split it into several notebooks (a folder of notebooks runs in order)',
+  };
+}
+
+/** Decodes UTF-8 strictly; an invalid byte (Latin-1 text, a binary file) is located. */
+export function decodeUtf8(file: string, bytes: Uint8Array): { text: string } | { diagnostic: Diagnostic } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, at));
+    const line = before.split('\n').length;
+    const col = before.length - before.lastIndexOf('\n');
+    return {
+      diagnostic: {
+        message: `the file is not valid UTF-8: byte 0x${bytes[at].toString(16).padStart(2, '0')} at offset ${at}`,
+        span: { file, line, col, length: 1 },
+        hint: 'save the notebook as UTF-8 (text in Latin-1 or Windows-1252 must be converted, e.g. `iconv -f latin1 -t utf-8`)',
+      },
+    };
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    if (n === 0 || i + n > b.length) return i;
+    try {
+      decoder.decode(b.subarray(i, i + n));
+    } catch {
+      return i;
+    }
+    i += n;
+  }
+  return Math.max(0, b.length - 1);
+}
+
+/**
+ * YAML allows only printable characters (TAB, LF, CR and the printable ranges); a NUL or BEL byte
+ * is a corrupt or binary file, and one parser silently keeps it while the other refuses it.
+ */
+// eslint-disable-next-line no-control-regex
+const NON_PRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/;
+
+export function checkText(file: string, text: string): Diagnostic[] {
+  if (text.length > LIMITS.fileBytes) return [fileTooLarge(file, Buffer.byteLength(text))];
+  const m = NON_PRINTABLE.exec(text);
+  if (!m) return [];
+  const at = m.index;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const line = text.slice(0, at).split('\n').length;
+  const code = m[0].charCodeAt(0);
+  return [{
+    message: `the file holds a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}${CONTROL_NAMES[code] ? `, ${CONTROL_NAMES[code]}` : ''}), which YAML does not allow`,
+    span: spanFrom(file, text, line, at - lineStart + 1, at, at + 1),
+    hint: 'remove it; write a control character inside a double-quoted string as an escape such as "\\u0007"',
+  }];
+}
+
+const CONTROL_NAMES: Record<number, string> = { 0: 'NUL', 7: 'BEL', 8: 'backspace', 0x1b: 'ESC', 0x7f: 'DEL' };
+
+/** Keeps a file's diagnostics readable when it has very many: the first ones, then a count. */
+export function capDiagnostics(file: string, diagnostics: Diagnostic[], total = diagnostics.length): Diagnostic[] {
+  if (total <= LIMITS.diagnostics || diagnostics.length === 0) return diagnostics;
+  const kept = diagnostics.slice(0, LIMITS.diagnostics);
+  const last = kept[kept.length - 1].span;
+  return [...kept, {
+    message: `${(total - kept.length).toLocaleString('en')} more problems in this file are not shown`,
+    span: { file, line: last.line, col: last.col, length: 1 },
+    hint: 'fix the ones above and validate again',
+  }];
+}
