@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { redactionCost } from './redaction.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = process.env.API_NOTEBOOK_BIN ? resolve(process.env.API_NOTEBOOK_BIN) : join(ROOT, 'dist', 'cli', 'main.js');
@@ -27,9 +28,18 @@ const HOOK = join(ROOT, 'bench', 'rss-hook.mjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUNDS = 300;
 
-function notebook(rounds: number): string {
+/** Secret inputs with characters every encoding changes, for the redaction's cost (see SECRET_INPUTS). */
+const SECRETS: Record<string, string> = {
+  BENCH_KEY: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  BENCH_PASSWORD: `p!'()* "\\q+&<>%ü🔑`,
+  BENCH_TOKEN: 'tok/+=abcdefghijklmnopqrstuvwxyz0123456789',
+};
+const SECRET_INPUTS = ['inputs:', ...Object.keys(SECRETS).map((env) => `  ${env.toLowerCase()}: { env: ${env}, secret: true }`), 'auth:', '  bearer: "${bench_key}"'];
+
+function notebook(rounds: number, withSecrets = false): string {
   const lines = [
     'title: Benchmark',
+    ...(withSecrets ? SECRET_INPUTS : []),
     'steps:',
   ];
   for (let i = 0; i < rounds; i++) {
@@ -131,6 +141,9 @@ async function main() {
   writeFileSync(join(dir, 'items.openapi.json'), JSON.stringify(ITEMS_OPENAPI));
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
+  writeFileSync(join(dir, 'secret-big.yaml'), notebook(ROUNDS, true));
+  writeFileSync(join(dir, 'secret-one.yaml'), notebook(1, true).split('\n').slice(0, 6 + SECRET_INPUTS.length).join('\n') + '\n');
+  Object.assign(process.env, SECRETS);
   const server = await startServer();
   const out = join(dir, 'reports');
   // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
@@ -141,7 +154,7 @@ async function main() {
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[], cpu: { cliOne: [] as number[], cliBig: [] as number[], allOne: [] as number[], allBig: [] as number[], rawOne: [] as number[], rawBig: [] as number[] } };
+  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], secretOne: [] as number[], secretBig: [] as number[], secretRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[], cpu: { cliOne: [] as number[], cliBig: [] as number[], allOne: [] as number[], allBig: [] as number[], rawOne: [] as number[], rawBig: [] as number[] } };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     const a = await cli('one.yaml');
@@ -154,13 +167,18 @@ async function main() {
     const h = await cliAll('big.yaml');
     const i2 = await withOpenApi('one.yaml');
     const j2 = await withOpenApi('big.yaml');
-    if ([a, b, c, d, e, f, g, h, i2, j2].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
+    const sOne = await cli('secret-one.yaml');
+    const sBig = await cli('secret-big.yaml');
+    if ([a, b, c, d, e, f, g, h, i2, j2, sOne, sBig].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
     results.allOne.push(g.ms);
     results.allBig.push(h.ms);
     results.allRss.push(h.rssKiB);
     results.oaOne.push(i2.ms);
     results.oaBig.push(j2.ms);
     results.oaRss.push(j2.rssKiB);
+    results.secretOne.push(sOne.ms);
+    results.secretBig.push(sBig.ms);
+    results.secretRss.push(sBig.rssKiB);
     results.loadOne.push(e.ms);
     results.loadBig.push(f.ms);
     results.cliOne.push(a.ms);
@@ -181,6 +199,7 @@ async function main() {
   console.log(row('api-notebook, json only', results.cliOne, results.cliBig, results.cliRss));
   console.log(row('api-notebook, all reporters', results.allOne, results.allBig, results.allRss));
   console.log(row('  … json only, --openapi', results.oaOne, results.oaBig, results.oaRss));
+  console.log(row('  … json only, 3 secrets', results.secretOne, results.secretBig, results.secretRss));
   console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
   const rawStep = perStep(results.rawBig, results.rawOne);
   console.log(`Per step against the raw loop: json only ${(perStep(results.cliBig, results.cliOne) / rawStep).toFixed(2)}×, all default reporters ${(perStep(results.allBig, results.allOne) / rawStep).toFixed(2)}× (target ≤ 1.5×)`);
@@ -188,6 +207,9 @@ async function main() {
   const c = results.cpu;
   const cpuRaw = perStep(c.rawBig, c.rawOne);
   console.log(`CPU per step: json only ${perStep(c.cliBig, c.cliOne).toFixed(3)} ms (${(perStep(c.cliBig, c.cliOne) / cpuRaw).toFixed(2)}×), all default reporters ${perStep(c.allBig, c.allOne).toFixed(3)} ms (${(perStep(c.allBig, c.allOne) / cpuRaw).toFixed(2)}×), raw loop ${cpuRaw.toFixed(3)} ms`);
+  const redaction = redactionCost(Object.values(SECRETS));
+  console.log(`Redacting 3 secrets (in every form): ${(perStep(results.secretBig, results.secretOne) - perStep(results.cliBig, results.cliOne)).toFixed(3)} ms per step by wall clock;` +
+    ` in-process ${redaction.microsPerResult.toFixed(1)} µs per step result (${redaction.microsPerResultClean.toFixed(1)} µs when it holds no secret).`);
   const load = perStep(results.loadBig, results.loadOne);
   console.log(`Of api-notebook's per-step cost, ${load.toFixed(3)} ms is loading the notebook (YAML with positions, checks, compiling; from validate),`);
   console.log(`and ${(perStep(results.cliBig, results.cliOne) - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);

@@ -4,7 +4,7 @@
  * also against a server holding leftovers of an interrupted run.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -17,7 +17,8 @@ import { client } from './helpers/stripe-client.js';
 
 const FLAGSHIP = 'notebooks/stripe/accounts-customers-plans-coupons.yaml';
 const CHARGES = 'notebooks/stripe/charges-and-refunds.yaml';
-const SEED = join(ROOT, '..', 'shared', 'seeds', '000_29d99383318ac562.txt');
+/** The seed notebook the flagship was written from, vendored (test/fixtures/seeds/README.md). */
+const SEED = join(ROOT, 'test', 'fixtures', 'seeds', '000_29d99383318ac562.txt');
 /** Cleanup steps skip when an empty server leaves nothing to clean; that is their only skip. */
 const CLEANUP = /left over from earlier runs/;
 
@@ -50,7 +51,7 @@ describe('the shipped notebooks against the embedded mock', () => {
     assert.equal(report.summary.failed + report.summary.errors, 0);
   });
 
-  it('the flagship has one step per request cell of the seed, in order', { skip: !existsSync(SEED) && 'shared/seeds not beside the repo' }, async () => {
+  it('the flagship has one step per request cell of the seed, in order', async () => {
     const cells = seedRequestCells();
     const out = tempDir();
     await runCli(['run', FLAGSHIP, '--out', out]);

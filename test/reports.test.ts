@@ -13,7 +13,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { interruptAfter, readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
-const XSD = join(ROOT, 'test', 'fixtures', 'junit', 'JUnit.xsd'); // a copy of shared/junit/JUnit.xsd
+/** The Ant JUnit schema, vendored with its licence note (test/fixtures/junit/README.md). */
+const XSD = join(ROOT, 'test', 'fixtures', 'junit', 'JUnit.xsd');
 const SECRET = 'sk_test_report_secret_value';
 const FIX = 'test/fixtures/reports';
 

@@ -161,9 +161,15 @@ function parseBody(text: string, contentType: string | undefined, partial: HttpE
   try {
     return JSON.parse(text);
   } catch (err) {
-    const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-    throw new HttpError('invalid-json', `the response says ${contentType} but its body is not valid JSON (${(err as Error).message}): ${shown}`, partial);
+    // No excerpt of the body here: it has not been redacted yet, and a cut could split a secret.
+    // The runner adds a redacted excerpt; the reports show the whole (redacted) body.
+    throw new HttpError('invalid-json', `the response says ${contentType} but its body is not valid JSON (${jsonProblem(err as Error)})`, partial);
   }
+}
+
+/** V8 quotes the text around an unexpected token (`Unexpected token 'x', "…" is not valid JSON`): dropped. */
+function jsonProblem(err: Error): string {
+  return /^Unexpected token/.test(err.message) || err.message.includes('"') ? 'Unexpected token' : err.message;
 }
 
 function classify(err: unknown, req: HttpRequest): HttpError {

@@ -1,5 +1,5 @@
 /**
- * reports/junit.xml in the Ant JUnit schema (shared/junit/JUnit.xsd), which every CI reads:
+ * reports/junit.xml in the Ant JUnit schema (vendored in test/fixtures/junit/JUnit.xsd), which every CI reads:
  * one <testsuite> per notebook, one <testcase> per step run (each forEach iteration, teardown
  * included); check failures are <failure>, runtime errors <error>, skips <skipped/>.
  */

@@ -7,7 +7,7 @@ import type { Scope } from '../expr/index.js';
 import { encodeForm } from '../http/encode.js';
 import type { HttpClient } from '../http/client.js';
 import type { AuthSpec } from '../notebook/types.js';
-import type { Redactor } from './redact.js';
+import { shortSecretMessage, tooShortToRedact, type Redactor } from './redact.js';
 
 export class AuthError extends Error {}
 
@@ -29,13 +29,13 @@ export class AuthProvider {
         const user = String(spec.username.render(scope) ?? '');
         const pass = String(spec.password.render(scope) ?? '');
         const value = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+        this.secret(pass, 'the basic-auth password');
         this.redactor.add(value.slice(6));
-        if (pass) this.redactor.add(pass);
         return { authorization: value };
       }
       case 'bearer': {
         const token = String(spec.token.render(scope) ?? '');
-        this.redactor.add(token);
+        this.secret(token, 'the bearer token');
         return { authorization: `Bearer ${token}` };
       }
       case 'oauth2': {
@@ -43,6 +43,12 @@ export class AuthProvider {
         return { authorization: `Bearer ${token}` };
       }
     }
+  }
+
+  /** Hands a credential to the redactor; one too short to redact is refused before it is sent. */
+  private secret(value: string, what: string): void {
+    if (tooShortToRedact(value)) throw new AuthError(shortSecretMessage(what, value));
+    this.redactor.add(value);
   }
 
   /** After a 401, the next request fetches a new token. Returns whether there was one to drop. */
@@ -77,7 +83,7 @@ export class AuthProvider {
     const clientSecret = String(spec.clientSecret.render(scope));
     // RFC 6749 §2.3.1: client credentials in HTTP Basic, which every server must accept.
     const credentials = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
-    this.redactor.add(clientSecret);
+    this.secret(clientSecret, 'the OAuth2 client secret');
     this.redactor.add(credentials);
     const res = await this.http.send({
       method: 'POST',
@@ -94,7 +100,7 @@ export class AuthProvider {
     if (res.status !== 200 || typeof body?.access_token !== 'string') {
       throw new AuthError(`OAuth2 token request to ${tokenUrl} answered ${res.status} without an access_token`);
     }
-    this.redactor.add(body.access_token);
+    this.secret(body.access_token, `the OAuth2 access token from ${tokenUrl}`);
     const ttl = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 3_600_000;
     return { token: body.access_token, expiresAt: Date.now() + ttl - 5_000 };
   }

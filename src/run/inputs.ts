@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { InputDef } from '../notebook/types.js';
+import { shortSecretMessage, tooShortToRedact } from './redact.js';
 
 export class InputError extends Error {}
 
@@ -28,8 +29,16 @@ export async function resolveInputs(file: string, inputs: InputDef[], sources: I
       const ways = [input.env ? `set ${input.env}` : undefined, `pass --var ${input.name}=…`, input.prompt ? 'run on a terminal to be asked' : undefined].filter(Boolean);
       throw new InputError(`${file}:${input.span.line}:${input.span.col}: input \`${input.name}\` has no value; ${ways.join(', or ')}`);
     }
+    refuseShortSecret(file, input, values[input.name]);
   }
   return values;
+}
+
+/** A secret too short to redact is refused before any request (exit 2), never printed. */
+function refuseShortSecret(file: string, input: InputDef, value: unknown): void {
+  if (!input.secret || (typeof value !== 'string' && typeof value !== 'number') || !tooShortToRedact(String(value))) return;
+  const what = `secret input \`${input.name}\``;
+  throw new InputError(`${file}:${input.span.line}:${input.span.col}: ${shortSecretMessage(what, String(value))}; give its real value, or drop \`secret: true\` if it is not a secret`);
 }
 
 /**

@@ -1,32 +1,151 @@
 /**
- * Secrets (secret inputs, credentials, tokens) are replaced with [REDACTED] in every result before
- * any reporter or log sees it, also inside bodies and URLs, so no output path can leak them.
+ * Secrets (secret inputs, credentials, tokens) are replaced with [REDACTED] in every result and
+ * log line before any reporter or logger sees them, so no output path can leak them. Each secret
+ * is matched in every form it can take (raw, percent-encoded, JSON- and HTML-escaped, base64: see
+ * secret-patterns.ts); all of them share one regex in an ordinary run, so a string is scanned
+ * once however many secrets there are. Secrets under 4 characters are refused, never printed.
  */
+import { secretPatternSources } from './secret-patterns.js';
+
 export const REDACTED = '[REDACTED]';
+/** A secret shorter than this would blank ordinary text ("id", "ok") everywhere: it is refused. */
+export const MIN_SECRET_LENGTH = 4;
 const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
-export class Redactor {
-  private secrets: string[] = [];
-  private pattern: RegExp | undefined;
+/** Length in characters as a person counts them (an emoji is one). */
+export function secretLength(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
 
-  /** Adds a secret, with the encoded forms it may take in a URL or a Basic header. */
+/** Non-empty and under MIN_SECRET_LENGTH: cannot be redacted safely, so it must not be used. */
+export function tooShortToRedact(value: string): boolean {
+  return value.length > 0 && secretLength(value) < MIN_SECRET_LENGTH;
+}
+
+/** Why a short secret is refused; `what` names it ("secret input `pin`", "the bearer token"). */
+export function shortSecretMessage(what: string, value: string): string {
+  const n = secretLength(value);
+  return `${what} is ${n} character${n === 1 ? '' : 's'} long; secrets under ${MIN_SECRET_LENGTH} characters are refused, because redacting them would blank ordinary text in every report and printing them would leak them`;
+}
+
+export class SecretTooShortError extends Error {}
+
+/**
+ * V8 compiles a regex to machine code only up to a size: past ~15 KiB of alternatives it falls back
+ * to a bytecode interpreter about 500 times slower (measured: 32 random tokens 1 µs per string, 48
+ * tokens 600 µs). Secrets are therefore split over as few regexes as keep under these bounds:
+ * one for every ordinary run, a few more for a run with dozens of credentials.
+ */
+const MAX_SECRETS_PER_REGEX = 16;
+const MAX_SOURCE_PER_REGEX = 8 * 1024;
+
+interface SecretPattern {
+  /** The raw secret's length: longer secrets are tried first. */
+  length: number;
+  /** Regex sources for its forms, each with the length of what it matches at least. */
+  sources: Array<{ source: string; length: number }>;
+  size: number;
+}
+
+export class Redactor {
+  private readonly known = new Set<string>();
+  private readonly secrets: SecretPattern[] = [];
+  private patterns: RegExp[] = [];
+  /** Some secret looks like a number (a PIN): numbers in bodies are then checked too. */
+  private numeric = false;
+
+  /**
+   * Adds a secret in all its forms. An empty value has nothing to hide; a value under
+   * MIN_SECRET_LENGTH throws: callers refuse it with a message that names it, before it is used.
+   */
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
     const text = String(value);
-    // Very short values would blank out ordinary text; they are not credentials anyone uses.
-    if (text.length < 4) return;
-    const forms = [text, encodeURIComponent(text), Buffer.from(text).toString('base64'), Buffer.from(`${text}:`).toString('base64')];
-    for (const f of forms) if (!this.secrets.includes(f)) this.secrets.push(f);
-    this.secrets.sort((a, b) => b.length - a.length);
-    this.pattern = new RegExp(this.secrets.map(escapeRegExp).join('|'), 'g');
+    if (!text || this.known.has(text)) return;
+    if (tooShortToRedact(text)) throw new SecretTooShortError(shortSecretMessage('a secret', text));
+    this.known.add(text);
+    if (/^[-+0-9.eE]+$/.test(text)) this.numeric = true;
+    const sources = secretPatternSources(text);
+    this.secrets.push({ length: text.length, sources, size: sources.reduce((n, x) => n + x.source.length + 1, 0) });
+    this.compile();
   }
 
+  /**
+   * Longest secret first, in every regex and across them: a secret that contains another must be
+   * replaced whole before the shorter one could cut it in two.
+   */
+  private compile(): void {
+    this.secrets.sort((a, b) => b.length - a.length);
+    const groups: SecretPattern[][] = [];
+    let size = Infinity;
+    for (const secret of this.secrets) {
+      const last = groups[groups.length - 1];
+      if (!last || last.length >= MAX_SECRETS_PER_REGEX || size + secret.size > MAX_SOURCE_PER_REGEX) {
+        groups.push([secret]);
+        size = secret.size;
+      } else {
+        last.push(secret);
+        size += secret.size;
+      }
+    }
+    this.patterns = groups.map((group) => {
+      const sources = group.flatMap((g) => g.sources).sort((a, b) => b.length - a.length);
+      return new RegExp(sources.map((x) => x.source).join('|'), 'g');
+    });
+  }
+
+  /** Whether some secret is in `s`. */
+  private found(s: string): boolean {
+    for (const p of this.patterns) {
+      p.lastIndex = 0;
+      if (p.test(s)) return true;
+    }
+    return false;
+  }
+
+  /** How many secrets are known (0: nothing to redact but the sensitive headers). */
   get size(): number {
-    return this.secrets.length;
+    return this.known.size;
   }
 
   text(s: string): string {
-    return this.pattern ? s.replace(this.pattern, REDACTED) : s;
+    for (const p of this.patterns) s = s.replace(p, REDACTED);
+    return s;
+  }
+
+  /**
+   * A body the client stopped reading (too large, a timeout, an interrupt) may end in the first
+   * part of a secret, which no pattern matches. Redacts, then drops as many final characters as
+   * the longest form of the longest secret can take (at most 80 per character: a character
+   * JSON-escaped five times as a surrogate pair).
+   */
+  trimCutEnd(s: string): string {
+    if (!this.secrets.length) return s;
+    const safe = this.text(s);
+    const longest = Math.max(...[...this.known].map(secretLength));
+    return safe.slice(0, Math.max(0, safe.length - 80 * longest));
+  }
+
+  /** Redacts, then cuts: a cut made first could split a secret and leave its prefix unmatched. */
+  excerpt(s: string, max: number): string {
+    const safe = this.text(s);
+    return safe.length > max ? `${safe.slice(0, max)}…` : safe;
+  }
+
+  /**
+   * The credentials in the sensitive headers of a request (a literal `Authorization`, a `Cookie`)
+   * are secrets too, wherever else they show up: an echo, a later URL. Parts too short to redact
+   * are left out (the header itself is always masked whole). Not called with responses: a server
+   * that sets a new tracking cookie on every response would add a secret per step.
+   */
+  addFromHeaders(h: Record<string, string>): void {
+    for (const [name, value] of Object.entries(h)) {
+      const key = name.toLowerCase();
+      if (!SENSITIVE_HEADERS.has(key)) continue;
+      for (const part of credentialsIn(key, value)) if (!tooShortToRedact(part)) this.add(part);
+    }
   }
 
   headers(h: Record<string, string>): Record<string, string> {
@@ -35,21 +154,70 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy of any JSON-like value with every secret replaced (keys too). */
+  /**
+   * Any JSON-like value with every secret replaced (keys too). Copy-on-write: only the objects
+   * on the way to a replaced string are copied (most step results hold no secret at all, or only
+   * in one header), and the top level always is, so callers may set its fields.
+   */
   value<T>(v: T): T {
-    return this.walk(v) as T;
+    const out = this.patterns.length ? this.walk(v) : v;
+    return (out === v ? shallowCopy(v) : out) as T;
   }
 
   private walk(v: unknown): unknown {
-    if (typeof v === 'string') return this.text(v);
-    if (Array.isArray(v)) return v.map((x) => this.walk(x));
+    if (typeof v === 'string') {
+      return this.found(v) ? this.text(v) : v;
+    }
+    if (Array.isArray(v)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = this.walk(v[i]);
+        if (x !== v[i]) (copy ??= v.slice())[i] = x;
+      }
+      return copy ?? v;
+    }
+    // A secret that is all digits comes back from a server as a JSON number, not a string.
+    if (typeof v === 'number' && this.numeric) {
+      return this.found(String(v)) ? REDACTED : v;
+    }
+    // An Error's message and stack are not enumerable: copied by hand, or a log would lose them.
+    if (v instanceof Error) return { type: v.name, message: this.text(v.message), stack: v.stack && this.text(v.stack) };
     if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), this.walk(x)]));
+      let changed = false;
+      const entries: Array<[string, unknown]> = [];
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x = (v as Record<string, unknown>)[k];
+        const safeKey = this.walk(k) as string;
+        const safe = this.walk(x);
+        if (safeKey !== k || safe !== x) changed = true;
+        entries.push([safeKey, safe]);
+      }
+      return changed ? Object.fromEntries(entries) : v;
     }
     return v;
   }
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `Bearer x` → x; `Basic b64` → b64 and the password in it; `a=x; b=y` → x, y; else the value. */
+function credentialsIn(header: string, value: string): string[] {
+  if (header === 'cookie' || header === 'set-cookie') {
+    // set-cookie: only the first pair is the cookie; the rest are its attributes.
+    const pairs = header === 'set-cookie' ? value.split(/,(?=\s*[^;,=\s]+=)/).map((c) => c.split(';')[0]) : value.split(';');
+    return pairs.map((p) => p.slice(p.indexOf('=') + 1).trim()).filter(Boolean);
+  }
+  const space = value.indexOf(' ');
+  if (space < 0 || !/^(?:authorization|proxy-authorization)$/.test(header)) return [value.trim()];
+  const scheme = value.slice(0, space).toLowerCase();
+  const credentials = value.slice(space + 1).trim();
+  if (scheme !== 'basic') return [credentials];
+  const pair = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  return colon < 0 ? [credentials] : [credentials, pair.slice(colon + 1)];
+}
+
+function shallowCopy<T>(v: T): T {
+  if (Array.isArray(v)) return [...v] as T;
+  if (v !== null && typeof v === 'object') return { ...v };
+  return v;
 }

@@ -159,7 +159,8 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       result.skipReason = `\`if\` is false: ${step.when.value.source}`;
       return finish();
     }
-    await ctx.hooks.onStepStart?.({ name: step.name, phase: step.phase, index: step.index, method: step.kind === 'http' ? step.request.method : undefined, iteration });
+    // A forEach item may be a secret: reporters see it redacted, as in every result.
+    await ctx.hooks.onStepStart?.({ name: step.name, phase: step.phase, index: step.index, method: step.kind === 'http' ? step.request.method : undefined, iteration: ctx.redactor.value(iteration) });
 
     if (step.kind === 'http') {
       const response = await exchange(step, ctx, scope, result);
@@ -206,6 +207,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   }
   const send = async () => {
     const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } };
+    ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
     return ctx.http.send(withAuth, ctx.signal);
@@ -218,7 +220,11 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     return response;
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
-      result.response = { status: err.partial.status, headers: err.partial.headers, body: err.partial.text, durationMs: round(err.partial.durationMs), bodyBytes: err.partial.bytes };
+      // Only an invalid-JSON body arrived whole; any other was cut where reading stopped.
+      const body = err.kind === 'invalid-json' ? err.partial.text : ctx.redactor.trimCutEnd(err.partial.text);
+      result.response = { status: err.partial.status, headers: err.partial.headers, body, durationMs: round(err.partial.durationMs), bodyBytes: err.partial.bytes };
+      // The body's start says what went wrong; redacted before it is cut, so no secret is split.
+      if (err.kind === 'invalid-json') throw new HttpError(err.kind, `${err.message}: ${ctx.redactor.excerpt(err.partial.text, 200)}`, err.partial);
     }
     throw err;
   }

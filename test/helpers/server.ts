@@ -18,6 +18,8 @@ export interface TestServer {
   url: string;
   requests: Recorded[];
   route(method: string, path: string, handler: Handler): void;
+  /** Answers every path under `prefix` (a path that holds values, such as an id or a secret). */
+  routePrefix(method: string, prefix: string, handler: Handler): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
 export async function startTestServer(): Promise<TestServer> {
   const routes = new Map<string, Handler>();
   const requests: Recorded[] = [];
+  const prefixes: Array<{ method: string; prefix: string; handler: Handler }> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -36,7 +39,7 @@ export async function startTestServer(): Promise<TestServer> {
       const rec: Recorded = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(rec);
       const path = rec.url.split('?')[0];
-      const handler = routes.get(`${rec.method} ${path}`) ?? routes.get(`* ${path}`);
+      const handler = routes.get(`${rec.method} ${path}`) ?? routes.get(`* ${path}`) ?? prefixes.find((p) => p.method === rec.method && path.startsWith(p.prefix))?.handler;
       if (handler) handler(rec, res);
       else json(res, 404, { error: `no route ${rec.method} ${path}` });
     });
@@ -55,6 +58,7 @@ export async function startTestServer(): Promise<TestServer> {
     url: `http://127.0.0.1:${port}`,
     requests,
     route: (method, path, handler) => routes.set(`${method} ${path}`, handler),
+    routePrefix: (method, prefix, handler) => prefixes.push({ method, prefix, handler }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
