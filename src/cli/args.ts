@@ -116,14 +116,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   });
   if (values.help) return { command: 'help', topic: command };
   if (positionals.length === 0) throw new UsageError(`\`${command}\` needs at least one notebook file or folder, e.g. \`api-notebook ${command} notebooks/\``);
-  const vars: Record<string, string> = {};
-  for (const v of (values.var as string[] | undefined) ?? []) {
-    const eq = v.indexOf('=');
-    if (eq < 1) throw new UsageError(`--var takes name=value, got \`${v}\``);
-    vars[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  const baseUrl = values['base-url'] as string | undefined;
-  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got \`${baseUrl}\``);
+  const vars = parseVars(values.var as string[] | undefined);
+  const baseUrl = parseBaseUrl(values['base-url'] as string | undefined);
   const timeoutText = (values.timeout as string | undefined) ?? '30000';
   const timeoutMs = Number(timeoutText);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes milliseconds (a whole number above 0), got \`${timeoutText}\``);
@@ -216,14 +210,8 @@ function parseOpen(args: string[]): Args {
   });
   if (values.help) return { command: 'help', topic: 'open' };
   if (positionals.length !== 1) throw new UsageError('`open` takes one notebook file, e.g. `api-notebook open notebooks/stripe/accounts-customers-plans-coupons.yaml`');
-  const vars: Record<string, string> = {};
-  for (const v of (values.var as string[] | undefined) ?? []) {
-    const eq = v.indexOf('=');
-    if (eq < 1) throw new UsageError(`--var takes name=value, got \`${v}\``);
-    vars[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  const baseUrl = values['base-url'] as string | undefined;
-  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got \`${baseUrl}\``);
+  const vars = parseVars(values.var as string[] | undefined);
+  const baseUrl = parseBaseUrl(values['base-url'] as string | undefined);
   const port = Number((values.port as string | undefined) ?? '0');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535)`);
   return { command: 'open', notebook: positionals[0], baseUrl, host: (values.host as string | undefined) ?? '127.0.0.1', port, browser: values['no-browser'] !== true, vars };
@@ -371,3 +359,19 @@ Exit codes: 0 imported (warnings are listed, not errors) · 2 unreadable or unkn
 Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.
 Any key starting with sk_test_ works; each key has its own account and data.`,
 };
+
+/** `--var name=value`, repeatable; shared by `run`, `validate` and `open`. */
+function parseVars(given: string[] | undefined): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const v of given ?? []) {
+    const eq = v.indexOf('=');
+    if (eq < 1) throw new UsageError(`--var takes name=value, got \`${v}\``);
+    vars[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return vars;
+}
+
+function parseBaseUrl(baseUrl: string | undefined): string | undefined {
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got \`${baseUrl}\``);
+  return baseUrl;
+}
