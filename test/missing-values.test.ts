@@ -4,6 +4,7 @@
  * capture that found nothing is a warning in the console and in report.json.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJson, runCli, tempDir } from './helpers/cli.js';
@@ -35,5 +36,7 @@ describe('null values in a request path', () => {
     assert.equal(cleanUp.warnings, undefined, 'no warning where nothing was captured');
     assert.match(stdout, /warning: capture `userId` found nothing/);
     assert.match(stdout, /error \(missing-value\): `\$\{userId\}`/);
+    assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /class="warning">Warning: capture `userId` found nothing/);
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /Warning: capture `userId` found nothing/);
   });
 });

@@ -36,6 +36,7 @@ dl.summary dt{font-size:.75rem;color:#57606a;text-transform:uppercase}dl.summary
 .step.failed{border-left-color:var(--bad);background:#fff5f5}.step.error{border-left-color:var(--err);background:#fff8e6}.step.skipped{border-left-color:var(--skip);opacity:.85}
 .badge{display:inline-block;font-size:.8rem;font-weight:700;border-radius:1rem;padding:0 .55rem;margin-right:.4rem;color:#fff;background:var(--ok);vertical-align:middle}
 .badge.failed{background:var(--bad)}.badge.error{background:var(--err)}.badge.skipped{background:var(--skip)}
+.warning{color:#9a6700}
 .meta{color:#57606a;font-size:.9rem;overflow-wrap:anywhere}
 pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-word;font-size:.85rem}
 code{font-size:.9em}.http{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9rem;word-break:break-all}
@@ -110,6 +111,7 @@ function detailedStep(r: StepResult, anchor: string): string {
   parts.push(`<h3>${badges(r)}${escapeHtml(stepTitle(r))}</h3>`);
   if (r.doc) parts.push(`<div class="prose">${md.render(r.doc)}</div>`);
   if (r.skipReason) parts.push(`<p class="meta">Skipped: ${escapeHtml(r.skipReason)}</p>`);
+  for (const w of r.warnings ?? []) parts.push(`<p class="warning">Warning: ${escapeHtml(w)}</p>`);
   if (r.request) {
     parts.push(`<h4>Request</h4><p class="http">${escapeHtml(r.request.method)} ${escapeHtml(r.request.url)}</p>${headersTable(r.request.headers)}`);
     if (r.request.body) parts.push(block('Request body', r.request.body, max));

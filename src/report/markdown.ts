@@ -36,6 +36,7 @@ function step(r: StepResult, anchor: string): string {
   const out = [`<a name="${anchor}"></a>`, `### ${ICON[r.status]} ${stepTitle(r)}${r.flaky ? ' (flaky)' : ''}`, ''];
   if (r.doc) out.push(r.doc.trim(), '');
   if (r.skipReason) out.push(`_Skipped: ${r.skipReason}_`, '');
+  for (const w of r.warnings ?? []) out.push(`> ⚠️ Warning: ${w}`, '');
   if (r.request) {
     out.push(`**Request** ${inline(`${r.request.method} ${r.request.url}`)}`, '');
     if (r.request.body) out.push(body('Request body', r.request.body), '');
