@@ -98,10 +98,18 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
       resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), durationMs: performance.now() - started });
     };
 
-    const timer = setTimeout(() => {
+    const onDeadline = () => {
+      // libuv's timers run on a millisecond clock cached per loop turn, so one may fire up to a
+      // millisecond before `performance.now()` says the deadline has passed: never give up early.
+      const left = limits.deadlineMs - (performance.now() - started);
+      if (left > 0) {
+        timer = setTimeout(onDeadline, Math.ceil(left));
+        return;
+      }
       const arrived = phase === 'body' ? `; ${received} bytes had arrived` : '';
       fail('timeout', `no complete response within ${limits.deadlineMs} ms: timed out after ${elapsed()} ms waiting for ${PHASE_TEXT[phase]} (phase: ${phase})${arrived}`);
-    }, limits.deadlineMs);
+    };
+    let timer = setTimeout(onDeadline, limits.deadlineMs);
     const onAbort = () => fail('interrupted', 'interrupted');
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
