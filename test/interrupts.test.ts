@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, readJson, ROOT, runCli, tempDir, type CliResult } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
+import { hasPythonPty, ptyDriver } from './helpers/pty.js';
 
 const FIX = join('test', 'fixtures', 'runtime');
 
@@ -144,52 +145,12 @@ describe('interrupts', () => {
   });
 });
 
-function hasPython(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import pty'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// Python's pty module (a program we do not own) runs the CLI on a real terminal and types Ctrl-C.
-const CTRL_C_AT_PROMPT = `
-import os, pty, sys, time, select
-args = sys.argv[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(args[0], args)
-out = b''
-def read_until(marker, timeout=10):
-    global out
-    end = time.time() + timeout
-    while marker not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                out += os.read(fd, 4096)
-            except OSError:
-                return
+const CTRL_C_AT_PROMPT = ptyDriver(`
 read_until(b'Secret key: ')
 os.write(fd, b'sk_te\\x03')
-while True:
-    r, _, _ = select.select([fd], [], [], 10)
-    if not r:
-        break
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('utf-8', 'replace'))
-sys.stdout.write('\\nEXIT=%d\\n' % os.waitstatus_to_exitcode(status))
-`;
+`);
 
-describe('Ctrl-C at an input prompt', { skip: !hasPython() && 'python3 with pty is not installed' }, () => {
+describe('Ctrl-C at an input prompt', { skip: !hasPythonPty() && 'python3 with pty is not installed' }, () => {
   it('exits 130 with a one-line message and sends nothing', async () => {
     const before = server.requests.length;
     const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: '1', CI: '' };

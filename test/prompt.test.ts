@@ -4,57 +4,20 @@
  * typed characters are not echoed.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, ROOT, tempDir } from './helpers/cli.js';
+import { hasPythonPty, ptyDriver } from './helpers/pty.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
-const PTY_DRIVER = `
-import os, pty, sys, time, select
-args = sys.argv[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(args[0], args)
-out = b''
-def read_until(marker, timeout=10):
-    global out
-    end = time.time() + timeout
-    while marker not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                out += os.read(fd, 4096)
-            except OSError:
-                return
+const PTY_DRIVER = ptyDriver(`
 read_until(b'Secret key: ')
 os.write(fd, b'sk_test_typed_secret_42\\r')
 read_until(b'Region: ')
 os.write(fd, b'eu-west\\r')
-while True:
-    r, _, _ = select.select([fd], [], [], 10)
-    if not r:
-        break
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('utf-8', 'replace'))
-sys.stdout.write('\\nEXIT=%d\\n' % os.waitstatus_to_exitcode(status))
-`;
+`);
 
-function hasPython(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import pty'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let server: TestServer;
 before(async () => {
@@ -63,7 +26,7 @@ before(async () => {
 });
 after(() => server.close());
 
-describe('inputs on a terminal', { skip: !hasPython() && 'python3 with pty is not installed' }, () => {
+describe('inputs on a terminal', { skip: !hasPythonPty() && 'python3 with pty is not installed' }, () => {
   it('asks for each missing input, hides the secret as it is typed, and uses the answers', async () => {
     const out = tempDir();
     const env: Record<string, string> = { ...process.env as Record<string, string>, NO_COLOR: '1', CI: '' };
