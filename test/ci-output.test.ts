@@ -3,12 +3,12 @@
  * and --baseline (newly failing, fixed, slower than last night).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { annotation } from '../src/report/github.js';
 import type { StepResult } from '../src/run/results.js';
-import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { readJson, ROOT, runCli, tempDir, writeNotebook } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -17,13 +17,6 @@ before(async () => {
   server.route('GET', '/always-500', (_req, res) => json(res, 500, { error: 'no' }));
 });
 after(() => server.close());
-
-function write(text: string): string {
-  const dir = tempDir();
-  const file = join(dir, 'nb.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('GitHub Actions annotations', () => {
   const nb = `title: Annotated
@@ -37,7 +30,7 @@ steps:
     request: GET http://127.0.0.1:9/nothing
 `;
   it('with GITHUB_ACTIONS=true, each failed or errored step prints ::error file=,line=,col=', async () => {
-    const file = write(nb);
+    const file = writeNotebook(nb);
     const r = await runCli(['run', file, '--base-url', server.url, '--out', tempDir(), '-q'], { env: { GITHUB_ACTIONS: 'true' } });
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
     assert.equal(lines.length, 2, r.stdout);
@@ -58,7 +51,7 @@ steps:
   });
 
   it('prints none otherwise', async () => {
-    const r = await runCli(['run', write(nb), '--base-url', server.url, '--out', tempDir(), '-q'], { env: { GITHUB_ACTIONS: undefined } });
+    const r = await runCli(['run', writeNotebook(nb), '--base-url', server.url, '--out', tempDir(), '-q'], { env: { GITHUB_ACTIONS: undefined } });
     assert.doesNotMatch(r.stdout, /::error/);
   });
 });
@@ -72,7 +65,7 @@ describe('--baseline', () => {
       const delay = name === 'slows' && phase === 'after' ? 600 : 0;
       setTimeout(() => json(res, fail ? 500 : 200, { name }), delay);
     });
-    const file = write(`title: Nightly
+    const file = writeNotebook(`title: Nightly
 steps:
   - { name: Warm up, request: GET /state?s=warm, expect: { status: 200 } }
   - { name: Breaks, continueOnFailure: true, request: GET /state?s=breaks, expect: { status: 200 } }

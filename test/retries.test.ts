@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pollDelay } from '../src/run/wait.js';
-import { interruptAfter, readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { interruptAfter, readJson, ROOT, runCli, tempDir, writeNotebook } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 const XSD = join(ROOT, 'test', 'fixtures', 'junit', 'JUnit.xsd');
@@ -37,20 +37,13 @@ before(async () => {
 });
 after(() => server.close());
 
-function write(text: string): string {
-  const dir = tempDir();
-  const file = join(dir, 'nb.yaml');
-  writeFileSync(file, text);
-  return file;
-}
-
 const count = (key: string) => hits.get(key)?.length ?? 0;
 
 describe('retries', () => {
   let run: { code: number | null; stdout: string; report: any; out: string };
   const k = `r${Date.now()}`;
   before(async () => {
-    const file = write(`title: Flaky things
+    const file = writeNotebook(`title: Flaky things
 steps:
   - name: Flaky read
     retries: 2
@@ -116,7 +109,7 @@ steps:
   });
 
   it('rejects retries that are not a count (file:line:col, exit 2)', async () => {
-    const file = write('title: Bad\nbaseUrl: http://127.0.0.1:9\nsteps:\n  - name: x\n    retries: many\n    request: GET /x\n');
+    const file = writeNotebook('title: Bad\nbaseUrl: http://127.0.0.1:9\nsteps:\n  - name: x\n    retries: many\n    request: GET /x\n');
     const r = await runCli(['validate', file]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /nb\.yaml:5:/);
@@ -135,7 +128,7 @@ describe('polling', () => {
 
   it('waits intervalMs between runs, growing by backoff', async () => {
     const k = `p${Date.now()}`;
-    const file = write(`title: Poll
+    const file = writeNotebook(`title: Poll
 steps:
   - name: Wait until the invoice is paid
     request: GET /invoice?key=${k}&fail=99
@@ -153,7 +146,7 @@ steps:
 
   it('Ctrl-C ends the wait at once: teardown runs, reports are written, exit 130', async () => {
     const k = `c${Date.now()}`;
-    const file = write(`title: Long poll
+    const file = writeNotebook(`title: Long poll
 steps:
   - name: Poll slowly
     request: GET /invoice?key=${k}&fail=99

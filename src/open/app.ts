@@ -5,30 +5,20 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { MissingInputsError, NotebookSession, type CellRef, type SessionHooks, type SessionTarget } from '../run/session.js';
-import type { HttpClient } from '../http/client.js';
-import type { Log } from '../run/log.js';
-import type { Redactor } from '../run/redact.js';
 import type { Notebook } from '../notebook/types.js';
-import type { Description } from '../openapi/description.js';
 import { LiveState } from './live.js';
 import { findCell, type FileVersion, type NotebookFile } from './notebook-file.js';
 import { ActionError, type Actions } from './server.js';
+import type { RunServices } from '../run/notebook.js';
 
 type GoodVersion = FileVersion & { notebook: Notebook };
 
 const SETTLE_MS = 250;
 
-export interface LiveNotebookOptions {
+export interface LiveNotebookOptions extends RunServices {
   file: NotebookFile;
   version: GoodVersion;
-  inputs: Record<string, unknown>;
-  overrides: Record<string, string>;
   target: SessionTarget;
-  http: HttpClient;
-  redactor: Redactor;
-  log: Log;
-  timeoutMs: number;
-  openapi?: Description;
 }
 
 export class LiveNotebook {

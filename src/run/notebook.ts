@@ -12,18 +12,22 @@ import type { Redactor } from './redact.js';
 import { countStep, emptyCounts, type Counts, type NotebookRecord, type NotebookStatus, type ResponseRecord, type RunHooks, type StepResult } from './results.js';
 import { runStep, skippedResult } from './step.js';
 
-export interface NotebookRunOptions {
-  baseUrl: string;
+/** What running steps needs, whoever drives it: `run` (a whole notebook) or `open` (a session). */
+export interface RunServices {
   /** Resolved input values, and --var overrides (which also replace vars). */
   inputs: Record<string, unknown>;
   overrides: Record<string, string>;
   http: HttpClient;
-  hooks: RunHooks;
   redactor: Redactor;
   log: Log;
   timeoutMs: number;
   /** Every response is checked against this OpenAPI description (loaded once per run). */
   openapi?: Description;
+}
+
+export interface NotebookRunOptions extends RunServices {
+  baseUrl: string;
+  hooks: RunHooks;
   /** Aborted on the first interrupt: the current request stops and the remaining steps are skipped. */
   signal: AbortSignal;
   /** Aborted when teardown must stop too (a second interrupt, or the deadline the first one started). */

@@ -6,14 +6,10 @@
  * running a cell runs the cells before it that have not run, a failed step skips the rest of
  * the chain (unless continueOnFailure), and teardown always runs.
  */
-import type { HttpClient } from '../http/client.js';
 import type { InputDef, Notebook, Phase, Step } from '../notebook/types.js';
-import type { Description } from '../openapi/description.js';
 import { AuthProvider } from './auth.js';
 import type { RunContext } from './context.js';
-import type { Log } from './log.js';
-import { initialValues, redactResult } from './notebook.js';
-import type { Redactor } from './redact.js';
+import { initialValues, redactResult, type RunServices } from './notebook.js';
 import type { RunHooks, StepStatus } from './results.js';
 import { runStep, skippedResult } from './step.js';
 
@@ -34,19 +30,11 @@ export interface SessionTarget {
   fresh?(): Promise<string>;
 }
 
-export interface SessionOptions {
+/** `inputs` are those known at start (--var, environment, defaults); the rest are set later. */
+export interface SessionOptions extends RunServices {
   notebook: Notebook;
-  /** Input values known at start (--var, environment, defaults); the rest are set later. */
-  inputs: Record<string, unknown>;
-  overrides: Record<string, string>;
   target: SessionTarget;
-  http: HttpClient;
-  redactor: Redactor;
-  log: Log;
-  timeoutMs: number;
   hooks: SessionHooks;
-  /** The OpenAPI description every response is checked against, as in `run`. */
-  openapi?: Description;
 }
 
 export class MissingInputsError extends Error {

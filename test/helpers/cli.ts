@@ -1,6 +1,6 @@
 /** Runs the built CLI (dist/, as users get it) as a child process and collects what it printed. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -56,4 +56,11 @@ export function interruptAfter(text: string, signal: NodeJS.Signals = 'SIGINT', 
       }
     });
   };
+}
+
+/** Writes a notebook's text to `nb.yaml` in a new temp folder; returns its path. */
+export function writeNotebook(text: string): string {
+  const file = join(tempDir(), 'nb.yaml');
+  writeFileSync(file, text);
+  return file;
 }
