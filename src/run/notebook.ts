@@ -9,6 +9,7 @@ import type { Description } from '../openapi/description.js';
 import { AuthProvider } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import type { Redactor } from './redact.js';
+import { DeferredHooks } from './deferred.js';
 import { countStep, emptyCounts, type Counts, type NotebookRecord, type NotebookStatus, type ResponseRecord, type RunHooks, type StepResult } from './results.js';
 import { runStep, skippedResult } from './step.js';
 
@@ -46,6 +47,9 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   const values = initialValues(notebook, options.inputs, options.overrides, options.runId);
   const redactor = options.redactor;
   await options.hooks.onNotebookStart?.({ file: notebook.file, title: notebook.title, baseUrl: options.baseUrl, description: notebook.description });
+  // Steps report through a queue that runs while the next request is out (see deferred.ts).
+  const reporting = new DeferredHooks();
+  const hooks = options.hooks;
 
   const ctx: RunContext = {
     notebook,
@@ -53,18 +57,19 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     http: options.http,
     auth: new AuthProvider(options.http, redactor, notebook.defaults.timeoutMs ?? options.timeoutMs),
     redactor,
-    hooks: options.hooks,
+    hooks: { ...hooks, onStepStart: (info) => reporting.defer(() => hooks.onStepStart?.(info)) },
     log: options.log,
     timeoutMs: options.timeoutMs,
     openapi: options.openapi,
     values,
     signal: options.signal,
     retries: options.retries ?? 0,
-    async emit(result) {
-      const safe = redactResult(result, redactor);
-      countStep(counts, safe);
-      await options.hooks.onStepEnd?.(safe);
-    },
+    emit: (result) =>
+      reporting.defer(() => {
+        const safe = redactResult(result, redactor);
+        countStep(counts, safe);
+        return hooks.onStepEnd?.(safe);
+      }),
   };
 
   let stopReason: string | undefined;
@@ -86,6 +91,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     }
     await runStep(step, teardownCtx);
   }
+  await reporting.drain();
 
   const result: NotebookRecord = {
     file: notebook.file,
