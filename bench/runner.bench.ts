@@ -3,6 +3,9 @@
  * doing the same requests in the same run. A generated notebook of 900 steps (300 rounds of
  * create / get / delete, each with a status and a schema check and a capture) runs against a
  * local server in its own process. Prints figures; asserts nothing (a benchmark, not a test).
+ * Per step is the difference between that notebook and a one-round one, over 897 steps, for
+ * api-notebook and the raw loop alike; medians of BENCH_RUNS (7) rounds, each running every
+ * variant and the raw loop, with the lowest and highest round printed to show the noise.
  *
  * Then, at scale (issue 10): the per-step cost with every default reporter beside json-only,
  * against the raw loop (target ≤ 1.5×); 90,000 steps with the default reporters (wall, peak
@@ -25,7 +28,7 @@ import { redactionCost } from './redaction.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = process.env.API_NOTEBOOK_BIN ? resolve(process.env.API_NOTEBOOK_BIN) : join(ROOT, 'dist', 'cli', 'main.js');
 const HOOK = join(ROOT, 'bench', 'rss-hook.mjs');
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROUNDS = 300;
 
 /** Secret inputs with characters every encoding changes, for the redaction's cost (see SECRET_INPUTS). */
@@ -61,7 +64,14 @@ function notebook(rounds: number, withSecrets = false): string {
   return lines.join('\n') + '\n';
 }
 
-function timed(cmd: string, args: string[]): Promise<{ ms: number; rssKiB: number; cpuMs: number; code: number | null }> {
+interface Measured {
+  ms: number;
+  rssKiB: number;
+  cpuMs: number;
+  code: number | null;
+}
+
+function timed(cmd: string, args: string[]): Promise<Measured> {
   return new Promise((done) => {
     const t0 = performance.now();
     // The hook reports peak memory; passed in NODE_OPTIONS so the bin runs as users run it.
@@ -141,8 +151,10 @@ async function main() {
   writeFileSync(join(dir, 'items.openapi.json'), JSON.stringify(ITEMS_OPENAPI));
   writeFileSync(join(dir, 'big.yaml'), notebook(ROUNDS));
   writeFileSync(join(dir, 'one.yaml'), notebook(1).split('\n').slice(0, 6).join('\n') + '\n');
+  writeFileSync(join(dir, 'round.yaml'), notebook(1));
   writeFileSync(join(dir, 'secret-big.yaml'), notebook(ROUNDS, true));
   writeFileSync(join(dir, 'secret-one.yaml'), notebook(1, true).split('\n').slice(0, 6 + SECRET_INPUTS.length).join('\n') + '\n');
+  writeFileSync(join(dir, 'secret-round.yaml'), notebook(1, true));
   Object.assign(process.env, SECRETS);
   const server = await startServer();
   const out = join(dir, 'reports');
@@ -154,67 +166,61 @@ async function main() {
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
   const raw = (rounds: number) => timed(process.execPath, [join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
-  const results = { allOne: [] as number[], allBig: [] as number[], allRss: [] as number[], secretOne: [] as number[], secretBig: [] as number[], secretRss: [] as number[], cliOne: [] as number[], cliBig: [] as number[], cliRss: [] as number[], rawOne: [] as number[], rawBig: [] as number[], rawRss: [] as number[], loadOne: [] as number[], loadBig: [] as number[], oaOne: [] as number[], oaBig: [] as number[], oaRss: [] as number[], cpu: { cliOne: [] as number[], cliBig: [] as number[], allOne: [] as number[], allBig: [] as number[], rawOne: [] as number[], rawBig: [] as number[] } };
+  // Each variant runs three notebooks per round: one step (its start-up), one round of
+  // create/get/delete (the same schemas and shape as the big one) and 300 rounds. Per step is
+  // (300 rounds − 1 round) / 897 steps, so fixed costs (start-up, compiling the two schemas)
+  // are not charged to steps, as the raw loop's 1 round carries them too. Every variant and the
+  // raw loop run in each round; per step is the median over rounds, and the ratio is of medians.
+  const variants = {
+    json: cli,
+    all: cliAll,
+    openapi: withOpenApi,
+    secrets: (f: string) => cli(`secret-${f}`),
+    load: validate,
+  };
+  type Name = keyof typeof variants | 'raw';
+  const runs = new Map<Name, Array<{ one: Measured; round: Measured; big: Measured }>>();
+  const record = (name: Name, one: Measured, round: Measured, big: Measured) => {
+    if ([one, round, big].some((r) => r.code !== 0)) throw new Error(`a benchmark run failed (${name})`);
+    runs.set(name, [...(runs.get(name) ?? []), { one, round, big }]);
+  };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
-    const a = await cli('one.yaml');
-    const b = await cli('big.yaml');
-    const c = await raw(1);
-    const d = await raw(ROUNDS);
-    const e = await validate('one.yaml');
-    const f = await validate('big.yaml');
-    const g = await cliAll('one.yaml');
-    const h = await cliAll('big.yaml');
-    const i2 = await withOpenApi('one.yaml');
-    const j2 = await withOpenApi('big.yaml');
-    const sOne = await cli('secret-one.yaml');
-    const sBig = await cli('secret-big.yaml');
-    if ([a, b, c, d, e, f, g, h, i2, j2, sOne, sBig].some((r) => r.code !== 0)) throw new Error('a benchmark run failed');
-    results.allOne.push(g.ms);
-    results.allBig.push(h.ms);
-    results.allRss.push(h.rssKiB);
-    results.oaOne.push(i2.ms);
-    results.oaBig.push(j2.ms);
-    results.oaRss.push(j2.rssKiB);
-    results.secretOne.push(sOne.ms);
-    results.secretBig.push(sBig.ms);
-    results.secretRss.push(sBig.rssKiB);
-    results.loadOne.push(e.ms);
-    results.loadBig.push(f.ms);
-    results.cliOne.push(a.ms);
-    results.cliBig.push(b.ms);
-    results.cliRss.push(b.rssKiB);
-    results.rawOne.push(c.ms);
-    results.rawBig.push(d.ms);
-    results.rawRss.push(d.rssKiB);
-    for (const [k, r] of [['cliOne', a], ['cliBig', b], ['rawOne', c], ['rawBig', d], ['allOne', g], ['allBig', h]] as const) results.cpu[k].push(r.cpuMs);
+    record('raw', await raw(1), await raw(1), await raw(ROUNDS));
+    for (const [name, run] of Object.entries(variants)) record(name as Name, await run('one.yaml'), await run('round.yaml'), await run('big.yaml'));
   }
   server.child.kill();
   const steps = ROUNDS * 3;
-  const perStep = (big: number[], one: number[]) => (median(big) - median(one)) / (steps - 1);
-  const row = (label: string, one: number[], big: number[], rss: number[]) =>
-    `${label.padEnd(26)} ${(median(one) / 1000).toFixed(3).padStart(8)} s ${perStep(big, one).toFixed(3).padStart(9)} ms ${(median(big) / 1000).toFixed(2).padStart(8)} s ${(median(rss) / 1024).toFixed(0).padStart(8)} MiB`;
-  console.log(`Runner benchmark: ${steps} steps (${ROUNDS} rounds of create/get/delete, status + schema + capture each), median of ${RUNS} runs`);
-  console.log(`${''.padEnd(26)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)}`);
-  console.log(row('api-notebook, json only', results.cliOne, results.cliBig, results.cliRss));
-  console.log(row('api-notebook, all reporters', results.allOne, results.allBig, results.allRss));
-  console.log(row('  … json only, --openapi', results.oaOne, results.oaBig, results.oaRss));
-  console.log(row('  … json only, 3 secrets', results.secretOne, results.secretBig, results.secretRss));
-  console.log(row('raw undici + ajv loop', results.rawOne, results.rawBig, results.rawRss));
-  const rawStep = perStep(results.rawBig, results.rawOne);
-  console.log(`Per step against the raw loop: json only ${(perStep(results.cliBig, results.cliOne) / rawStep).toFixed(2)}×, all default reporters ${(perStep(results.allBig, results.allOne) / rawStep).toFixed(2)}× (target ≤ 1.5×)`);
-  // CPU time of the measured process (the server is another process): robust when other work shares the machine.
-  const c = results.cpu;
-  const cpuRaw = perStep(c.rawBig, c.rawOne);
-  console.log(`CPU per step: json only ${perStep(c.cliBig, c.cliOne).toFixed(3)} ms (${(perStep(c.cliBig, c.cliOne) / cpuRaw).toFixed(2)}×), all default reporters ${perStep(c.allBig, c.allOne).toFixed(3)} ms (${(perStep(c.allBig, c.allOne) / cpuRaw).toFixed(2)}×), raw loop ${cpuRaw.toFixed(3)} ms`);
+  const stepsOf = (r: { round: Measured; big: Measured }, key: 'ms' | 'cpuMs' = 'ms') => (r.big[key] - r.round[key]) / (steps - 3);
+  const perStep = (name: Name, key: 'ms' | 'cpuMs' = 'ms') => median(runs.get(name)!.map((r) => stepsOf(r, key)));
+  const ratio = (name: Name, key: 'ms' | 'cpuMs' = 'ms') => perStep(name, key) / perStep('raw', key);
+  // The spread of per-step figures over rounds: how noisy the machine was during this run.
+  const spread = (name: Name) => {
+    const xs = runs.get(name)!.map((r) => stepsOf(r));
+    return `${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)}`;
+  };
+  const row = (label: string, name: Name) => {
+    const r = runs.get(name)!;
+    return `${label.padEnd(28)} ${(median(r.map((x) => x.one.ms)) / 1000).toFixed(3).padStart(8)} s ${perStep(name).toFixed(3).padStart(9)} ms ${(median(r.map((x) => x.big.ms)) / 1000).toFixed(2).padStart(8)} s ${(median(r.map((x) => x.big.rssKiB)) / 1024).toFixed(0).padStart(8)} MiB ${name === 'raw' ? '       ' : `${ratio(name).toFixed(2).padStart(6)}×`}  ${spread(name)}`;
+  };
+  console.log(`Runner benchmark: ${steps} steps (${ROUNDS} rounds of create/get/delete, status + schema + capture each), median of ${RUNS} rounds`);
+  console.log(`${''.padEnd(28)} ${'start-up'.padStart(10)} ${'per step'.padStart(12)} ${'900 steps'.padStart(10)} ${'peak RSS'.padStart(12)} ${'vs raw'.padStart(8)}  per step, lowest–highest round`);
+  console.log(row('api-notebook, json only', 'json'));
+  console.log(row('api-notebook, all reporters', 'all'));
+  console.log(row('  … json only, --openapi', 'openapi'));
+  console.log(row('  … json only, 3 secrets', 'secrets'));
+  console.log(row('raw undici + ajv loop', 'raw'));
+  console.log(`Per step against the raw loop: json only ${ratio('json').toFixed(2)}×, all default reporters ${ratio('all').toFixed(2)}× (target ≤ 1.5×)`);
+  // CPU time of the measured process (the server is another process): the work itself, without the waiting.
+  console.log(`CPU per step: json only ${perStep('json', 'cpuMs').toFixed(3)} ms (${ratio('json', 'cpuMs').toFixed(2)}×), all default reporters ${perStep('all', 'cpuMs').toFixed(3)} ms (${ratio('all', 'cpuMs').toFixed(2)}×), raw loop ${perStep('raw', 'cpuMs').toFixed(3)} ms`);
   const redaction = redactionCost(Object.values(SECRETS));
-  console.log(`Redacting 3 secrets (in every form): ${(perStep(results.secretBig, results.secretOne) - perStep(results.cliBig, results.cliOne)).toFixed(3)} ms per step by wall clock;` +
+  console.log(`Redacting 3 secrets (in every form): ${(perStep('secrets') - perStep('json')).toFixed(3)} ms per step by wall clock;` +
     ` in-process ${redaction.microsPerResult.toFixed(1)} µs per step result (${redaction.microsPerResultClean.toFixed(1)} µs when it holds no secret).`);
-  const load = perStep(results.loadBig, results.loadOne);
+  const load = perStep('load');
   console.log(`Of api-notebook's per-step cost, ${load.toFixed(3)} ms is loading the notebook (YAML with positions, checks, compiling; from validate),`);
-  console.log(`and ${(perStep(results.cliBig, results.cliOne) - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);
+  console.log(`and ${(perStep('json') - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);
   const deadline = deadlineCostUs();
-  console.log(`Each request's deadline (one setTimeout + clearTimeout, one abort listener): ${deadline.toFixed(2)} µs per request, ${((deadline / 1000 / perStep(results.cliBig, results.cliOne)) * 100).toFixed(1)}% of a step.`);
+  console.log(`Each request's deadline (one setTimeout + clearTimeout, one abort listener): ${deadline.toFixed(2)} µs per request, ${((deadline / 1000 / perStep('json')) * 100).toFixed(1)}% of a step.`);
   console.log('Targets: start-up ≤ 0.5 s, per step ≤ 0.6 ms, peak ≤ 130 MiB (start-up = wall time of a 1-step run).');
   if (process.env.BENCH_SCALE !== '0') {
     await bigRun(dir);
