@@ -69,7 +69,8 @@ export class HttpError extends Error {
 }
 
 export interface HttpClient {
-  send(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse>;
+  /** `onSent` is called as the request is written to a connected socket (before the response). */
+  send(req: HttpRequest, signal?: AbortSignal, onSent?: () => void): Promise<HttpResponse>;
   close(): Promise<void>;
 }
 
@@ -83,7 +84,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const agent = new undici.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: connecting.connect });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
-    send: (req, signal) => send(agent, req, maxBodyBytes, signal),
+    send: (req, signal, onSent) => send(agent, req, maxBodyBytes, signal, onSent),
     async close() {
       // Every request has settled by now. A connection attempt a deadline gave up on is still
       // open (undici cannot cancel it) and would hold the process: end it.
@@ -112,7 +113,7 @@ function trackedConnector() {
   return { connect, destroyAll: () => pending.forEach((s) => s.destroy()) };
 }
 
-async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, outer?: AbortSignal): Promise<HttpResponse> {
+async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, outer?: AbortSignal, onSent?: () => void): Promise<HttpResponse> {
   let url: URL;
   try {
     url = new URL(req.url);
@@ -120,7 +121,7 @@ async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, ou
     throw new HttpError('invalid-url', `invalid URL: ${req.url}`);
   }
   try {
-    const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body: req.body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer);
+    const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body: req.body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer, onSent);
     const text = res.body.toString('utf8');
     const partial = { status: res.status, headers: res.headers, text, bytes: res.body.length, durationMs: res.durationMs, body: text };
     return { ...partial, body: parseBody(text, res.headers['content-type'], partial) };

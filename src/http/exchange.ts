@@ -59,7 +59,8 @@ interface LegacyHandler {
   onError(err: Error): void;
 }
 
-export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: ExchangeLimits, signal?: AbortSignal): Promise<RawResponse> {
+/** `onSent`: undici is writing the request now (it calls onConnect just before the bytes go out). */
+export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: ExchangeLimits, signal?: AbortSignal, onSent?: () => void): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     const started = performance.now();
     let phase: ExchangePhase = 'connect';
@@ -147,6 +148,7 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
         if (failure) return abort(failure);
         abortUndici = abort;
         phase = 'headers';
+        onSent?.();
       },
       onHeaders(statusCode, raw, resume) {
         if (settled) return false;

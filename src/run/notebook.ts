@@ -54,7 +54,8 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   const ctx: RunContext = {
     notebook,
     baseUrl: options.baseUrl,
-    http: options.http,
+    // The queue of results runs once the next request is on the wire.
+    http: { send: (req, signal) => options.http.send(req, signal, () => reporting.requestSent()), close: () => options.http.close() },
     auth: new AuthProvider(options.http, redactor, notebook.defaults.timeoutMs ?? options.timeoutMs),
     redactor,
     hooks: { ...hooks, onStepStart: (info) => reporting.defer(() => hooks.onStepStart?.(info)) },
