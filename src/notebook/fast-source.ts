@@ -79,7 +79,7 @@ function toNode(text: string, frame: Frame, kind: string | null, result: unknown
     keys.forEach((k, i) => {
       const key = frame.children[2 * i];
       // JavaScript orders integer-like keys first; then children and keys no longer line up.
-      if (text.slice(key.start, key.end).replace(/^["']|["']$/g, '') !== k) throw new Misaligned();
+      if (!keyMatches(text, key.start, key.end, k)) throw new Misaligned();
       entries.set(k, { keyStart: key.start, keyEnd: key.end, value: frame.children[2 * i + 1] });
     });
     return { start, end, kind: 'mapping', entries };
@@ -88,11 +88,25 @@ function toNode(text: string, frame: Frame, kind: string | null, result: unknown
   return { start, end: Math.max(start, trimEnd(text, start, end)), kind: 'scalar' };
 }
 
+/** Whether the key written at start…end (maybe quoted) reads as `k`; compared in place, no copies. */
+function keyMatches(text: string, start: number, end: number, k: string): boolean {
+  if (end - start === k.length && text.startsWith(k, start)) return true;
+  const q = text[start];
+  if ((q === '"' || q === "'") && text[end - 1] === q && end - start === k.length + 2) return text.startsWith(k, start + 1);
+  // Anything else (escapes, a key quoted on one side only): compare as before.
+  return text.slice(start, end).replace(/^["']|["']$/g, '') === k;
+}
+
 /** js-yaml may close a scalar past trailing spaces; spans end at the last character. */
 function trimEnd(text: string, start: number, end: number): number {
   let e = end;
-  while (e > start && /\s/.test(text[e - 1])) e--;
+  while (e > start && isSpace(text.charCodeAt(e - 1))) e--;
   return e;
+}
+
+/** What the regex `\s` matches in the ASCII range, plus the Unicode spaces YAML text may hold. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
 }
 
 export class FastSourceMap implements SourceMap {
