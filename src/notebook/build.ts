@@ -35,6 +35,12 @@ class Builder {
   readonly diagnostics: Diagnostic[] = [];
   /** Names defined so far, in notebook order. */
   private readonly defined = new Set<string>();
+  /**
+   * Names seen only inside a part of a step (the loop item, the response, the step's own
+   * captures): a stack, so nothing is added to and deleted from `defined` for every step, which
+   * made that set rehash over and over in a notebook of many captures.
+   */
+  private readonly locals: Array<readonly string[]> = [];
 
   constructor(private readonly raw: Raw, private readonly source: SourceMap, private readonly options: BuildOptions) {
     for (const n of options.extraNames ?? []) this.defined.add(n);
@@ -98,13 +104,12 @@ class Builder {
     const ownCaptures = Object.keys((s.capture ?? {}) as Raw);
     ownCaptures.forEach((n) => local.add(n));
 
-    const withLocal = <T>(names: string[], fn: () => T): T => {
-      const added = names.filter((n) => !this.defined.has(n));
-      added.forEach((n) => this.defined.add(n));
+    const withLocal = <T>(names: readonly string[], fn: () => T): T => {
+      this.locals.push(names);
       try {
         return fn();
       } finally {
-        added.forEach((n) => this.defined.delete(n));
+        this.locals.pop();
       }
     };
 
@@ -272,10 +277,10 @@ class Builder {
 
   private checkNames(names: readonly string[], at: Path, text?: string, shift = 0): void {
     for (const name of names) {
-      if (this.defined.has(name) || name === 'undefined') continue;
+      if (this.isDefined(name) || name === 'undefined') continue;
       const found = text ? text.search(new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$&')}(?![\\w$])`)) : -1;
       const offset = found >= 0 ? found + shift : -1;
-      const guess = closest(name, this.defined);
+      const guess = closest(name, this.knownNames());
       const laterCapture = this.capturedLater(name);
       this.report({
         message: `\`${name}\` is used before anything defines it`,
@@ -284,6 +289,17 @@ class Builder {
           : guess ? `did you mean \`${guess}\`?` : 'define it under `vars:` or `inputs:`, capture it in an earlier step, or pass --var name=value',
       });
     }
+  }
+
+  private isDefined(name: string): boolean {
+    return this.defined.has(name) || this.locals.some((names) => names.includes(name));
+  }
+
+  /** Every name in scope, in the order they were defined (for "did you mean"). */
+  private knownNames(): Set<string> {
+    const all = new Set(this.defined);
+    for (const names of this.locals) for (const n of names) all.add(n);
+    return all;
   }
 
   private capturedLater(name: string): string | undefined {
