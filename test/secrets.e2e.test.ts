@@ -322,3 +322,28 @@ steps:
     assert.equal(leaks.length, 0, leaks.map((l) => `${l.output} · ${l.secret}: …${l.at}…`).join('\n'));
   });
 });
+
+describe("a secret's value written where the notebook describes itself", () => {
+  it('the title, the description and the base URL are redacted in the console and every report', async () => {
+    const secret = 'QXTITLESECRETZWJK';
+    const dir = tempDir('api-notebook-title-');
+    const file = join(dir, 'titled.yaml');
+    writeFileSync(file, `title: Account ${secret}
+description: Checks account ${secret} still answers
+inputs:
+  apiKey: { env: TITLE_KEY, secret: true }
+steps:
+  - name: Answers
+    request: GET /echo-auth
+    expect: { status: 404 }
+`);
+    const out = join(dir, 'out');
+    // The secret as a path segment of the base URL: the server knows no such path (404, as expected).
+    const r = await runCli(['run', file, '--base-url', `${server.url}/${secret}`, '--out', out], { env: { TITLE_KEY: secret } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Account \[REDACTED\]/, 'the title is still shown, its secret masked');
+    for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr], ...['report.json', 'junit.xml', 'report.html', 'report.md'].map((f) => [f, readFileSync(join(out, f), 'utf8')])]) {
+      assert.ok(!text.includes(secret), `${name} holds the secret`);
+    }
+  });
+});

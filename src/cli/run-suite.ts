@@ -63,7 +63,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
   const records: Array<NotebookRecord | undefined> = [];
   try {
     await runStart(o.reporters, {
-      notebooks: o.prepared.map((p) => ({ file: p.notebook.file, title: p.notebook.title })),
+      notebooks: o.prepared.map((p) => ({ file: p.notebook.file, title: o.redactor.text(p.notebook.title) })),
       startedAt: startedAt.toISOString(),
       concurrent: o.jobs > 1 && o.prepared.length > 1,
     });

@@ -46,7 +46,14 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   const counts = emptyCounts();
   const values = initialValues(notebook, options.inputs, options.overrides, options.runId);
   const redactor = options.redactor;
-  await options.hooks.onNotebookStart?.({ file: notebook.file, title: notebook.title, baseUrl: options.baseUrl, description: notebook.description });
+  // What reporters show of the notebook goes through the redactor like every result: a secret's
+  // value may also appear in a title, a description or the base URL.
+  const shown = {
+    title: redactor.text(notebook.title),
+    description: notebook.description === undefined ? undefined : redactor.text(notebook.description),
+    baseUrl: redactor.text(options.baseUrl),
+  };
+  await options.hooks.onNotebookStart?.({ file: notebook.file, ...shown });
   // Steps report through a queue that runs while the next request is out (see deferred.ts).
   const reporting = new DeferredHooks();
   const hooks = options.hooks;
@@ -96,9 +103,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
 
   const result: NotebookRecord = {
     file: notebook.file,
-    title: notebook.title,
-    description: notebook.description,
-    baseUrl: options.baseUrl,
+    ...shown,
     status: statusOf(counts, options.signal.aborted),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
