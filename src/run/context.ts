@@ -25,7 +25,7 @@ export interface RunContext {
   signal: AbortSignal;
   /** `--retries N`: the default retries for steps whose request cannot change state (none when absent). */
   retries?: number;
-  /** Emits a finished result (already redacted) to the hooks and the notebook's list. */
+  /** Hands a finished result to the hooks: redacted and delivered once the next request is out (see deferred.ts). */
   emit(result: StepResult): Promise<void>;
 }
 
