@@ -1,7 +1,7 @@
 /**
- * The fast notebook reader (js-yaml with node positions) and the yaml library's document must
- * agree: same data, same spans, for every clean notebook in the repo; and anything the fast
- * reader cannot vouch for goes to the yaml path.
+ * The fast notebook readers (the subset reader, and js-yaml with node positions) and the yaml
+ * library's document must agree: same data, same spans, for every clean notebook in the repo; and
+ * anything the fast readers cannot vouch for goes to the yaml path.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,10 +29,13 @@ describe('fast reader', () => {
     const name = relative(ROOT, file);
     it(`${name}: same notebook and spans as the yaml library`, () => {
       const text = readFileSync(file, 'utf8');
-      const fast = loadNotebookText(text, name, { registry });
+      const subset = loadNotebookText(text, name, { registry });
+      const fast = loadNotebookText(text, name, { registry, reader: 'js-yaml' });
       const slow = loadNotebookText(text, name, { registry, reader: 'yaml' });
       assert.deepEqual(slow.diagnostics, []);
-      assert.equal(fast.reader, 'fast', 'a clean notebook takes the fast path');
+      assert.equal(subset.reader, 'subset', 'a clean notebook takes the subset reader');
+      assert.equal(fast.reader, 'fast', 'without it, js-yaml');
+      assert.equal(JSON.stringify(subset.notebook), JSON.stringify(slow.notebook));
       assert.equal(JSON.stringify(fast.notebook), JSON.stringify(slow.notebook));
     });
   }
@@ -55,9 +58,12 @@ describe('fast reader', () => {
       '          {"a": 1}',
       '',
     ].join('\n');
-    const fast = loadNotebookText(text, 't.yaml', { registry });
+    const subset = loadNotebookText(text, 't.yaml', { registry });
+    const fast = loadNotebookText(text, 't.yaml', { registry, reader: 'js-yaml' });
     const slow = loadNotebookText(text, 't.yaml', { registry, reader: 'yaml' });
+    assert.equal(subset.reader, 'subset');
     assert.equal(fast.reader, 'fast');
+    assert.equal(JSON.stringify(subset.notebook), JSON.stringify(slow.notebook));
     assert.equal(JSON.stringify(fast.notebook), JSON.stringify(slow.notebook));
   });
 

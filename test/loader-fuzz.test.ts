@@ -194,15 +194,17 @@ describe('loader property test (fast-check, mutated repo notebooks)', () => {
     assert.ok(slowest < CPU_LIMIT_MS);
   });
 
-  it('the fast reader accepts only what the yaml library accepts', () => {
+  it('the fast readers accept only what the yaml library accepts, and build the same notebook', () => {
     fc.assert(
       fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 2 }), (seedIndex, mutations) => {
         const seed = seeds[seedIndex];
         const text = mutations.reduce(applyMutation, seed.text);
         const fast = loadNotebookText(text, seed.name, { registry });
-        if (fast.reader !== 'fast') return;
+        if (fast.reader !== 'subset' && fast.reader !== 'fast') return;
         const slow = loadNotebookText(text, seed.name, { registry, reader: 'yaml' });
         assert.deepEqual(slow.diagnostics.map((d) => d.message), [], 'the yaml library finds nothing wrong either');
+        // (js-yaml places a node with an anchor at its `&`, the yaml library at its value: spans differ there.)
+        if (fast.reader === 'subset') assert.equal(JSON.stringify(fast.notebook), JSON.stringify(slow.notebook), 'same steps, same spans');
       }),
       { seed: SEED, numRuns: Math.round(RUNS / 5), endOnFailure: true },
     );

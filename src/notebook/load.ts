@@ -12,6 +12,7 @@ import { checkDocument } from './document.js';
 import { buildNotebook } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parseFast } from './fast-source.js';
+import { readSubset } from './subset-reader.js';
 import { guardData, guardMessage } from './guard.js';
 import { capDiagnostics, checkText, decodeUtf8, fileTooLarge, LIMITS } from './limits.js';
 import { unclosedOpener } from './openings.js';
@@ -27,8 +28,8 @@ export interface LoadResult {
   text?: string;
   /** The path as shown to people (relative to the working directory). */
   displayPath: string;
-  /** Which reader produced the result: `fast` (js-yaml) for a clean notebook, else `yaml`. */
-  reader?: 'fast' | 'yaml';
+  /** Which reader produced the result: `subset` or `fast` (js-yaml) for a clean notebook, else `yaml`. */
+  reader?: 'subset' | 'fast' | 'yaml';
   /** How many problems the file has, when more than the diagnostics listed (see LIMITS). */
   problems?: number;
 }
@@ -36,8 +37,8 @@ export interface LoadResult {
 export interface LoadOptions {
   registry: SchemaRegistry;
   extraNames?: string[];
-  /** `yaml` skips the fast reader (tests compare the two). */
-  reader?: 'auto' | 'yaml';
+  /** `js-yaml` skips the subset reader, `yaml` both fast readers (tests compare them). */
+  reader?: 'auto' | 'js-yaml' | 'yaml';
 }
 
 export async function loadNotebook(file: string, options: LoadOptions): Promise<LoadResult> {
@@ -82,14 +83,17 @@ function firstLine(bytes: Uint8Array): string {
 export function loadNotebookText(text: string, displayPath: string, options: LoadOptions): LoadResult {
   const textProblems = checkText(displayPath, text);
   if (textProblems.length) return { displayPath, text: text.length > LIMITS.fileBytes ? text.slice(0, 200) : text, diagnostics: textProblems };
-  // The fast reader serves clean notebooks; any problem at all is re-read with the yaml library,
-  // whose document model gives the diagnostics their exact positions and wording.
+  // The fast readers serve clean notebooks: the subset reader the YAML notebooks are written in,
+  // js-yaml the rest. Any problem at all is re-read with the yaml library, whose document model
+  // gives the diagnostics their exact positions and wording.
   if (options.reader !== 'yaml') {
-    const fast = parseFast(text, displayPath);
+    const subset = options.reader === 'js-yaml' ? undefined : readSubset(text, displayPath);
+    // The subset reader's data needs no guard: it has no aliases and stays within LIMITS.
+    const fast = subset ?? parseFast(text, displayPath);
     if (fast && 'tooDeep' in fast) return { displayPath, text, diagnostics: [tooDeep(fast.tooDeep)] };
-    if (fast && fast.data !== null && typeof fast.data === 'object' && !Array.isArray(fast.data) && !guardData(fast.data) && checkStructure(fast.data, fast.source).length === 0) {
+    if (fast && fast.data !== null && typeof fast.data === 'object' && !Array.isArray(fast.data) && (subset || !guardData(fast.data)) && checkStructure(fast.data, fast.source).length === 0) {
       const { notebook, diagnostics } = buildNotebook(fast.data as Record<string, unknown>, fast.source, options);
-      if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: 'fast' };
+      if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: subset ? 'subset' : 'fast' };
     }
   }
   try {
