@@ -66,6 +66,15 @@ describe('expressions', () => {
     assert.deepEqual(e.explain(scopeOf({ body: { amount: 2000 } })), { left: 2000, operator: '==', right: 777 });
   });
 
+  it('compiles a repeated expression once and shares it safely; a broken one fails every time', () => {
+    const first = compileExpr('body.id');
+    assert.equal(compileExpr('body.id'), first, 'one compiled expression for every step that writes it');
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.names), 'nothing can change it for the other steps');
+    assert.equal(first.evaluate(scopeOf({ body: { id: 'a' } })), 'a');
+    assert.equal(first.evaluate(scopeOf({ body: { id: 'b' } })), 'b');
+    for (let k = 0; k < 2; k++) assert.throws(() => compileExpr('a +'), (e: unknown) => e instanceof ExprSyntaxError && e.index === 3);
+  });
+
   it('lists the names an expression reads (for the loader)', () => {
     assert.deepEqual([...compileExpr("where(body.data, 'id', planId)").names].sort(), ['body', 'planId']);
   });

@@ -37,7 +37,25 @@ const ALLOWED_UNARY = new Set(['!', '-', '+']);
 
 type Node = jsep.Expression;
 
+/**
+ * Compiled expressions by source. Notebooks repeat the same few (`body.id` is captured in most
+ * steps of a long notebook), and a compiled expression holds no state, so one is shared. Bounded
+ * like the loader's template cache; a syntax error is not kept (it is thrown anew, located).
+ */
+const compiled = new Map<string, Expr>();
+const CACHE_LIMIT = 10_000;
+
 export function compileExpr(source: string): Expr {
+  let expr = compiled.get(source);
+  if (expr === undefined) {
+    expr = compileExprUncached(source);
+    if (compiled.size >= CACHE_LIMIT) compiled.clear();
+    compiled.set(source, expr);
+  }
+  return expr;
+}
+
+function compileExprUncached(source: string): Expr {
   if (source.length > EXPR_LIMITS.chars) {
     throw new ExprSyntaxError(`the expression is ${source.length.toLocaleString('en')} characters long; the limit is ${EXPR_LIMITS.chars.toLocaleString('en')}`, 0);
   }
@@ -51,12 +69,13 @@ export function compileExpr(source: string): Expr {
   }
   const names = new Set<string>();
   validate(ast, names, source, 0);
-  return {
+  // Frozen: one compiled expression is shared by every step that writes it.
+  return Object.freeze({
     source,
-    names: [...names],
-    evaluate: (scope) => evaluate(ast, scope),
-    explain: (scope) => explain(ast, scope),
-  };
+    names: Object.freeze([...names]),
+    evaluate: (scope: Scope) => evaluate(ast, scope),
+    explain: (scope: Scope) => explain(ast, scope),
+  });
 }
 
 /** Where `fn(` is written, for errors about a call (jsep keeps no positions). */
