@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { crashReport } from '../src/cli/crash.js';
 import { REDACTED, Redactor, SecretTooShortError, tooShortToRedact } from '../src/run/redact.js';
 import { secretForms } from './helpers/secret-forms.js';
 
@@ -135,6 +136,19 @@ describe('Redactor: every encoding of a secret', () => {
     const t0 = performance.now();
     for (let i = 0; i < 1000; i++) r.text(text);
     assert.ok(performance.now() - t0 < 1000);
+  });
+});
+
+describe('an internal error (exit 70)', () => {
+  it('prints its stack with the secrets of every live redactor hidden, in every form', () => {
+    const secret = 'sk_crash_ABCdef123';
+    const keep = redactorOf(secret);
+    const err = new Error(`request to /v1?key=${encodeURIComponent(secret)} failed, Basic ${Buffer.from(`${secret}:`).toString('base64')}`);
+    const out = crashReport(err);
+    assert.match(out, /^internal error: Error: request to \/v1\?key=/);
+    assert.ok(out.includes('at '), 'the stack is kept for the bug report');
+    assert.ok(!out.includes(secret) && !out.includes(Buffer.from(`${secret}:`).toString('base64')), out);
+    assert.ok(keep.size > 0);
   });
 });
 

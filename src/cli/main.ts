@@ -62,7 +62,8 @@ main(process.argv.slice(2), io).then(
       io.stderr.write(`error: ${err.message}\n`);
       process.exitCode = 2;
     } else {
-      io.stderr.write(`internal error: ${(err as Error)?.stack ?? err}\nThis is a bug in api-notebook; please report it with the notebook that caused it.\n`);
+      const { crashReport } = await import('./crash.js');
+      io.stderr.write(crashReport(err));
       process.exitCode = 70;
     }
   },

@@ -49,12 +49,33 @@ interface SecretPattern {
   size: number;
 }
 
+/**
+ * Every redactor this process made, held weakly: an internal error's report (exit 70) may quote
+ * a request, a header or a value in its message or stack, and must hide their secrets as well.
+ */
+const liveRedactors = new Set<WeakRef<Redactor>>();
+
+/** `text` with the secrets of every redactor still alive in this process hidden. */
+export function redactWithEvery(text: string): string {
+  let out = text;
+  for (const ref of liveRedactors) {
+    const redactor = ref.deref();
+    if (redactor) out = redactor.text(out);
+    else liveRedactors.delete(ref);
+  }
+  return out;
+}
+
 export class Redactor {
   private readonly known = new Set<string>();
   private readonly secrets: SecretPattern[] = [];
   private patterns: RegExp[] = [];
   /** Some secret looks like a number (a PIN): numbers in bodies are then checked too. */
   private numeric = false;
+
+  constructor() {
+    liveRedactors.add(new WeakRef(this));
+  }
 
   /**
    * Adds a secret in all its forms. An empty value has nothing to hide; a value under

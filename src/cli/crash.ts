@@ -1,0 +1,10 @@
+/**
+ * What an internal error (exit 70) prints: the stack, for the bug report, with every secret the
+ * run knew hidden, since a message may quote a header, a URL or a captured value.
+ */
+import { redactWithEvery } from '../run/redact.js';
+
+export function crashReport(err: unknown): string {
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return redactWithEvery(`internal error: ${detail}\nThis is a bug in api-notebook; please report it with the notebook that caused it.\n`);
+}
