@@ -5,6 +5,7 @@
  */
 import jsep from 'jsep';
 import { ARITY, FUNCTIONS, deepEqual, describeType } from './functions.js';
+import { memoByText } from './memo.js';
 
 /**
  * Bounds on one expression, so a hostile notebook cannot make the parser or the interpreter
@@ -39,21 +40,9 @@ type Node = jsep.Expression;
 
 /**
  * Compiled expressions by source. Notebooks repeat the same few (`body.id` is captured in most
- * steps of a long notebook), and a compiled expression holds no state, so one is shared. Bounded
- * like the loader's template cache; a syntax error is not kept (it is thrown anew, located).
+ * steps of a long notebook), and a compiled expression holds no state, so one is shared.
  */
-const compiled = new Map<string, Expr>();
-const CACHE_LIMIT = 10_000;
-
-export function compileExpr(source: string): Expr {
-  let expr = compiled.get(source);
-  if (expr === undefined) {
-    expr = compileExprUncached(source);
-    if (compiled.size >= CACHE_LIMIT) compiled.clear();
-    compiled.set(source, expr);
-  }
-  return expr;
-}
+export const compileExpr: (source: string) => Expr = memoByText(compileExprUncached);
 
 function compileExprUncached(source: string): Expr {
   if (source.length > EXPR_LIMITS.chars) {

@@ -3,6 +3,7 @@
  * type; any other string with placeholders renders as text. Compiled once, rendered per request.
  */
 import { compileExpr, ExprSyntaxError, type Expr, type Scope } from './compile.js';
+import { memoByText } from './memo.js';
 
 export interface Template {
   /** Every expression inside, with its offset in the string it came from (for diagnostics). */
@@ -48,23 +49,12 @@ export function findPlaceholders(text: string): Placeholder[] {
   return found;
 }
 
-/**
- * Compiled strings by text: the loader checks leaves one by one and then whole values. Only text
- * with a placeholder is kept, and the cache is bounded, so a process that loads many notebooks
- * (a watch mode, a test suite) does not keep every string it ever saw.
- */
-const compiledStrings = new Map<string, Template | string>();
-const CACHE_LIMIT = 10_000;
+/** Compiled strings by text: the loader checks leaves one by one and then whole values. */
+const compileWithPlaceholders = memoByText(compileStringUncached);
 
 function compileString(text: string): Template | string {
-  if (!text.includes('${')) return text;
-  let compiled = compiledStrings.get(text);
-  if (compiled === undefined) {
-    compiled = compileStringUncached(text);
-    if (compiledStrings.size >= CACHE_LIMIT) compiledStrings.clear();
-    compiledStrings.set(text, compiled);
-  }
-  return compiled;
+  // Only text with a placeholder is compiled and kept.
+  return text.includes('${') ? compileWithPlaceholders(text) : text;
 }
 
 function compileStringUncached(text: string): Template | string {
