@@ -142,13 +142,13 @@ describe('Redactor: every encoding of a secret', () => {
 describe('an internal error (exit 70)', () => {
   it('prints its stack with the secrets of every live redactor hidden, in every form', () => {
     const secret = 'sk_crash_ABCdef123';
-    const keep = redactorOf(secret);
+    // Held weakly by the crash report; a WeakRef made in this job keeps its target alive until the job ends.
+    redactorOf(secret);
     const err = new Error(`request to /v1?key=${encodeURIComponent(secret)} failed, Basic ${Buffer.from(`${secret}:`).toString('base64')}`);
     const out = crashReport(err);
     assert.match(out, /^internal error: Error: request to \/v1\?key=/);
     assert.ok(out.includes('at '), 'the stack is kept for the bug report');
     assert.ok(!out.includes(secret) && !out.includes(Buffer.from(`${secret}:`).toString('base64')), out);
-    assert.ok(keep.size > 0);
   });
 });
 

@@ -11,16 +11,14 @@
  * It never decides that a file is wrong. Whatever lies outside the subset (anchors, aliases,
  * tags, `---`, `? ` keys, empty values, multi-line plain scalars, tabs, CRLF…) or breaks a rule
  * gives up, and the loader asks js-yaml, then the yaml library, which words every diagnostic.
- * Tests hold it to js-yaml: same data, same spans, on every notebook in the repo and on
- * generated YAML (test/subset-reader.test.ts).
+ * Tests hold it to js-yaml's data and the yaml library's spans, on every notebook in the repo
+ * and on generated YAML (test/subset-reader.test.ts). Scalars are in subset-scalars.ts.
  */
-import yaml from 'js-yaml';
 import { LIMITS } from './limits.js';
 import { OffsetSourceMap, type PosNode } from './offsets.js';
 import type { SourceMap } from './source.js';
+import { fold, ordinaryKey, OUTSIDE, resolvePlain, typedKey, unescapeDouble } from './subset-scalars.js';
 
-/** Thrown to give up; one instance, so giving up captures no stack. */
-const OUTSIDE = new Error('outside the notebook subset of YAML');
 
 /** Below the guard's limit, so that what this reader accepts always passes the guard. */
 const MAX_DEPTH = LIMITS.depth - 4;
@@ -40,10 +38,6 @@ const LBRACKET = 91;
 const RBRACKET = 93;
 const LBRACE = 123;
 const RBRACE = 125;
-
-/** js-yaml's core-schema (= JSON schema) implicit types, in its order of trial. */
-const IMPLICIT = ((yaml as unknown as { types: Record<string, { resolve(s: string): boolean; construct(s: string): unknown }> }).types);
-const IMPLICIT_TYPES = [IMPLICIT.null, IMPLICIT.bool, IMPLICIT.int, IMPLICIT.float];
 
 /**
  * The data and positions of `text`, or undefined when it is outside the subset. What it returns
@@ -210,14 +204,11 @@ class SubsetReader {
     let end: number;
     for (;;) {
       this.i++; // the `-`
-      let item: PosNode;
       if (this.valueBelow()) {
         this.skipBlank();
         if (this.i >= this.n || this.column() <= col) throw OUTSIDE; // an empty entry
-        item = this.block(this.column(), col);
-      } else {
-        item = this.block(this.column(), col);
       }
+      const item = this.block(this.column(), col);
       data.push(this.result);
       items.push(item);
       end = this.i;
@@ -407,17 +398,14 @@ class SubsetReader {
     while (this.code(this.i) !== RBRACE) {
       const keyStart = this.i;
       const c = this.code(keyStart);
-      let key: string;
-      if (c === DQUOTE || c === SQUOTE) {
-        this.quoted();
-        key = this.result as string;
-      } else {
-        if (!this.plainStart(keyStart, true)) throw OUTSIDE;
-        const keyNode = this.flowKey();
-        key = this.keyText(keyNode.start, keyNode.end);
-      }
-      const keyEnd = this.i;
-      if (!ordinaryKey(key) || entries.has(key)) throw OUTSIDE;
+      let keyEnd: number;
+      if (c === DQUOTE || c === SQUOTE) keyEnd = this.quotedEnd(keyStart);
+      else if (this.plainStart(keyStart, true)) keyEnd = this.flowKeyEnd();
+      else throw OUTSIDE;
+      if (keyEnd < 0) throw OUTSIDE;
+      const key = this.keyText(keyStart, keyEnd);
+      this.i = keyEnd;
+      if (entries.has(key)) throw OUTSIDE;
       while (this.code(this.i) === SPACE) this.i++;
       if (this.code(this.i) !== COLON) throw OUTSIDE; // `{a, b}`: keys without values
       this.i++;
@@ -436,8 +424,8 @@ class SubsetReader {
     return { start, end: this.i, kind: 'mapping', entries };
   }
 
-  /** A plain key in a flow mapping: up to `: ` (or `:` before a flow indicator), on its line. */
-  private flowKey(): { start: number; end: number } {
+  /** Where a plain key in a flow mapping ends: before `: ` (or `:` and a line break), on its line. */
+  private flowKeyEnd(): number {
     const { text, n } = this;
     const start = this.i;
     for (let j = start; j < n; j++) {
@@ -447,8 +435,7 @@ class SubsetReader {
         if (next === SPACE || next === NL) {
           let end = j;
           while (end > start && text.charCodeAt(end - 1) === SPACE) end--;
-          this.i = end;
-          return { start, end };
+          return end;
         }
       }
       if (ch === NL || ch === COMMA || ch === LBRACKET || ch === RBRACKET || ch === LBRACE || ch === RBRACE) throw OUTSIDE;
@@ -521,7 +508,7 @@ class SubsetReader {
       if (s === eol) {
         if (lineAt === n) break; // the end of the text
         // A blank line: part of the scalar while it continues (chomping decides about the last ones).
-        if (indent >= 0 ? spaces > indent : false) throw OUTSIDE;
+        if (indent >= 0 && spaces > indent) throw OUTSIDE;
         if (eolFound === -1) break;
         lines.push('');
         lineAt = eol + 1;
@@ -582,56 +569,4 @@ class SubsetReader {
     for (let k = 0; k < count; k++) at = this.text.indexOf('\n', at + 1);
     return at;
   }
-}
-
-/** Plain keys that read as null or a boolean; any other typed key starts with a digit or `+-.~`. */
-const TYPED_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
-
-/** Whether a plain key reads as something other than a string (checked cheaply: this runs for every key). */
-function typedKey(key: string): boolean {
-  const c = key.charCodeAt(0);
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return key.length <= 5 && TYPED_WORDS.has(key);
-  return typeof resolvePlain(key) !== 'string';
-}
-
-/** Not `__proto__` (special to objects), not integer-like (JavaScript orders those keys first). */
-function ordinaryKey(key: string): boolean {
-  const c = key.charCodeAt(0);
-  if (c >= 48 && c <= 57) return !/^(?:0|[1-9]\d*)$/.test(key);
-  return key !== '__proto__';
-}
-
-/** A plain scalar's value: null, a boolean, a number, or the text, as js-yaml's core schema reads it. */
-function resolvePlain(raw: string): unknown {
-  const c = raw.charCodeAt(0);
-  // Only these first characters can start a null, boolean, integer or float: skip the trials otherwise.
-  const maybeTyped = c === 126 /* ~ */ || (c >= 48 && c <= 57) || c === 43 || c === DASH || c === 46 /* . */ || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70;
-  if (!maybeTyped) return raw;
-  for (const type of IMPLICIT_TYPES) if (type.resolve(raw)) return type.construct(raw);
-  return raw;
-}
-
-/** A double-quoted scalar's escapes, when they are the ones JSON shares with YAML; else gives up. */
-function unescapeDouble(raw: string): string {
-  if (!/^(?:[^\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*$/.test(raw)) throw OUTSIDE;
-  try {
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    throw OUTSIDE; // a raw control character, which JSON refuses
-  }
-}
-
-/** Folding of a `>` scalar: a line break between lines of text becomes a space; blank lines stay breaks. */
-function fold(lines: string[]): string {
-  let out = lines[0];
-  let breaks = 0;
-  for (let k = 1; k < lines.length; k++) {
-    if (lines[k] === '') breaks++;
-    else {
-      out += breaks ? '\n'.repeat(breaks) : ' ';
-      out += lines[k];
-      breaks = 0;
-    }
-  }
-  return out;
 }
