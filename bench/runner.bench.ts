@@ -4,8 +4,9 @@
  * create / get / delete, each with a status and a schema check and a capture) runs against a
  * local server in its own process. Prints figures; asserts nothing (a benchmark, not a test).
  * Per step is the difference between that notebook and a one-round one, over 897 steps, for
- * api-notebook and the raw loop alike; medians of BENCH_RUNS (7) rounds, each running every
- * variant and the raw loop, with the lowest and highest round printed to show the noise.
+ * api-notebook and the raw loop alike; medians of BENCH_RUNS (7) rounds, with the lowest and
+ * highest round printed to show the noise. Each variant runs beside a run of the raw loop, and a
+ * ratio is the median of those pairs' ratios (a slow spell of the machine slows both sides).
  *
  * Then, at scale (issue 10): the per-step cost with every default reporter beside json-only,
  * against the raw loop (target ≤ 1.5×); 90,000 steps with the default reporters (wall, peak
@@ -169,8 +170,11 @@ async function main() {
   // Each variant runs three notebooks per round: one step (its start-up), one round of
   // create/get/delete (the same schemas and shape as the big one) and 300 rounds. Per step is
   // (300 rounds − 1 round) / 897 steps, so fixed costs (start-up, compiling the two schemas)
-  // are not charged to steps, as the raw loop's 1 round carries them too. Every variant and the
-  // raw loop run in each round; per step is the median over rounds, and the ratio is of medians.
+  // are not charged to steps, as the raw loop's 1 round carries them too.
+  // This machine's speed drifts by a third from one second to the next (a shared VM), so each
+  // variant is paired with a run of the raw loop right beside it (before it in one round, after
+  // it in the next): the ratio is the median over rounds of each pair's ratio, and a slow spell
+  // slows both sides of a pair. Per-step figures are medians over rounds.
   const variants = {
     json: cli,
     all: cliAll,
@@ -179,21 +183,31 @@ async function main() {
     load: validate,
   };
   type Name = keyof typeof variants | 'raw';
-  const runs = new Map<Name, Array<{ one: Measured; round: Measured; big: Measured }>>();
-  const record = (name: Name, one: Measured, round: Measured, big: Measured) => {
-    if ([one, round, big].some((r) => r.code !== 0)) throw new Error(`a benchmark run failed (${name})`);
-    runs.set(name, [...(runs.get(name) ?? []), { one, round, big }]);
+  type Triple = { one: Measured; round: Measured; big: Measured };
+  const runs = new Map<Name, Triple[]>();
+  const pairs = new Map<Name, Array<{ ours: Triple; raw: Triple }>>();
+  const record = (name: Name, triple: Triple) => {
+    if ([triple.one, triple.round, triple.big].some((r) => r.code !== 0)) throw new Error(`a benchmark run failed (${name})`);
+    runs.set(name, [...(runs.get(name) ?? []), triple]);
+    return triple;
+  };
+  const rawTriple = async (): Promise<Triple> => {
+    const round = await raw(1);
+    return record('raw', { one: round, round, big: await raw(ROUNDS) });
   };
   await cli('one.yaml'); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
-    record('raw', await raw(1), await raw(1), await raw(ROUNDS));
-    for (const [name, run] of Object.entries(variants)) record(name as Name, await run('one.yaml'), await run('round.yaml'), await run('big.yaml'));
+    for (const [name, run] of Object.entries(variants) as Array<[Name, (f: string) => Promise<Measured>]>) {
+      const before = i % 2 === 0 ? await rawTriple() : undefined;
+      const ours = record(name, { one: await run('one.yaml'), round: await run('round.yaml'), big: await run('big.yaml') });
+      pairs.set(name, [...(pairs.get(name) ?? []), { ours, raw: before ?? (await rawTriple()) }]);
+    }
   }
   server.child.kill();
   const steps = ROUNDS * 3;
   const stepsOf = (r: { round: Measured; big: Measured }, key: 'ms' | 'cpuMs' = 'ms') => (r.big[key] - r.round[key]) / (steps - 3);
   const perStep = (name: Name, key: 'ms' | 'cpuMs' = 'ms') => median(runs.get(name)!.map((r) => stepsOf(r, key)));
-  const ratio = (name: Name, key: 'ms' | 'cpuMs' = 'ms') => perStep(name, key) / perStep('raw', key);
+  const ratio = (name: Name, key: 'ms' | 'cpuMs' = 'ms') => median(pairs.get(name)!.map((p) => stepsOf(p.ours, key) / stepsOf(p.raw, key)));
   // The spread of per-step figures over rounds: how noisy the machine was during this run.
   const spread = (name: Name) => {
     const xs = runs.get(name)!.map((r) => stepsOf(r));
@@ -210,7 +224,9 @@ async function main() {
   console.log(row('  … json only, --openapi', 'openapi'));
   console.log(row('  … json only, 3 secrets', 'secrets'));
   console.log(row('raw undici + ajv loop', 'raw'));
-  console.log(`Per step against the raw loop: json only ${ratio('json').toFixed(2)}×, all default reporters ${ratio('all').toFixed(2)}× (target ≤ 1.5×)`);
+  const ratios = (name: Name) => pairs.get(name)!.map((p) => stepsOf(p.ours) / stepsOf(p.raw));
+  const range = (name: Name) => `${Math.min(...ratios(name)).toFixed(2)}–${Math.max(...ratios(name)).toFixed(2)}`;
+  console.log(`Per step against the raw loop (median of ${RUNS} pairs, lowest–highest pair): json only ${ratio('json').toFixed(2)}× (${range('json')}), all default reporters ${ratio('all').toFixed(2)}× (${range('all')}) (target ≤ 1.5×)`);
   // CPU time of the measured process (the server is another process): the work itself, without the waiting.
   console.log(`CPU per step: json only ${perStep('json', 'cpuMs').toFixed(3)} ms (${ratio('json', 'cpuMs').toFixed(2)}×), all default reporters ${perStep('all', 'cpuMs').toFixed(3)} ms (${ratio('all', 'cpuMs').toFixed(2)}×), raw loop ${perStep('raw', 'cpuMs').toFixed(3)} ms`);
   const redaction = redactionCost(Object.values(SECRETS));
