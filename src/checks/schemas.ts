@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { assertValidSchema } from './meta-schema.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -22,7 +23,8 @@ export class SchemaError extends Error {
 }
 
 export class SchemaRegistry {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, verbose: false });
+  // Schemas are checked against the meta-schema by assertValidSchema (prebuilt, fast), not by ajv.
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, verbose: false, validateSchema: false });
   private readonly loadedDirs = new Set<string>();
   private readonly byName = new Map<string, ValidateFunction>();
   private readonly inline = new Map<string, ValidateFunction>();
@@ -86,6 +88,7 @@ export class SchemaRegistry {
     let v = this.inline.get(key);
     if (!v) {
       try {
+        assertValidSchema(this.ajv, schema, PACKAGE_ROOT);
         v = this.ajv.compile(schema);
       } catch (err) {
         throw new SchemaError(`invalid inline schema: ${(err as Error).message}`);
@@ -110,6 +113,7 @@ export class SchemaRegistry {
       // is kept as an alias by registering a copy under the file URL.
       const { $id: ownId, ...rest } = json;
       try {
+        assertValidSchema(this.ajv, json, PACKAGE_ROOT);
         this.ajv.addSchema({ ...rest, $id: idFor(file) });
         if (typeof ownId === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(ownId) && !this.ajv.getSchema(ownId)) this.ajv.addSchema({ ...rest, $id: ownId });
       } catch (err) {
