@@ -22,9 +22,9 @@ export function createLogger(level: string, redactor?: Redactor): Log {
     }
     return real;
   };
-  const at = (name: keyof Log) => (fields: object, message: string) => {
+  const at = (name: 'debug' | 'info' | 'warn' | 'error') => (fields: object, message: string) => {
     if (LEVELS[name] < threshold) return;
     load()[name](redactor ? redactor.value(fields) : fields, redactor ? redactor.text(message) : message);
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), debugEnabled: LEVELS.debug >= threshold };
 }

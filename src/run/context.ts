@@ -25,8 +25,11 @@ export interface RunContext {
   signal: AbortSignal;
   /** `--retries N`: the default retries for steps whose request cannot change state (none when absent). */
   retries?: number;
-  /** Hands a finished result to the hooks: redacted and delivered once the next request is out (see deferred.ts). */
-  emit(result: StepResult): Promise<void>;
+  /**
+   * Hands a finished result to the hooks: redacted and delivered once the next request is out (see
+   * deferred.ts). A promise only when the caller must wait (a full queue being drained).
+   */
+  emit(result: StepResult): Promise<void> | void;
 }
 
 /** A scope over the notebook's values with a step-local frame in front of it. */

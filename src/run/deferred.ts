@@ -21,8 +21,12 @@ export class DeferredHooks {
   private running: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
 
-  /** Queues a task. A reporter's error surfaces here (or at drain), never as an unhandled rejection. */
-  async defer(task: Task): Promise<void> {
+  /**
+   * Queues a task. A reporter's error surfaces here (or at drain), never as an unhandled rejection.
+   * Not async: it runs once per step on the runner's critical path, and only a full queue has
+   * something to wait for (the drain it returns).
+   */
+  defer(task: Task): Promise<void> | undefined {
     this.throwIfFailed();
     this.tasks.push(task);
     if (this.tasks.length >= MAX_PENDING) return this.drain();

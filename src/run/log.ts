@@ -4,4 +4,6 @@ export interface Log {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
+  /** False when debug lines are dropped: callers then skip building them (once per request). */
+  readonly debugEnabled?: boolean;
 }

@@ -56,13 +56,14 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
   await options.hooks.onNotebookStart?.({ file: notebook.file, ...shown });
   // Steps report through a queue that runs while the next request is out (see deferred.ts).
   const reporting = new DeferredHooks();
+  const onSent = () => reporting.requestSent();
   const hooks = options.hooks;
 
   const ctx: RunContext = {
     notebook,
     baseUrl: options.baseUrl,
     // The queue of results runs once the next request is on the wire.
-    http: { send: (req, signal) => options.http.send(req, signal, () => reporting.requestSent()), close: () => options.http.close() },
+    http: { send: (req, signal) => options.http.send(req, signal, onSent), close: () => options.http.close() },
     auth: new AuthProvider(options.http, redactor, notebook.defaults.timeoutMs ?? options.timeoutMs),
     redactor,
     hooks: { ...hooks, onStepStart: (info) => reporting.defer(() => hooks.onStepStart?.(info)) },

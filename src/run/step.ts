@@ -93,7 +93,8 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
         }
       }
       const outcome = await runWithRetries(step, ctx, local, iterationOf(step, it, run++), attempt === maxRuns - 1);
-      await ctx.emit(outcome.result);
+      const emitted = ctx.emit(outcome.result);
+      if (emitted) await emitted;
       if (outcome.result.status === 'failed' || outcome.result.status === 'error') failed = true;
       if (outcome.done) break;
     }
@@ -159,8 +160,10 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       result.skipReason = `\`if\` is false: ${step.when.value.source}`;
       return finish();
     }
-    // A forEach item may be a secret: reporters see it redacted, as in every result.
-    await ctx.hooks.onStepStart?.({ name: step.name, phase: step.phase, index: step.index, method: step.kind === 'http' ? step.request.method : undefined, iteration: ctx.redactor.value(iteration) });
+    // A forEach item may be a secret: reporters see it redacted, as in every result. Awaited only
+    // when there is something to wait for: an await is a turn of the microtask queue per step.
+    const starting = ctx.hooks.onStepStart?.({ name: step.name, phase: step.phase, index: step.index, method: step.kind === 'http' ? step.request.method : undefined, iteration: ctx.redactor.value(iteration) });
+    if (starting) await starting;
 
     if (step.kind === 'http') {
       const response = await exchange(step, ctx, scope, result);
@@ -206,17 +209,18 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
   const send = async () => {
-    const withAuth = { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } };
+    // Without auth, nothing to wait for: each await is a turn of the microtask queue on every step.
+    const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
-    ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
-    return ctx.http.send(withAuth, ctx.signal);
+    if (ctx.log.debugEnabled !== false) ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
+    return await ctx.http.send(withAuth, ctx.signal);
   };
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
     result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes };
-    ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
+    if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
     if (err instanceof HttpError && err.partial) {
