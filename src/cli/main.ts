@@ -8,6 +8,7 @@
  * The signal handlers go in before anything else is loaded: a Ctrl-C during start-up must end
  * the process with 130 like any other, never kill it. Everything else is imported after that.
  */
+import './v8-settings.js';
 import { Interrupts } from './interrupts.js';
 
 const interrupts = new Interrupts(process.stderr).install();
