@@ -1,4 +1,6 @@
 /** Command-line parsing (node:util parseArgs). Problems are UsageError: exit 2 with a hint. */
+import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {}
@@ -32,6 +34,10 @@ export interface RunArgs {
   openapi?: string;
   /** --coverage-min N: fail the run when the description's coverage is below N percent. */
   coverageMin?: number;
+  /** --allow-files DIR (repeatable, absolute): folders outside the notebook's repository that files may come from (src/files/access.ts). */
+  allowFiles: string[];
+  /** --allow-fetch: `validate` may fetch http(s) descriptions and $refs (it sends nothing otherwise). */
+  allowFetch: boolean;
 }
 
 export interface MergeArgs {
@@ -59,6 +65,8 @@ export interface OpenArgs {
   port: number;
   browser: boolean;
   vars: Record<string, string>;
+  /** --allow-files DIR (repeatable, absolute), as for run. */
+  allowFiles: string[];
 }
 
 export interface ImportArgs {
@@ -68,6 +76,10 @@ export interface ImportArgs {
   from?: 'mulesoft' | 'postman' | 'openapi';
   env?: string;
   split: boolean;
+  /** --allow-files DIR (repeatable, absolute), as for run. */
+  allowFiles: string[];
+  /** --allow-fetch: an imported description may fetch http(s) $refs. */
+  allowFetch: boolean;
 }
 
 export type Args = RunArgs | MergeArgs | MockArgs | OpenArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
@@ -112,6 +124,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     'baseline-threshold': { type: 'string' },
     openapi: { type: 'string' },
     'coverage-min': { type: 'string' },
+    'allow-files': { type: 'string', multiple: true },
+    'allow-fetch': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: command };
@@ -150,6 +164,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     baselineThreshold: wholeNumber('--baseline-threshold', values['baseline-threshold'] as string | undefined, 50, 0, 100_000),
     openapi: values.openapi as string | undefined,
     coverageMin,
+    allowFiles: allowedFolders(values['allow-files'] as string[] | undefined),
+    allowFetch: values['allow-fetch'] === true,
   };
 }
 
@@ -206,6 +222,7 @@ function parseOpen(args: string[]): Args {
     port: { type: 'string' },
     'no-browser': { type: 'boolean' },
     var: { type: 'string', multiple: true },
+    'allow-files': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: 'open' };
@@ -214,7 +231,19 @@ function parseOpen(args: string[]): Args {
   const baseUrl = parseBaseUrl(values['base-url'] as string | undefined);
   const port = Number((values.port as string | undefined) ?? '0');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535)`);
-  return { command: 'open', notebook: positionals[0], baseUrl, host: (values.host as string | undefined) ?? '127.0.0.1', port, browser: values['no-browser'] !== true, vars };
+  return { command: 'open', notebook: positionals[0], baseUrl, host: (values.host as string | undefined) ?? '127.0.0.1', port, browser: values['no-browser'] !== true, vars, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined) };
+}
+
+/** `--allow-files DIR`, repeatable: each must be an existing folder (made absolute here, against the working directory). */
+function allowedFolders(given: string[] | undefined): string[] {
+  return (given ?? []).map((dir) => {
+    let ok = false;
+    try {
+      ok = statSync(dir).isDirectory();
+    } catch {}
+    if (!ok) throw new UsageError(`--allow-files takes a folder that exists, got \`${dir}\``);
+    return resolvePath(dir);
+  });
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
@@ -250,6 +279,8 @@ function parseImport(args: string[]): Args {
     from: { type: 'string' },
     env: { type: 'string' },
     split: { type: 'boolean' },
+    'allow-files': { type: 'string', multiple: true },
+    'allow-fetch': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: 'import' };
@@ -257,7 +288,7 @@ function parseImport(args: string[]): Args {
   const from = values.from as string | undefined;
   if (from !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(from)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got \`${from}\``);
   if (values.split && !values.out) throw new UsageError('--split writes one notebook per folder: give the folder with --out DIR');
-  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true };
+  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined), allowFetch: values['allow-fetch'] === true };
 }
 
 export const HELP: Record<string, string> = {
