@@ -2,8 +2,10 @@
  * Who may talk to the local server. It sends requests with the user's keys, so:
  * - the Host header must name the bound address or localhost (stops DNS rebinding);
  * - an Origin header, when sent, must be this server's own (stops other web pages: CSRF);
- * - every API request carries the random token from the URL's fragment (stops other local
- *   users and programs, who cannot read the fragment the browser was given).
+ * - every request carries the random token from the URL's fragment (stops other local users
+ *   and programs, who cannot read the fragment the browser was given), except the few public
+ *   paths listed here: what is not listed needs the token, so a new route is guarded by default.
+ * The path is the one decided by target.ts, the same value the router routes on.
  * No CORS headers are ever sent.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -29,15 +31,18 @@ export function allowedHosts(host: string, port: number): Set<string> {
   return new Set([...names].map((n) => `${n.toLowerCase()}:${port}`));
 }
 
-/** Why a request is refused, or undefined when it may go on. */
-export function refusal(req: IncomingMessage, hosts: Set<string>, token: string): string | undefined {
+/** The page's own files, and the trade of the browser's one-time code for the token. */
+export const PUBLIC_PATHS = new Set(['/', '/page.js', '/page.css', '/favicon.ico', '/api/code']);
+
+/** Why a request is refused, or undefined when it may go on. `path` comes from requestPath(). */
+export function refusal(req: IncomingMessage, path: string, hosts: Set<string>, token: string): string | undefined {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!hosts.has(host)) return 'unknown Host';
   const origin = req.headers.origin;
   if (origin !== undefined && !(origin.startsWith('http://') && hosts.has(origin.slice(7).toLowerCase()))) return 'foreign Origin';
-  if (!(req.url ?? '').startsWith('/api/')) return undefined;
   const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site' || site === 'same-site') return 'cross-site request';
+  if (path.startsWith('/api/') && (site === 'cross-site' || site === 'same-site')) return 'cross-site request';
+  if (PUBLIC_PATHS.has(path)) return undefined;
   if (!sameToken(req.headers[TOKEN_HEADER], token)) return 'missing or wrong token';
   return undefined;
 }

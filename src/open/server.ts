@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Redactor } from '../run/redact.js';
 import { allowedHosts, refusal } from './guard.js';
 import type { LiveState } from './live.js';
+import { requestPath } from './target.js';
 
 /** What the page can ask for. Each answers with JSON, or throws an ActionError. */
 export interface Actions {
@@ -61,9 +62,12 @@ export async function startOpenServer(options: OpenServerOptions): Promise<OpenS
   let hosts = new Set<string>();
   const server = createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-    const why = refusal(req, hosts, options.token);
+    // One path per request, decided once: the guard and the router read the same value.
+    const target = requestPath(req.url);
+    if ('refused' in target) return send(res, 400, 'text/plain; charset=utf-8', `Bad request: ${target.refused}\n`);
+    const why = refusal(req, target.path, hosts, options.token);
     if (why) return send(res, 403, 'text/plain; charset=utf-8', `Forbidden: ${why}\n`);
-    route(req, res, options, sockets).catch((err: unknown) => {
+    route(req, res, target.path, options, sockets).catch((err: unknown) => {
       if (!res.headersSent) json(res, 500, { error: (err as Error).message }, options.redactor);
       else res.end();
     });
@@ -90,8 +94,7 @@ export async function startOpenServer(options: OpenServerOptions): Promise<OpenS
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, options: OpenServerOptions, streams: Set<ServerResponse>): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
+async function route(req: IncomingMessage, res: ServerResponse, path: string, options: OpenServerOptions, streams: Set<ServerResponse>): Promise<void> {
   if (req.method === 'GET' && path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
   if (req.method === 'GET' && STATIC[path]) {
     const [file, type] = STATIC[path];

@@ -1,6 +1,7 @@
 /** Starts the real `api-notebook open` (the built bin) as a child process, and talks to it. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { BIN, ROOT } from '../helpers/cli.js';
 
@@ -100,4 +101,32 @@ export async function api(open: OpenProcess, path: string, body?: unknown): Prom
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
+}
+
+/**
+ * A request written byte for byte on a socket (like `curl --path-as-is`): the request target
+ * goes out exactly as given, absolute-form, dot segments, escapes and all. Resolves with the
+ * status (0 when the server closed without answering) and the body.
+ */
+export function rawTarget(port: number, method: string, target: string, headers: Record<string, string>, body = ''): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const lines = [`${method} ${target} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${Buffer.byteLength(body)}`, 'connection: close', '', body];
+    // Written, not ended: a half-closed socket may be dropped before a slower answer is sent.
+    socket.on('connect', () => socket.write(Buffer.from(lines.join('\r\n'), 'utf8')));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, ...rest] = text.split('\r\n\r\n');
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+      const headers: Record<string, string> = {};
+      for (const line of head.split('\r\n').slice(1)) {
+        const i = line.indexOf(':');
+        if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+      }
+      resolve({ status, headers, body: rest.join('\r\n\r\n') });
+    });
+  });
 }
