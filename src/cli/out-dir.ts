@@ -4,8 +4,9 @@
  * every request was made. Folders are created one level at a time: Node's recursive mkdir can
  * loop forever on some paths (`/proc/x`), and each level's error is then precise.
  */
-import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createTemp, discardTemp } from '../report/write.js';
 import { UsageError, type ReporterName } from './args.js';
 
 /** Makes sure `out` is a writable folder when some reporter writes files; returns it resolved. */
@@ -33,9 +34,9 @@ export function prepareOutDir(out: string, reporters: readonly ReporterName[]): 
   try {
     accessSync(dir, constants.W_OK);
     // access() trusts permission bits; a read-only mount or a full disk shows only on writing.
-    const probe = join(dir, `.api-notebook-write-check-${process.pid}`);
-    writeFileSync(probe, '');
-    rmSync(probe, { force: true });
+    // A temp file like any other (write.ts): a random name made exclusively, so a symlink
+    // planted in a shared --out folder is never followed (and its target never truncated).
+    discardTemp(createTemp(join(dir, '.api-notebook-write-check')));
   } catch (err) {
     throw new UsageError(`--out ${out}: reports cannot be written in ${dir} (${describe(err)})`);
   }

@@ -5,12 +5,13 @@
  * for file systems where watching does not work).
  */
 import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, relative } from 'node:path';
 import { SchemaRegistry } from '../checks/schemas.js';
 import { renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
 import { loadNotebookText } from '../notebook/load.js';
 import type { Notebook } from '../notebook/types.js';
+import { PRIVATE, writeFileAtomic } from '../report/write.js';
 import { cellSources, spliceCell, type CellSource } from './source.js';
 
 /** A diagnostic as the page shows it: where, what, and the `validate` rendering of it. */
@@ -77,11 +78,19 @@ export class NotebookFile {
     };
   }
 
-  /** Writes the whole text at once (a temp file, then a rename), so a watcher never reads half. */
+  /**
+   * Writes the whole text at once (a temp file, then a rename), so a watcher never reads half.
+   * The temp file is private and made exclusively under a random name (write.ts: a symlink
+   * planted in the notebook's folder is never followed); the file keeps the mode it had.
+   */
   async write(text: string): Promise<void> {
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
-    await writeFile(tmp, text);
-    await rename(tmp, this.path);
+    let finalMode: number | undefined;
+    try {
+      finalMode = (await stat(this.path)).mode & 0o7777;
+    } catch {
+      finalMode = undefined; // gone meanwhile: a new file, with the temp file's own mode
+    }
+    writeFileAtomic(this.path, text, { mode: PRIVATE, finalMode });
   }
 
   /** Calls `changed` (debounced) when the file may have changed; returns a stop function. */

@@ -7,6 +7,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createTemp, createTempDir, PRIVATE, SHARED } from './write.js';
 
 const FLUSH_AT = 64 * 1024;
 
@@ -15,8 +16,9 @@ export class FileWriter {
   private buffer = '';
   private fd: number | undefined;
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'w');
+  /** Opens `path` as a new file ('wx': never an existing one, never through a symlink), or uses `fd`. */
+  constructor(readonly path: string, fd?: number) {
+    this.fd = fd ?? openSync(path, 'wx', PRIVATE);
   }
 
   write(text: string): void {
@@ -51,18 +53,21 @@ export class FileWriter {
 
 /** The segments of one report file, and its assembly. */
 export class SegmentedFile {
-  private readonly partsDir: string;
+  /** A private folder with a random name (write.ts), made when the first segment starts. */
+  private partsDir: string | undefined;
   private readonly open = new Map<number, FileWriter>();
   private readonly done = new Set<number>();
 
   constructor(readonly file: string) {
-    this.partsDir = join(dirname(file), `.${basename(file)}.${process.pid}.parts`);
     sweepStale(dirname(file), basename(file));
   }
 
   /** The writer of a notebook's segment (slot = its position in the run). */
   segment(slot: number): FileWriter {
-    mkdirSync(this.partsDir, { recursive: true });
+    if (this.partsDir === undefined) {
+      mkdirSync(dirname(this.file), { recursive: true });
+      this.partsDir = createTempDir(this.file);
+    }
     const w = new FileWriter(join(this.partsDir, `${slot}.part`));
     this.open.set(slot, w);
     return w;
@@ -86,17 +91,17 @@ export class SegmentedFile {
   assemble(write: (out: FileWriter, appendSegment: (slot: number) => void) => void): void {
     for (const slot of [...this.open.keys()]) this.endSegment(slot);
     mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${Date.now()}.tmp`);
-    const out = new FileWriter(tmp);
+    const temp = createTemp(this.file, SHARED);
+    const out = new FileWriter(temp.path, temp.fd);
     try {
       write(out, (slot) => {
-        if (this.done.has(slot)) out.copyFrom(join(this.partsDir, `${slot}.part`));
+        if (this.done.has(slot) && this.partsDir !== undefined) out.copyFrom(join(this.partsDir, `${slot}.part`));
       });
       out.close();
-      renameSync(tmp, this.file);
+      renameSync(temp.path, this.file);
     } catch (err) {
       out.close();
-      rmSync(tmp, { force: true });
+      rmSync(temp.path, { force: true });
       throw err;
     } finally {
       this.discard();
@@ -107,7 +112,8 @@ export class SegmentedFile {
   discard(): void {
     for (const w of this.open.values()) w.close();
     this.open.clear();
-    rmSync(this.partsDir, { recursive: true, force: true });
+    if (this.partsDir !== undefined) rmSync(this.partsDir, { recursive: true, force: true });
+    this.partsDir = undefined;
   }
 }
 
