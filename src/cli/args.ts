@@ -369,6 +369,7 @@ Options:
   --host HOST          address to listen on (default: 127.0.0.1)
   --port PORT          port to listen on (default: 0, any free port)
   --no-browser         do not open the system browser (also when CI is set)
+                       (the browser, $BROWSER or the system's, gets a one-time code, never the token)
   --var name=value     set an input or var (repeatable); values are strings
   --help, -h           this text`,
   import: `api-notebook import <file> [--out notebook.yaml] [options]

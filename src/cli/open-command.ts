@@ -2,15 +2,18 @@
  * `api-notebook open <notebook>`: the notebook as a live page. Prints the URL first (the token in
  * its fragment), opens the browser unless --no-browser or CI, serves until SIGINT/SIGTERM, then
  * runs the teardown of what was run (within the same deadline as `run`; a second signal skips
- * it) and exits 0.
+ * it) and exits 0. The browser is given a URL with a one-time code, never the token: the
+ * opener's command line is readable by every local user (one-time-code.ts).
  */
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { LiveNotebook } from '../open/app.js';
 import { newToken } from '../open/guard.js';
+import { OneTimeCodes } from '../open/one-time-code.js';
+import { openBrowser } from '../open/opener.js';
+import { exposureWarning } from '../open/exposure.js';
 import { NotebookFile } from '../open/notebook-file.js';
 import { startOpenServer } from '../open/server.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
@@ -51,9 +54,11 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   const http = createHttpClient();
   const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
   const token = newToken();
+  const codes = new OneTimeCodes();
+  const onCodeRefused = (why: string) => io.stderr.write(`warning: a request to open the page was refused: ${why}. If your browser did not open the page, use the URL printed above; if it did, another program tried the link it was given.\n`);
   let server;
   try {
-    server = await startOpenServer({ host: args.host, port: args.port, token, live: app.live, actions: app.actions, redactor });
+    server = await startOpenServer({ host: args.host, port: args.port, token, live: app.live, actions: app.actions, redactor, codes, onCodeRefused });
   } catch (err) {
     await target.close();
     await http.close();
@@ -62,10 +67,11 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${args.host}: no such local address`);
     throw err;
   }
-  const url = `${server.url}#token=${token}`;
-  io.stdout.write(`${url}\n`);
+  io.stdout.write(`${server.url}#token=${token}\n`);
+  const warning = exposureWarning(server.address, server.port);
+  if (warning) io.stderr.write(`${warning}\n`);
   io.stderr.write(`${notebook.title} (${file.displayPath} → ${target.url}) is open at the URL above. Ctrl-C stops; the teardown of what was run runs first.\n`);
-  if (args.browser && !io.env.CI) openBrowser(url);
+  if (args.browser && !io.env.CI) openBrowser(`${server.localUrl}#code=${codes.issue()}`, io.env);
   const stopWatching = file.watch(() => void app.reload());
 
   const second = new AbortController();
@@ -127,16 +133,4 @@ async function targetFor(notebook: Notebook, args: OpenArgs): Promise<SessionTar
     throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook`);
   }
   return { url: notebook.baseUrl ?? '', close: async () => {} };
-}
-
-/** The system's opener; no browser (a server, a container) is not an error. */
-function openBrowser(url: string): void {
-  const [cmd, ...argv] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""', url.replace(/&/g, '^&')] : ['xdg-open', url];
-  try {
-    const child = spawn(cmd, argv, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // nothing to open it with: the URL is printed
-  }
 }

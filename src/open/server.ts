@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { Redactor } from '../run/redact.js';
 import { allowedHosts, refusal } from './guard.js';
 import type { LiveState } from './live.js';
+import type { OneTimeCodes } from './one-time-code.js';
+import { peerUid } from './peer-user.js';
 import { requestPath } from './target.js';
 
 /** What the page can ask for. Each answers with JSON, or throws an ActionError. */
@@ -34,10 +36,19 @@ export interface OpenServerOptions {
   live: LiveState;
   actions: Actions;
   redactor: Redactor;
+  /** The browser's one-time codes (one-time-code.ts), traded for the token at POST /api/code. */
+  codes?: OneTimeCodes;
+  /** A code was refused: used already (someone may have raced the browser), expired, or another user's. */
+  onCodeRefused?(why: string): void;
 }
 
 export interface OpenServer {
+  /** The page's URL, with the address the server really listens on (0.0.0.0 stays 0.0.0.0). */
   url: string;
+  /** The URL for a browser on this machine (a loopback address when listening on every interface). */
+  localUrl: string;
+  /** The address listened on, as the system reports it. */
+  address: string;
   port: number;
   close(): Promise<void>;
 }
@@ -79,11 +90,14 @@ export async function startOpenServer(options: OpenServerOptions): Promise<OpenS
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   hosts = allowedHosts(options.host, port);
-  const shown = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  hosts.add(`${bracket(address).toLowerCase()}:${port}`);
+  const local = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
   return {
-    url: `http://${shown}:${port}/`,
+    url: `http://${bracket(address)}:${port}/`,
+    localUrl: `http://${bracket(local)}:${port}/`,
+    address,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -110,6 +124,7 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, op
   } catch (err) {
     return json(res, 400, { error: `bad request body: ${(err as Error).message}` }, options.redactor);
   }
+  if (path === '/api/code') return trade(req, res, body, options);
   const a = options.actions;
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
   const handlers: Record<string, () => Promise<unknown>> = {
@@ -128,6 +143,19 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, op
     if (err instanceof ActionError) json(res, err.status, { error: err.message, ...err.details }, options.redactor);
     else throw err;
   }
+}
+
+/** The page trades the code from its URL for the token: once, in time, and from this user only. */
+function trade(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, options: OpenServerOptions): void {
+  const refuse = (why: string) => {
+    options.onCodeRefused?.(why);
+    json(res, 403, { error: `This link cannot open the page: ${why}. Open the URL printed by \`api-notebook open\` instead.` }, options.redactor);
+  };
+  const uid = peerUid(req.socket);
+  if (uid !== undefined && typeof process.getuid === 'function' && uid !== process.getuid()) return refuse(`its one-time code was sent by another user of this machine (uid ${uid})`);
+  const outcome = options.codes && typeof body.code === 'string' ? options.codes.trade(body.code) : 'unknown';
+  if (outcome === 'ok') return json(res, 200, { token: options.token }, options.redactor);
+  refuse(outcome === 'used' ? 'its one-time code has been used already' : outcome === 'expired' ? 'its one-time code has expired' : 'its one-time code is not one this server gave out');
 }
 
 function events(req: IncomingMessage, res: ServerResponse, live: LiveState, streams: Set<ServerResponse>): void {
@@ -162,6 +190,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function json(res: ServerResponse, status: number, data: unknown, redactor: Redactor): void {
   send(res, status, 'application/json; charset=utf-8', redactor.text(JSON.stringify(data)));
+}
+
+function bracket(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -18,8 +18,9 @@ export interface OpenProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startOpen(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<OpenProcess> {
-  const child = spawn(process.execPath, [BIN, 'open', ...args, '--no-browser'], {
+/** `browser: true` leaves out --no-browser (set BROWSER in `env` to a command that records its argv). */
+export async function startOpen(args: string[], env: Record<string, string> = {}, cwd = ROOT, options: { browser?: boolean } = {}): Promise<OpenProcess> {
+  const child = spawn(process.execPath, [BIN, 'open', ...args, ...(options.browser ? [] : ['--no-browser'])], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', API_NOTEBOOK_MOCK_VALIDATE: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

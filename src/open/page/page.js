@@ -4,16 +4,35 @@
 // HTML it inserts is the notebook's prose, rendered on the server by markdown-it with raw HTML off.
 
 const TOKEN_KEY = 'api-notebook-token';
-const token = readToken();
+// Why the link's one-time code was refused: said instead of the usual "no access".
+let refusedBecause = '';
+const token = await readToken();
 const state = { doc: null, cells: new Map(), values: { rows: [], previews: [], missing: [] }, play: { running: false }, problems: [], editors: new Map() };
 
-function readToken() {
-  const m = /token=([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (m) {
-    sessionStorage.setItem(TOKEN_KEY, m[1]);
-    // Out of the address bar (and so out of bookmarks and screen shares); the tab keeps it.
-    history.replaceState(null, '', location.pathname);
-    return m[1];
+// The URL printed on the terminal holds the token (#token=…); the one the browser was opened
+// with holds a one-time code (#code=…), traded here for the token, once.
+async function readToken() {
+  const given = /token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  const code = /code=([A-Za-z0-9_-]+)/.exec(location.hash);
+  // Out of the address bar (and so out of bookmarks, history and screen shares); the tab keeps the token.
+  if (given || code) history.replaceState(null, '', location.pathname);
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given[1]);
+    return given[1];
+  }
+  if (code) {
+    try {
+      const res = await fetch('/api/code', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: code[1] }) });
+      const data = await res.json().catch(() => ({}));
+      if (res.ok && typeof data.token === 'string') {
+        sessionStorage.setItem(TOKEN_KEY, data.token);
+        return data.token;
+      }
+      refusedBecause = data.error ?? `This link cannot open the page (${res.status}). Open the URL printed by \`api-notebook open\` instead.`;
+    } catch {
+      refusedBecause = 'The server of this page did not answer. Is `api-notebook open` still running?';
+    }
+    return '';
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
@@ -55,7 +74,7 @@ async function connect() {
     const res = await fetch('/api/events', { headers: { 'x-api-notebook-token': token } });
     if (res.status === 403) {
       setConn('refused');
-      notice('This page needs the URL printed by `api-notebook open` (with its #token). Open that URL again.');
+      notice(refusedBecause || 'This page needs the URL printed by `api-notebook open` (with its #token). Open that URL again.');
       return;
     }
     setConn('live');
