@@ -118,6 +118,8 @@ export function rawTarget(port: number, method: string, target: string, headers:
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);
+    // A stream (the event stream, served by mistake) never ends: what came within 3 s is the answer.
+    socket.setTimeout(3000, () => socket.destroy());
     socket.on('close', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const [head, ...rest] = text.split('\r\n\r\n');

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { tempDir } from '../helpers/cli.js';
 import { json, startTestServer, type TestServer } from '../helpers/server.js';
 import { rawTarget, startOpen, type OpenProcess } from './helpers.js';
@@ -114,6 +115,37 @@ describe('open: one path per request, guarded and routed on the same value (H1)'
       assert.equal(readFileSync(file, 'utf8'), NOTEBOOK, 'the notebook on disk is untouched');
     });
   }
+
+  // The class, not only the instances: any target built from the pieces of such spellings (or
+  // any printable text at all) either is written exactly as the page writes its paths and is
+  // served as that path, or is refused; without the token, only the page's own files answer.
+  it('property: a target is served only as the path it is written as, and the API only with the token', async () => {
+    const piece = fc.constantFrom('/', '.', '..', '%2e', '%2E', '%2f', '%5c', '%00', '%25', '\\', ';', '?', '#', '&', '=', 'api', 'state', 'save', 'run', 'run-all', 'events', 'page.js', 'x', '~', 'http:', '//', '127.0.0.1', `:${open.port}`, '@', '．');
+    const prefix = fc.constantFrom('/.', '/..', '/%2e', '/%2E%2e', '/x/..', '/x/%2e%2e', '/.%2e', '\\.', '/\\', `http://127.0.0.1:${open.port}`, `HTTP://127.0.0.1:${open.port}`, '//', '/', '.');
+    const api = fc.constantFrom('/api/state', '/api/save', '/api/run-all', '/api/events', 'api/state', '/state', '/save');
+    const target = fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.array(fc.oneof(prefix, piece), { maxLength: 4 }), api, fc.array(piece, { maxLength: 2 })).map(([a, b, c]) => [...a, b, ...c].join('')) },
+      { weight: 2, arbitrary: fc.array(piece, { minLength: 1, maxLength: 12 }).map((p) => p.join('')) },
+      { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'/.%2eE\\;?#apistXY-_~:@!$&()*+,='.split('')), maxLength: 30 }) },
+    );
+    const publicFiles = new Set(['/', '/page.js', '/page.css']);
+    await fc.assert(
+      fc.asyncProperty(target, fc.boolean(), async (t, withToken) => {
+        const headers: Record<string, string> = { host, 'content-type': 'application/json' };
+        if (withToken) headers['x-api-notebook-token'] = open.token;
+        // With the token a plain /api/save is a real save: that one names no cell of the file.
+        const save = JSON.stringify({ cell: withToken ? 'no-such-cell' : '0', yaml: EVIL_CELL });
+        const res = await rawTarget(open.port, t.includes('save') ? 'POST' : 'GET', t, headers, t.includes('save') ? save : '');
+        if (res.status !== 200) return;
+        const path = t.split('?')[0];
+        assert.equal(new URL(t, 'http://x').pathname, path, `${t} was served though it is not written as it reads`);
+        if (!withToken) assert.ok(publicFiles.has(path), `${t} answered 200 without the token`);
+      }),
+      { numRuns: 400 },
+    );
+    assert.equal(server.requests.length, 0, 'no request reached the API');
+    assert.equal(readFileSync(file, 'utf8'), NOTEBOOK, 'the notebook on disk is untouched');
+  });
 
   it('refuses plain spellings that are not the API (403 without the token), and keeps working with it', async () => {
     for (const target of ['/api/state/', '/API/state', '/api/State', '/api/', '/api', '/nothing', '/api/state?token=x', '/api/code/x']) {
