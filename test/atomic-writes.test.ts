@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, tempDir } from './helpers/cli.js';
+import { ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 import { api, startOpen } from './open/helpers.js';
 
@@ -110,5 +110,34 @@ describe('atomic writes: temp files are made exclusively, never through a plante
     } finally {
       await open.stop();
     }
+  });
+});
+
+// The class stays closed: a new atomic write cannot open its temp file some other way unnoticed.
+describe('atomic writes: one helper (src/report/write.ts) for every temp file', () => {
+  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  it('nothing else in src/ renames files, or writes a file by a name it made up', () => {
+    const risky: Record<string, RegExp> = {
+      rename: /\brename(Sync)?\(/,
+      writeFile: /\bwriteFile(Sync)?\(/,
+      stream: /createWriteStream\(/,
+      append: /appendFile(Sync)?\(/,
+      openForWriting: /openSync\([^)]*'[wa]\+?'/,
+      mkdtemp: /mkdtemp(Sync)?\(/,
+      tmpName: /\.tmp\b/,
+    };
+    // Renames follow createTemp(); the one plain writeFileSync writes the file the user named (import --out).
+    const allowed: Record<string, string[]> = {
+      'src/report/write.ts': ['rename', 'mkdtemp', 'tmpName'],
+      'src/report/segments.ts': ['rename'],
+      'src/cli/import-command.ts': ['writeFile'],
+    };
+    const found: string[] = [];
+    for (const file of files(join(ROOT, 'src'))) {
+      const name = relative(ROOT, file);
+      const text = readFileSync(file, 'utf8');
+      for (const [what, r] of Object.entries(risky)) if (r.test(text) && !(allowed[name] ?? []).includes(what)) found.push(`${name}: ${what}`);
+    }
+    assert.deepEqual(found, []);
   });
 });
