@@ -55,7 +55,13 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
   const token = newToken();
   const codes = new OneTimeCodes();
-  const onCodeRefused = (why: string) => io.stderr.write(`warning: a request to open the page was refused: ${why}. If your browser did not open the page, use the URL printed above; if it did, another program tried the link it was given.\n`);
+  // Once per reason: a program guessing codes in a loop must not flood the terminal.
+  const told = new Set<string>();
+  const onCodeRefused = (why: string) => {
+    if (told.has(why)) return;
+    told.add(why);
+    io.stderr.write(`warning: a request to open the page was refused: ${why}. If your browser did not open the page, use the URL printed above; if it did, another program tried the link it was given.\n`);
+  };
   let server;
   try {
     server = await startOpenServer({ host: args.host, port: args.port, token, live: app.live, actions: app.actions, redactor, codes, onCodeRefused });
