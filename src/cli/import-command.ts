@@ -17,7 +17,7 @@ import type { Io } from './run-command.js';
 export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
   let result;
   try {
-    result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out });
+    result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out, allowFiles: args.allowFiles, allowFetch: args.allowFetch });
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;
     io.stderr.write(`error: ${err.message}\n${err.hint ? `  = hint: ${err.hint}\n` : ''}`);

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
+import { fileRulesFor } from '../files/access.js';
 import { ImportError, type ImportResult } from './draft.js';
 import { importMulesoft, isMulesoftNotebook } from './mulesoft.js';
 import { importOpenApi, isOpenApi } from './openapi.js';
@@ -19,6 +20,10 @@ export interface ImportOptions {
   envFile?: string;
   /** Where the notebook will be written, so `openapi:` can be relative to it. */
   outFile?: string;
+  /** --allow-files DIR: folders outside the imported file's repository that `$ref`s may read. */
+  allowFiles?: readonly string[];
+  /** --allow-fetch: whether an imported description's http(s) `$ref`s are fetched. */
+  allowFetch?: boolean;
 }
 
 export { ImportError };
@@ -44,7 +49,8 @@ async function importAs(format: Format, file: string, text: string, options: Imp
     return importPostman(data, text, { split: options.split, env });
   }
   if (!isOpenApi(data)) throw new ImportError(`${file} is not an OpenAPI 3 description (no \`openapi: 3.x\` and \`paths\`)`, 1, 'only OpenAPI 3.0 and 3.1 are read; convert Swagger 2.0 first (for example with swagger2openapi)');
-  return importOpenApi(file, data as Record<string, unknown>, text, options.outFile);
+  const policy = { rules: fileRulesFor(file, options.allowFiles), fetch: options.allowFetch === true, command: 'import' };
+  return importOpenApi(file, data as Record<string, unknown>, text, options.outFile, policy);
 }
 
 async function readText(file: string): Promise<string> {
