@@ -15,15 +15,15 @@
  * The resolvers record what they refused, so the error can say why with a hint, however the
  * library wraps it.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ParserOptions } from '@apidevtools/json-schema-ref-parser';
+import { HTTPResolver, type ParserOptions } from '@apidevtools/json-schema-ref-parser';
 // The library's own path decoding, so the path checked is the path it would have read.
 import { isFileSystemPath, toFileSystemPath } from '@apidevtools/json-schema-ref-parser/dist/lib/util/url.js';
 import { checkFileAccess, FileAccessError, type FileRules } from '../files/access.js';
 
-/** A description and its `$ref`d files may be this large each (Stripe's full description is ~7 MB). */
-export const MAX_DESCRIPTION_FILE_BYTES = 32 * 1024 * 1024;
+/** A description and the files its `$ref`s read may be this large together (Stripe's full description is ~7 MB). */
+export const MAX_DESCRIPTION_BYTES = 32 * 1024 * 1024;
 
 export interface ReadPolicy {
   /** Where local files may come from. */
@@ -32,6 +32,8 @@ export interface ReadPolicy {
   fetch: boolean;
   /** What refuses a fetch, for the hint: `validate`, `import`. */
   command: string;
+  /** Bytes all the files read may hold together (default MAX_DESCRIPTION_BYTES): `$ref`s cannot add up without end. */
+  maxBytes?: number;
 }
 
 /** Why a read was refused: a file outside the rule, or a URL not fetched. */
@@ -46,10 +48,22 @@ export class RefusedRead extends Error {
 /** The parser options for `policy`, and where the first refusal is recorded. */
 export function refParserOptions(policy: ReadPolicy): { options: ParserOptions; refused: () => Refusal | undefined } {
   let refused: Refusal | undefined;
+  const maxBytes = policy.maxBytes ?? MAX_DESCRIPTION_BYTES;
+  let total = 0;
+  const count = (data: Buffer, where: string): Buffer => {
+    total += data.length;
+    if (total > maxBytes) throw new Error(`with ${where}, the description's files hold ${Math.ceil(total / 1024 ** 2)} MiB; they may hold at most ${maxBytes / 1024 ** 2} MiB together`);
+    return data;
+  };
   const refuse = (r: Refusal): never => {
     refused ??= r;
     throw new RefusedRead(r);
   };
+  // The user names the description, often on their own machine or network (the API serving
+  // its own /openapi.json), so private addresses are allowed when fetching is; a slow server
+  // does not hang the command.
+  const httpOptions = { ...HTTPResolver, safeUrlResolver: false, timeout: 10_000, maxContentLength: maxBytes };
+  const readHttp = HTTPResolver.read as (this: unknown, file: unknown) => Promise<Buffer>;
   const options = {
     parse: { text: false, binary: false },
     resolve: {
@@ -65,18 +79,32 @@ export function refParserOptions(policy: ReadPolicy): { options: ParserOptions; 
             if (err instanceof FileAccessError) return refuse({ kind: 'file', error: err });
             throw err;
           }
-          const data = await readFile(real);
-          if (data.length > MAX_DESCRIPTION_FILE_BYTES) throw new Error(`${path} is ${Math.ceil(data.length / 1024 ** 2)} MiB; a description file may be at most ${MAX_DESCRIPTION_FILE_BYTES / 1024 ** 2} MiB`);
-          return data;
+          return count(await readCapped(real, maxBytes - total), path);
         },
       },
-      // The user names the description, often on their own machine or network (the API serving
-      // its own /openapi.json), so private addresses are allowed when fetching is; a slow server
-      // does not hang the command.
       http: policy.fetch
-        ? { safeUrlResolver: false, timeout: 10_000, maxContentLength: MAX_DESCRIPTION_FILE_BYTES }
+        ? { ...httpOptions, read: async (file: { url: string }) => count(await readHttp.call(httpOptions, file), file.url) }
         : { order: 200, canRead: (file: { url: string }) => /^https?:\/\//i.test(file.url), read: (file: { url: string }) => refuse({ kind: 'fetch', url: file.url }) },
     },
   };
   return { options: options as unknown as ParserOptions, refused: () => refused };
+}
+
+/** At most `room` + 1 bytes of `file`: enough to tell it is too large, without reading it whole (or /dev/zero forever). */
+async function readCapped(file: string, room: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    while (length <= room) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, room + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+    }
+    return Buffer.concat(chunks, length);
+  } finally {
+    await handle.close();
+  }
 }
