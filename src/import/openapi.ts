@@ -12,6 +12,7 @@ import { unquotedParseError } from '../files/parse-errors.js';
 import { refParserOptions, type ReadPolicy } from '../openapi/read-policy.js';
 import type { DraftInput, DraftStep, ImportResult, Warning } from './draft.js';
 import { envName, identifier, ImportError, newDraft, newStep, uniqueName } from './draft.js';
+import { dict } from './dict.js';
 import { Positions } from './positions.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -77,8 +78,8 @@ function operationStep(method: string, path: string, op: Obj, shared: Obj[], doc
   const params = [...shared.filter(isParam).filter((p) => !(Array.isArray(op.parameters) ? op.parameters : []).some((q: Obj) => q.name === p.name && q.in === p.in)), ...(Array.isArray(op.parameters) ? op.parameters : []).filter(isParam)];
   const request: Record<string, unknown> = { method: method.toUpperCase() };
   let target = path;
-  const query: Record<string, unknown> = {};
-  const headers: Record<string, string> = {};
+  const query: Record<string, unknown> = dict();
+  const headers: Record<string, string> = dict();
   for (const p of params) {
     const name = identifier(p.name);
     const example = exampleOf(p) ?? sample(p.schema);
@@ -154,7 +155,7 @@ function sample(schema: Obj | undefined, depth = 0): unknown {
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
   switch (type ?? (schema.properties ? 'object' : undefined)) {
     case 'object': {
-      const out: Obj = {};
+      const out: Obj = dict();
       for (const key of schema.required ?? []) out[key] = sample(schema.properties?.[key], depth + 1) ?? null;
       return out;
     }
