@@ -171,6 +171,12 @@ describe('named schemas (expect.schema)', () => {
     assert.match(res.stderr, /nb\.yaml:6:23/);
     assert.match(res.stderr, /hint: .*--allow-files DIR/);
     assert.equal((await runCli(['validate', file, '--allow-files', outside])).code, 0);
+    // A schema file inside that is not JSON: its reason and position, not its text.
+    writeFileSync(join(repo, 'schemas', 'broken.json'), `npm_${SECRET}`);
+    const broken = await runCli(['validate', file, '--allow-files', outside]);
+    assert.equal(broken.code, 2, broken.stderr);
+    assert.match(broken.stderr, /schema file .*broken\.json is not valid JSON: Unexpected token … is not valid JSON/);
+    assert.doesNotMatch(broken.stderr, /npm_/);
     // ../schemas/above.json above the repository (the parent of repo holds a schemas/ folder).
     mkdirSync(join(repo, '..', 'schemas'));
     writeFileSync(join(repo, '..', 'schemas', 'above.json'), '{ "type": "object" }');
@@ -215,6 +221,8 @@ paths:
     const ok = await runCli(['import', spec]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /json:\n\s+name: widget/);
+    // Written to stdout here, outside the description's repository: the notebook will need the flag.
+    assert.match(ok.stderr, /warning: the notebook's `openapi: .*api\.yaml` is outside the repository the notebook is written to; run and validate it with --allow-files .*repo/);
   });
 
   it('an http $ref is not fetched without --allow-fetch', async () => {

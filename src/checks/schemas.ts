@@ -33,6 +33,7 @@ export class SchemaRegistry {
   // Schemas are checked against the meta-schema by assertValidSchema (prebuilt, fast), not by ajv.
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, verbose: false, validateSchema: false });
   private readonly loadedDirs = new Set<string>();
+  private readonly failedDirs = new Map<string, SchemaError>();
   private readonly byName = new Map<string, ValidateFunction>();
   private readonly inline = new Map<string, ValidateFunction>();
   /** (notebook folder, name) → validator, so each step's lookup costs one map read. */
@@ -121,7 +122,20 @@ export class SchemaRegistry {
 
   private registerDir(dir: string, rules: FileRules): void {
     if (this.loadedDirs.has(dir)) return;
+    // A folder that failed once fails the same way when asked again (the loader words its
+    // diagnostics in a second pass), not as "could not be compiled".
+    const failed = this.failedDirs.get(dir);
+    if (failed) throw failed;
+    try {
+      this.registerFiles(dir, rules);
+    } catch (err) {
+      if (err instanceof SchemaError) this.failedDirs.set(dir, err);
+      throw err;
+    }
     this.loadedDirs.add(dir);
+  }
+
+  private registerFiles(dir: string, rules: FileRules): void {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.endsWith('.openapi.json')).sort()) {
       const file = join(dir, f);
       // A sibling linked out of the repository is not read: a `$ref` to it does not resolve.

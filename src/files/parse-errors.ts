@@ -8,7 +8,7 @@
 export function unquotedParseError(message: string): string {
   const first = message.split('\n')[0]!.trim();
   return first
-    .replace(/, ".*" is not valid JSON/, ' is not valid JSON')
+    .replace(/,\s*(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON/, ' is not valid JSON')
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|<[^>]*>/g, '…')
     .replace(/\s!\S+/g, ' …')
     .slice(0, 300);
