@@ -3,12 +3,19 @@
  * A name resolves to `schemas/<name>.json` next to the notebook (or in a parent folder), then in
  * the working directory, then in this package (the Stripe schemas ship with it). Every JSON file of
  * the folder a schema comes from is registered, so `$ref: "card.json"` between files works.
+ *
+ * Every file is read through THE file rule (src/files/access.ts): only the folders and files
+ * that, symlinks resolved, lie inside the notebook's repository, the shipped schemas or an
+ * `--allow-files` folder are searched and registered. ajv loads nothing by itself, so a `$ref`
+ * reaches only files registered here.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { checkFileAccess, FileAccessError, fileRulesFor, type FileRules } from '../files/access.js';
+import { unquotedParseError } from '../files/parse-errors.js';
 import { assertValidSchema } from './meta-schema.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -26,16 +33,22 @@ export class SchemaRegistry {
   // Schemas are checked against the meta-schema by assertValidSchema (prebuilt, fast), not by ajv.
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, verbose: false, validateSchema: false });
   private readonly loadedDirs = new Set<string>();
+  private readonly failedDirs = new Map<string, SchemaError>();
   private readonly byName = new Map<string, ValidateFunction>();
   private readonly inline = new Map<string, ValidateFunction>();
   /** (notebook folder, name) → validator, so each step's lookup costs one map read. */
   private readonly resolved = new Map<string, ValidateFunction>();
 
-  constructor(private readonly cwd = process.cwd()) {
+  constructor(private readonly cwd = process.cwd(), private readonly allowFiles: readonly string[] = []) {
     addFormats(this.ajv);
   }
 
-  /** Folders searched for `name`, nearest first. */
+  /** The file rule for a notebook in `notebookDir`. */
+  private rulesFor(notebookDir: string): FileRules {
+    return fileRulesFor(join(notebookDir, 'notebook'), this.allowFiles);
+  }
+
+  /** Folders searched for `name`, nearest first: those the file rule allows. */
   searchPath(notebookDir: string): string[] {
     const dirs: string[] = [];
     for (let d = resolve(notebookDir); ; d = dirname(d)) {
@@ -43,7 +56,8 @@ export class SchemaRegistry {
       if (dirname(d) === d) break;
     }
     dirs.push(join(this.cwd, 'schemas'), join(PACKAGE_ROOT, 'schemas'));
-    return [...new Set(dirs)];
+    const rules = this.rulesFor(notebookDir);
+    return [...new Set(dirs)].filter((dir) => allowed(dir, rules));
   }
 
   /** Compiled validator for a named schema; throws SchemaError naming where it looked. */
@@ -74,9 +88,17 @@ export class SchemaRegistry {
       );
     }
     const file = join(dir, `${name}.json`);
+    const rules = this.rulesFor(notebookDir);
+    try {
+      // The folder is inside; the file may be a link out of it.
+      checkFileAccess(file, dir, rules, 'schema');
+    } catch (err) {
+      if (err instanceof FileAccessError) throw new SchemaError(err.message, err.hint);
+      throw err;
+    }
     const cached = this.byName.get(file);
     if (cached) return cached;
-    this.registerDir(dir);
+    this.registerDir(dir, rules);
     const validate = this.ajv.getSchema(idFor(file));
     if (!validate) throw new SchemaError(`schema ${file} could not be compiled`);
     this.byName.set(file, validate);
@@ -98,16 +120,31 @@ export class SchemaRegistry {
     return v;
   }
 
-  private registerDir(dir: string): void {
+  private registerDir(dir: string, rules: FileRules): void {
     if (this.loadedDirs.has(dir)) return;
+    // A folder that failed once fails the same way when asked again (the loader words its
+    // diagnostics in a second pass), not as "could not be compiled".
+    const failed = this.failedDirs.get(dir);
+    if (failed) throw failed;
+    try {
+      this.registerFiles(dir, rules);
+    } catch (err) {
+      if (err instanceof SchemaError) this.failedDirs.set(dir, err);
+      throw err;
+    }
     this.loadedDirs.add(dir);
+  }
+
+  private registerFiles(dir: string, rules: FileRules): void {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.endsWith('.openapi.json')).sort()) {
       const file = join(dir, f);
+      // A sibling linked out of the repository is not read: a `$ref` to it does not resolve.
+      if (!allowed(file, rules)) continue;
       let json: Record<string, unknown>;
       try {
         json = JSON.parse(readFileSync(file, 'utf8'));
       } catch (err) {
-        throw new SchemaError(`schema file ${file} is not valid JSON: ${(err as Error).message}`);
+        throw new SchemaError(`schema file ${file} is not valid JSON: ${unquotedParseError((err as Error).message)}`);
       }
       // Keyed by file URL, so relative $refs between sibling files resolve; a schema's own $id
       // is kept as an alias by registering a copy under the file URL.
@@ -120,6 +157,16 @@ export class SchemaRegistry {
         throw new SchemaError(`schema file ${file} is not a valid JSON Schema: ${(err as Error).message}`);
       }
     }
+  }
+}
+
+function allowed(path: string, rules: FileRules): boolean {
+  try {
+    checkFileAccess(path, dirname(path), rules);
+    return true;
+  } catch (err) {
+    if (err instanceof FileAccessError) return false;
+    throw err;
   }
 }
 

@@ -334,6 +334,8 @@ Options:
   --baseline-threshold PCT   slower means more than PCT% slower than the baseline (default: 50)
   --openapi FILE       check every response against this OpenAPI 3.0/3.1 description (overrides openapi:)
   --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
+  --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable); by default
+                       only files inside the notebook's repository and the shipped schemas are read
   --help, -h           this text
 
 With GITHUB_ACTIONS=true each failed step also prints a GitHub annotation (::error file=…,line=…).
@@ -355,7 +357,12 @@ Exit codes: 0 every step passed · 1 a step failed or errored · 2 a report coul
 
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
 OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
-problem as file:line:col with a hint. Exit 0 or 2.`,
+problem as file:line:col with a hint. Exit 0 or 2.
+
+Options:
+  --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable)
+  --allow-fetch        fetch http(s) descriptions and $refs (without it nothing is fetched, and a
+                       remote description is a warning: not checked)`,
   open: `api-notebook open <notebook> [options]
 
 Serves the notebook as a live page on this machine and prints its URL (first line of stdout;
@@ -371,6 +378,7 @@ Options:
   --no-browser         do not open the system browser (also when CI is set)
                        (the browser, $BROWSER or the system's, gets a one-time code, never the token)
   --var name=value     set an input or var (repeatable); values are strings
+  --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable)
   --help, -h           this text`,
   import: `api-notebook import <file> [--out notebook.yaml] [options]
 
@@ -383,9 +391,13 @@ Options:
   --from FORMAT        mulesoft, postman or openapi (default: detected from the file)
   --env FILE           a Postman environment file: its values become vars, secret ones secret inputs
   --split              Postman: one notebook per top-level folder, written into --out DIR
+  --allow-files DIR    an OpenAPI description's $refs may also read files in DIR (repeatable); by
+                       default only files inside the imported file's repository are read
+  --allow-fetch        fetch an OpenAPI description's http(s) $refs (nothing is fetched without it)
   --help, -h           this text
 
-Exit codes: 0 imported (warnings are listed, not errors) · 2 unreadable or unknown input`,
+Reads at most 8 MiB; each notebook it writes may be at most 256 KiB (use --split).
+Exit codes: 0 imported (warnings are listed, not errors) · 2 unreadable, unknown or too large input`,
   mock: `api-notebook mock [stripe] [--host 127.0.0.1] [--port 12111] [--log-level info]
 
 Serves the embedded, stateful Stripe API mock (API version 2015-07-28) until Ctrl-C.

@@ -10,6 +10,8 @@ import { SchemaRegistry } from '../checks/schemas.js';
 import { emitNotebook } from '../import/emit.js';
 import { importFile, ImportError } from '../import/index.js';
 import { renderDiagnostic } from '../notebook/diagnostic.js';
+import { notebookTooLarge } from '../import/limits.js';
+import { LIMITS } from '../notebook/limits.js';
 import { loadNotebookText } from '../notebook/load.js';
 import type { ImportArgs } from './args.js';
 import type { Io } from './run-command.js';
@@ -17,7 +19,7 @@ import type { Io } from './run-command.js';
 export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
   let result;
   try {
-    result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out });
+    result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out, allowFiles: args.allowFiles, allowFetch: args.allowFetch });
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;
     io.stderr.write(`error: ${err.message}\n${err.hint ? `  = hint: ${err.hint}\n` : ''}`);
@@ -26,9 +28,17 @@ export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
   const say = args.out ? io.stdout : io.stderr;
   const written: string[] = [];
   let steps = 0;
-  for (const { suggestedName, draft } of result.notebooks) {
-    const out = args.split ? join(args.out!, `${fileName(suggestedName)}.yaml`) : args.out;
-    const text = emitNotebook(draft);
+  const emitted = result.notebooks.map(({ suggestedName, draft }) => ({ draft, text: emitNotebook(draft), out: args.split ? join(args.out!, `${fileName(suggestedName)}.yaml`) : args.out }));
+  // The loader refuses a notebook over its size limit: said as such (exit 2), before any is written.
+  for (const { text } of emitted) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > LIMITS.fileBytes) {
+      const err = notebookTooLarge(args.file, bytes, result.format.startsWith('postman') && !args.split);
+      io.stderr.write(`error: ${err.message}\n  = hint: ${err.hint}\n`);
+      return 2;
+    }
+  }
+  for (const { draft, text, out } of emitted) {
     const shownAs = out ?? 'imported.yaml';
     const check = loadNotebookText(text, out ? resolve(out) : resolve(shownAs), { registry: new SchemaRegistry() });
     if (check.diagnostics.length) {

@@ -10,8 +10,9 @@ export interface Loaded {
   problems: number;
 }
 
-export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean): Promise<Loaded> {
-  const registry = new SchemaRegistry();
+export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean, allowFiles: readonly string[] = []): Promise<Loaded> {
+  // Named schemas are read through THE file rule, widened by --allow-files (src/files/access.ts).
+  const registry = new SchemaRegistry(process.cwd(), allowFiles);
   const notebooks: Notebook[] = [];
   const results: LoadResult[] = [];
   let problems = 0;

@@ -45,7 +45,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   }
   const notebook = version.notebook;
   // The notebook's `openapi:` description, checked against every response as `run` does.
-  const descriptions = await loadRunDescriptions([notebook], undefined, io.stderr, useColor(io.stderr, io.env));
+  const descriptions = await loadRunDescriptions([notebook], undefined, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'open' });
   if (descriptions.problems) return 2;
   const inputs = await knownInputs(notebook, args, io.env);
   const redactor = new Redactor();

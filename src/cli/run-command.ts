@@ -29,8 +29,9 @@ export interface Io {
 
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
-  const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
+  // `validate` sends nothing: it fetches no description or $ref unless --allow-fetch.
+  const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
   if (problems || descriptions?.problems) return 2;
   for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
   return 0;
@@ -40,12 +41,12 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   interrupts.teardownMs = args.teardownTimeoutMs;
   const suite = collectNotebookFiles(args.paths);
   const files = args.shard ? shardFiles(suite, args.shard) : suite;
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
   const outDir = prepareOutDir(args.out, args.reporters);
   // Each description is read and compiled once for the whole run, before anything is sent.
-  const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
+  const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'run' });
   if (descriptions.problems) return 2;
   if (args.coverageMin !== undefined && !notebooks.some((nb) => descriptions.forNotebook(nb))) {
     throw new UsageError('--coverage-min needs an OpenAPI description: give --openapi FILE, or `openapi:` in a notebook');

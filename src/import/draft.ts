@@ -2,6 +2,8 @@
  * What an importer produces before it is written out: a plain notebook (the shape of the YAML)
  * plus what could not be translated, each tied to the step it belongs to and its source line.
  */
+import { dict, PROTOTYPE_KEYS } from './dict.js';
+
 export interface Warning {
   /** 1-based line in the imported file. */
   line: number;
@@ -74,7 +76,7 @@ export class ImportError extends Error {
 }
 
 export function newDraft(title: string): DraftNotebook {
-  return { title, header: [], inputs: {}, vars: {}, steps: [], kept: [] };
+  return { title, header: [], inputs: dict(), vars: dict(), steps: [], kept: [] };
 }
 
 export function newStep(name: string): DraftStep {
@@ -94,6 +96,8 @@ export function identifier(text: string): string {
   const words = text.replace(/[^A-Za-z0-9_]+/g, ' ').trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return 'value';
   const joined = words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
+  // `__proto__`, `constructor`: a name a notebook cannot use as a var (dict.ts).
+  if (PROTOTYPE_KEYS.has(joined)) return `${joined.replace(/_/g, '')}Value`;
   return /^[A-Za-z_]/.test(joined) ? joined : `v${joined}`;
 }
 

@@ -2,10 +2,11 @@
  * `api-notebook import`: reads a MuleSoft API Notebook (markdown), a Postman collection or an
  * OpenAPI description, detected from the file (or named with --from), and gives notebooks.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
+import { fileRulesFor } from '../files/access.js';
 import { ImportError, type ImportResult } from './draft.js';
+import { IMPORT_LIMITS, readImportText } from './limits.js';
 import { importMulesoft, isMulesoftNotebook } from './mulesoft.js';
 import { importOpenApi, isOpenApi } from './openapi.js';
 import { importPostman, isPostmanCollection, type PmEnvironment } from './postman.js';
@@ -19,6 +20,10 @@ export interface ImportOptions {
   envFile?: string;
   /** Where the notebook will be written, so `openapi:` can be relative to it. */
   outFile?: string;
+  /** --allow-files DIR: folders outside the imported file's repository that `$ref`s may read. */
+  allowFiles?: readonly string[];
+  /** --allow-fetch: whether an imported description's http(s) `$ref`s are fetched. */
+  allowFetch?: boolean;
 }
 
 export { ImportError };
@@ -44,13 +49,15 @@ async function importAs(format: Format, file: string, text: string, options: Imp
     return importPostman(data, text, { split: options.split, env });
   }
   if (!isOpenApi(data)) throw new ImportError(`${file} is not an OpenAPI 3 description (no \`openapi: 3.x\` and \`paths\`)`, 1, 'only OpenAPI 3.0 and 3.1 are read; convert Swagger 2.0 first (for example with swagger2openapi)');
-  return importOpenApi(file, data as Record<string, unknown>, text, options.outFile);
+  const policy = { rules: fileRulesFor(file, options.allowFiles), fetch: options.allowFetch === true, command: 'import', maxBytes: IMPORT_LIMITS.fileBytes };
+  return importOpenApi(file, data as Record<string, unknown>, text, options.outFile, policy);
 }
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readImportText(file);
   } catch (err) {
+    if (err instanceof ImportError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ImportError(code === 'ENOENT' ? `${file}: file not found` : code === 'EISDIR' ? `${file} is a folder; import takes one file` : `${file}: cannot read (${code})`);
   }

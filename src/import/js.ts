@@ -3,6 +3,7 @@
  * expressions. Only what has the same meaning in both is translated; anything else is an
  * Untranslatable with the reason, so the importer can keep the source beside its step.
  */
+import { PROTOTYPE_KEYS } from './dict.js';
 import { parse, type Node } from 'acorn';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -99,6 +100,9 @@ function isEmptyLiteral(node: JsNode): boolean {
 
 function member(node: JsNode, ctx: ExprContext): string {
   const object = toExpr(node.object, ctx);
+  const name = !node.computed ? node.property.name : node.property.type === 'Literal' ? node.property.value : undefined;
+  // Notebook expressions cannot read prototype keys (src/expr), and a check on one is no check of the response.
+  if (typeof name === 'string' && PROTOTYPE_KEYS.has(name)) throw new Untranslatable(`the property \`${name}\` cannot be read in a notebook expression`);
   if (!node.computed) return `${object}.${node.property.name}`;
   const p = node.property;
   if (p.type === 'Literal' && typeof p.value === 'number') return `${object}[${p.value}]`;

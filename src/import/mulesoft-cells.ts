@@ -1,5 +1,6 @@
 /** MuleSoft API Notebook markdown: front matter, prose, and ```javascript cells with their lines. */
 import { ImportError } from './draft.js';
+import { dict } from './dict.js';
 
 export interface Cell {
   line: number;
@@ -13,7 +14,7 @@ export function isMulesoftNotebook(text: string): boolean {
 
 export function readCells(text: string): { front: Record<string, string>; cells: Cell[] } {
   const lines = text.split(/\r?\n/);
-  const front: Record<string, string> = {};
+  const front: Record<string, string> = dict();
   let i = 0;
   if (lines[0]?.trim() === '---') {
     for (i = 1; i < lines.length && lines[i]!.trim() !== '---'; i++) {

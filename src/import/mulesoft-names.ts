@@ -1,4 +1,5 @@
 /** Small readers and namers for the MuleSoft importer: member paths, step names, form keys. */
+import { dict, PROTOTYPE_KEYS } from './dict.js';
 import type { JsNode } from './js.js';
 
 export function memberPath(node: JsNode): string[] | undefined {
@@ -50,14 +51,26 @@ export function stepName(method: string, segments: Array<{ name: string; param: 
   }
 }
 
-/** {"card[number]": 1} → {card: {number: 1}}. */
+/**
+ * {"card[number]": 1} → {card: {number: 1}}. A key naming a prototype key (`__proto__[x]`) stays
+ * flat, as written (it is sent the same); a part that is already a value is not walked into.
+ */
 export function nestBrackets(body: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict();
   for (const [key, value] of Object.entries(body)) {
     const parts = key.replace(/\]/g, '').split('[');
-    let node = out;
-    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
-    node[parts[parts.length - 1]!] = value;
+    if (parts.some((p) => PROTOTYPE_KEYS.has(p))) {
+      out[key] = value;
+      continue;
+    }
+    let node: Record<string, unknown> | undefined = out;
+    for (const p of parts.slice(0, -1)) {
+      const next: unknown = (node[p] ??= dict());
+      node = next !== null && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : undefined;
+      if (!node) break;
+    }
+    if (node) node[parts[parts.length - 1]!] = value;
+    else out[key] = value;
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * prose before a cell its doc, `assert.equal(r.status, N)` the status of the step whose response
  * `r` is, `x = r.body.id` a capture on that step, the list-loop-delete idiom forEach + if.
  */import type { DraftNotebook, DraftStep, ImportResult, Kept, Warning } from './draft.js';
+import { dict, PROTOTYPE_KEYS } from './dict.js';
 import { envName, ImportError, newDraft, newStep, SECRET_NAME, uniqueName } from './draft.js';
 import { describeCallee, literalValue, parseScript, sourceOf, toExpr, Untranslatable, type ExprContext, type JsNode } from './js.js';
 import { readCells, type Cell } from './mulesoft-cells.js';
@@ -119,6 +120,7 @@ class Converter {
   }
 
   private assign(name: string, value: JsNode): void {
+    if (PROTOTYPE_KEYS.has(name)) throw new Untranslatable(`\`${name}\` cannot be a notebook name`);
     const literal = value ? literalValue(value) : undefined;
     if (literal) {
       this.draft.vars[name] = { value: literal.value, ...(this.cell.prose ? { comment: this.cell.prose } : {}) };
@@ -247,7 +249,7 @@ class Converter {
   /** A JavaScript value in a request → YAML: literals stay, names become `${name}`. */
   private value(node: JsNode, ctx: ExprContext): unknown {
     if (node.type === 'ObjectExpression') {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = dict();
       for (const p of node.properties) {
         const key = p.key.type === 'Identifier' ? p.key.name : String(p.key.value);
         if (key.includes('[')) this.formKeys = true;

@@ -4,10 +4,15 @@
  * response, and `openapi:` set so every response is checked against the description.
  * Read with json-schema-ref-parser, the reader the contract checks use (src/openapi/load.ts).
  */
+import { realpathSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
+import { isInside, repositoryRoot } from '../files/access.js';
+import { unquotedParseError } from '../files/parse-errors.js';
+import { refParserOptions, type ReadPolicy } from '../openapi/read-policy.js';
 import type { DraftInput, DraftStep, ImportResult, Warning } from './draft.js';
 import { envName, identifier, ImportError, newDraft, newStep, uniqueName } from './draft.js';
+import { dict } from './dict.js';
 import { Positions } from './positions.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -19,12 +24,23 @@ export function isOpenApi(data: unknown): boolean {
   return !!d && typeof d === 'object' && typeof d.openapi === 'string' && /^3\.[01]/.test(d.openapi) && typeof d.paths === 'object';
 }
 
-export async function importOpenApi(file: string, raw: Obj, text: string, outFile?: string): Promise<ImportResult> {
+/**
+ * `policy` is THE file rule relative to the imported file (its repository, --allow-files) and
+ * whether http(s) `$ref`s are fetched (--allow-fetch): an example `$ref`d from
+ * `/home/me/.aws/credentials` would otherwise become a request body the skeleton then sends.
+ */
+export async function importOpenApi(file: string, raw: Obj, text: string, outFile: string | undefined, policy: ReadPolicy): Promise<ImportResult> {
   let doc: Obj;
+  const { options, refused } = refParserOptions(policy);
   try {
-    doc = (await new $RefParser().dereference(resolve(file))) as Obj;
+    doc = (await new $RefParser().dereference(resolve(file), options)) as Obj;
   } catch (err) {
-    throw new ImportError(`${file}: a $ref cannot be resolved (${(err as Error).message.split('\n')[0]})`, 1, 'every $ref must point at a file and a path that exist');
+    const why = refused();
+    if (why?.kind === 'file') throw new ImportError(`${file}: a $ref names ${why.error.requested}, which is outside the imported file's repository (it resolves to ${why.error.resolved})`, 1, why.error.hint);
+    if (why?.kind === 'fetch') throw new ImportError(`${file}: a $ref names ${why.url}, which import does not fetch`, 1, 'pass --allow-fetch to let import fetch the http(s) files a description refers to');
+    const e = err as { code?: string; message?: string };
+    const reason = e.code === 'EPARSER' || e.code === 'EUNMATCHEDPARSER' ? unquotedParseError(e.message ?? '') : String(e.message).split('\n')[0];
+    throw new ImportError(`${file}: a $ref cannot be resolved (${reason})`, 1, 'every $ref must point at a JSON or YAML file and a path that exist');
   }
   const pos = new Positions(text);
   const warnings: Warning[] = [];
@@ -34,6 +50,10 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
   const server = doc.servers?.[0]?.url;
   if (typeof server === 'string' && /^https?:\/\//.test(server)) draft.baseUrl = server;
   draft.openapi = relative(outFile ? dirname(resolve(outFile)) : process.cwd(), resolve(file)) || file;
+  // The notebook reads its description through the same rule: say so when it will need a flag.
+  const outDir = outFile ? dirname(resolve(outFile)) : process.cwd();
+  const outside = !isInside(realpathOr(resolve(file)), realpathOr(repositoryRoot(outDir)));
+  if (outside) warnings.push({ line: 1, message: `the notebook's \`openapi: ${draft.openapi}\` is outside the repository the notebook is written to; run and validate it with --allow-files ${dirname(resolve(file))}, or copy the description into the repository` });
   const taken = new Set<string>();
   for (const [path, item] of Object.entries<Obj>(doc.paths ?? {})) {
     for (const method of METHODS) {
@@ -58,8 +78,8 @@ function operationStep(method: string, path: string, op: Obj, shared: Obj[], doc
   const params = [...shared.filter(isParam).filter((p) => !(Array.isArray(op.parameters) ? op.parameters : []).some((q: Obj) => q.name === p.name && q.in === p.in)), ...(Array.isArray(op.parameters) ? op.parameters : []).filter(isParam)];
   const request: Record<string, unknown> = { method: method.toUpperCase() };
   let target = path;
-  const query: Record<string, unknown> = {};
-  const headers: Record<string, string> = {};
+  const query: Record<string, unknown> = dict();
+  const headers: Record<string, string> = dict();
   for (const p of params) {
     const name = identifier(p.name);
     const example = exampleOf(p) ?? sample(p.schema);
@@ -135,7 +155,7 @@ function sample(schema: Obj | undefined, depth = 0): unknown {
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
   switch (type ?? (schema.properties ? 'object' : undefined)) {
     case 'object': {
-      const out: Obj = {};
+      const out: Obj = dict();
       for (const key of schema.required ?? []) out[key] = sample(schema.properties?.[key], depth + 1) ?? null;
       return out;
     }
@@ -169,5 +189,13 @@ function sharedAuth(draft: { auth?: unknown; steps: DraftStep[] }): void {
   for (const s of draft.steps) {
     if (s.auth === undefined) s.auth = 'none';
     else delete s.auth;
+  }
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
   }
 }

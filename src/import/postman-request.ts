@@ -1,4 +1,5 @@
 /** A Postman request (URL, headers, body, auth) → a notebook request, `{{var}}` → `${var}`. */
+import { dict } from './dict.js';
 import type { DraftStep } from './draft.js';
 import type { Positions } from './positions.js';
 
@@ -36,7 +37,7 @@ export function requestOf(req: PmRequest, names: RequestNames, step: DraftStep, 
   out.url = templated(base!.trim(), names);
   const query = queryOf(req.url, queryParts.join('?'), names);
   if (Object.keys(query).length) out.query = query;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = dict();
   for (const h of Array.isArray(req.header) ? req.header : []) if (!h.disabled && h.key) headers[h.key] = templated(h.value ?? '', names);
   const body = bodyOf(req.body, names, step, [...path, 'body'], pos);
   if (body) {
@@ -52,7 +53,7 @@ export function requestOf(req: PmRequest, names: RequestNames, step: DraftStep, 
 }
 
 function queryOf(url: PmRequest['url'], rawQuery: string, names: RequestNames): Record<string, string> {
-  const query: Record<string, string> = {};
+  const query: Record<string, string> = dict();
   const list = typeof url === 'object' && Array.isArray(url.query) ? url.query : undefined;
   if (list) {
     for (const q of list) if (!q.disabled && q.key) query[q.key] = templated(q.value ?? '', names);
@@ -76,7 +77,7 @@ function bodyOf(body: PmRequest['body'], names: RequestNames, step: DraftStep, p
     return { body: templated(raw, names) };
   }
   if (body.mode === 'urlencoded' || body.mode === 'formdata') {
-    const form: Record<string, string> = {};
+    const form: Record<string, string> = dict();
     for (const [i, field] of (body[body.mode] ?? []).entries()) {
       if (field.disabled || !field.key) continue;
       if (field.type === 'file') {
@@ -108,7 +109,7 @@ function parseJsonWithVariables(raw: string): unknown {
 function mapStrings(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === 'string') return fn(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  if (value && typeof value === 'object') return Object.assign(dict(), Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)])));
   return value;
 }
 

@@ -3,6 +3,7 @@
  * Statements are read one by one (acorn); `if` blocks become guards on what they contain
  * (`!(guard) || check`), local variables become aliases of the expression they hold.
  */
+import { dict, PROTOTYPE_KEYS } from './dict.js';
 import type { DraftAssert, DraftStep, Kept } from './draft.js';
 import { describeCallee, literalValue, parseScript, quotePattern, sourceOf, toExpr, Untranslatable, type ExprContext, type JsNode } from './js.js';
 
@@ -239,7 +240,7 @@ function check(expr: string, w: Walk, note?: string): void {
   }
   const field = /^body((?:\.[A-Za-z_]\w*)+) == ('(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null)$/.exec(expr);
   if (unguarded && field && !field[2]!.includes('\\')) {
-    const body = (step.expect = { ...step.expect }).body ?? {};
+    const body = (step.expect = { ...step.expect }).body ?? dict();
     if (setPath(body, field[1]!.slice(1).split('.'), parseLiteral(field[2]!))) {
       step.expect.body = body;
       return;
@@ -262,16 +263,18 @@ function parseLiteral(text: string): unknown {
   return JSON.parse(text);
 }
 
+/** Sets a body field to match; only own fields are walked (never `__proto__`: see dict.ts). */
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): boolean {
+  if (path.some((key) => PROTOTYPE_KEYS.has(key))) return false;
   let node = target;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (next === undefined) node = node[key] = {} as Record<string, unknown>;
+    const next = Object.hasOwn(node, key) ? node[key] : undefined;
+    if (next === undefined) node = node[key] = dict();
     else if (next !== null && typeof next === 'object' && !Array.isArray(next)) node = next as Record<string, unknown>;
     else return false;
   }
   const last = path[path.length - 1]!;
-  if (last in node) return false;
+  if (Object.hasOwn(node, last)) return false;
   node[last] = value;
   return true;
 }

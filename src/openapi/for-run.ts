@@ -3,14 +3,21 @@
  * it: `--openapi FILE` for every notebook, else each notebook's `openapi:`. A description that
  * cannot be used is a diagnostic at the `openapi:` that names it (or a command-line error), and
  * the run sends nothing (exit 2).
+ *
+ * Every file is read through THE file rule (src/files/access.ts, via read-policy.ts): an
+ * `openapi:` and its `$ref`s within the notebook's repository, `--openapi` and its `$ref`s within
+ * the working directory's, each widened by `--allow-files`. `validate` fetches nothing unless
+ * `--allow-fetch`: a remote description is then a warning at its `openapi:` (not checked), not
+ * an error, since the notebook itself may be fine.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileRulesFor } from '../files/access.js';
 import { renderDiagnostic } from '../notebook/diagnostic.js';
 import type { Notebook } from '../notebook/types.js';
 import type { Coverage } from './coverage.js';
 import type { Description } from './description.js';
-import { DescriptionError, isHttpUrl, loadDescription } from './load.js';
+import { DescriptionError, DescriptionNotFetched, isHttpUrl, loadDescription } from './load.js';
 
 export interface RunDescriptions {
   forNotebook(notebook: Notebook): Description | undefined;
@@ -19,18 +26,34 @@ export interface RunDescriptions {
   problems: number;
 }
 
-export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string | undefined, stderr: NodeJS.WritableStream, color: boolean): Promise<RunDescriptions> {
+export interface DescriptionAccess {
+  /** `--allow-files DIR`: more folders descriptions and their `$ref`s may come from. */
+  allowFiles?: readonly string[];
+  /** Whether http(s) descriptions and `$ref`s are fetched (`validate`: only with --allow-fetch). */
+  fetch?: boolean;
+  /** The command, for the messages: `run`, `validate`, `open`. */
+  command?: string;
+}
+
+export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string | undefined, stderr: NodeJS.WritableStream, color: boolean, access: DescriptionAccess = {}): Promise<RunDescriptions> {
   const byFile = new Map<string, Promise<Description | DescriptionError>>();
-  const load = (file: string) => {
-    let p = byFile.get(file);
-    if (!p) byFile.set(file, (p = loadDescription(file).catch((err: unknown) => (err instanceof DescriptionError ? err : new DescriptionError((err as Error).message)))));
+  const policyFor = (nameFile: string) => ({ rules: fileRulesFor(nameFile, access.allowFiles), fetch: access.fetch ?? true, command: access.command ?? 'run' });
+  /** `nameFile` is the file that names the description: its repository bounds what is read. */
+  const load = (file: string, nameFile: string) => {
+    const policy = policyFor(nameFile);
+    const key = `${policy.rules.roots.join('\0')}\0${file}`;
+    let p = byFile.get(key);
+    if (!p) byFile.set(key, (p = loadDescription(file, policy).catch((err: unknown) => (err instanceof DescriptionError ? err : new DescriptionError((err as Error).message)))));
     return p;
   };
   let problems = 0;
   const chosen = new Map<Notebook, Description>();
   if (cliFile) {
-    const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile));
-    if (d instanceof DescriptionError) {
+    // Named on the command line, so within the working directory's repository.
+    const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile), join(process.cwd(), '--openapi'));
+    if (d instanceof DescriptionNotFetched) {
+      stderr.write(`warning: --openapi: ${d.message}\n${d.hint ? ` = hint: ${d.hint}\n` : ''}\n`);
+    } else if (d instanceof DescriptionError) {
       stderr.write(`error: --openapi: ${d.message}\n${d.hint ? ` = hint: ${d.hint}\n` : ''}\n`);
       problems++;
     } else {
@@ -39,10 +62,16 @@ export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string
   } else {
     for (const nb of notebooks) {
       if (!nb.openapi) continue;
-      const d = await load(nb.openapi.file);
+      const d = await load(nb.openapi.file, nb.file);
       if (d instanceof DescriptionError) {
         const text = await readFile(nb.file, 'utf8').catch(() => undefined);
-        stderr.write(renderDiagnostic({ message: d.message, span: nb.openapi.span, hint: d.hint }, text, color) + '\n\n');
+        const rendered = renderDiagnostic({ message: d.message, span: nb.openapi.span, hint: d.hint }, text, color);
+        // Not fetched is not broken: said where it is named, and the notebook is still valid.
+        if (d instanceof DescriptionNotFetched) {
+          stderr.write(rendered.replace(/^(\x1b\[[0-9;]*m)?error/, (_m, esc: string | undefined) => `${esc ?? ''}warning`) + '\n\n');
+          continue;
+        }
+        stderr.write(rendered + '\n\n');
         problems++;
       } else {
         chosen.set(nb, d);

@@ -1,6 +1,6 @@
 /** Import a fixture with the real bin, then validate the notebook with the real bin too. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
@@ -20,7 +20,11 @@ export function importAndValidate(fixture: string, extra: string[] = []): Promis
 async function importOnce(fixture: string, extra: string[], name = 'imported.yaml'): Promise<Imported> {
   const dir = tempDir('api-notebook-import-');
   const file = join(dir, name);
-  const imported = await runCli(['import', join(FIXTURES, fixture), '--out', file, ...extra]);
+  // The fixtures are copied beside the notebook: an imported description's `openapi:` must lie
+  // inside the notebook's repository (the file rule, src/files/access.ts) for validate and run.
+  const fixtures = join(dir, 'test', 'fixtures', 'import');
+  cpSync(FIXTURES, fixtures, { recursive: true });
+  const imported = await runCli(['import', join(fixtures, fixture), '--out', file, ...extra]);
   assert.equal(imported.code, 0, imported.stderr);
   const validated = await runCli(['validate', file]);
   assert.equal(validated.code, 0, `${validated.stderr}\n${readFileSync(file, 'utf8')}`);

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -53,7 +53,12 @@ before(async () => {
 });
 after(() => server.close());
 
-/** Writes a notebook into a fresh folder; `openapi:` is written relative to it, as users write it. */
+/**
+ * Writes a notebook into a fresh folder; `openapi:` is written relative to it, as users write it.
+ * The fixtures lie outside that folder (the notebook's repository, for the file rule), so the
+ * runs allow them with --allow-files.
+ */
+const ALLOW_FIXTURES = ['--allow-files', join(ROOT, 'test/openapi/fixtures')];
 function notebook(name: string, spec: string | undefined, steps: string): { dir: string; file: string } {
   const dir = tempDir('api-notebook-openapi-');
   const file = join(dir, `${name}.yaml`);
@@ -63,7 +68,7 @@ function notebook(name: string, spec: string | undefined, steps: string): { dir:
 
 async function run(file: string, extra: string[] = []) {
   const out = tempDir();
-  const result = await runCli(['run', file, '--base-url', server.url, '--out', out, ...extra]);
+  const result = await runCli(['run', file, '--base-url', server.url, '--out', out, ...ALLOW_FIXTURES, ...extra]);
   return { ...result, out, report: readJson(join(out, 'report.json')) };
 }
 
@@ -243,7 +248,8 @@ describe('a description that cannot be used: exit 2, nothing sent', () => {
     const bad = join(tempDir(), 'broken.yaml');
     writeFileSync(bad, 'openapi: 3.0.3\ninfo: { title: broken }\npaths:\n  /x:\n    get:\n      responses: { 200: { content: {} } }\n');
     const { file } = notebook('broken', bad, '  - { name: one, request: GET /x }\n');
-    for (const args of [['run', file, '--base-url', server.url, '--out', tempDir()], ['validate', file]]) {
+    const allow = ['--allow-files', dirname(bad)];
+    for (const args of [['run', file, '--base-url', server.url, '--out', tempDir(), ...allow], ['validate', file, ...allow]]) {
       const { code, stderr } = await runCli(args);
       assert.equal(code, 2, stderr);
       assert.match(stderr, /error: .*broken\.yaml is not a valid OpenAPI 3\.0\.3 document: #\/paths\/~1x\/get\/responses\/200 must have required property 'description'; #\/info must have required property 'version'\n/);

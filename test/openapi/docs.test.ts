@@ -1,6 +1,6 @@
 /** docs/contract-testing.md works as written: its description and notebook run against the mock with full coverage. */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readJson, ROOT, runCli, tempDir } from '../helpers/cli.js';
@@ -31,5 +31,25 @@ describe('docs/contract-testing.md', () => {
   it('the README points at the page and names the flags', () => {
     assert.match(README, /docs\/contract-testing\.md/);
     for (const flag of ['--openapi FILE', '--coverage-min N']) assert.ok(README.includes(`\`${flag}\``), flag);
+  });
+
+  it('"Which files and URLs are read": the refused description, and --allow-files, print what the page shows', async () => {
+    const notebook = /<!-- file-rule-example: notebooks\/orders\.yaml -->\n```yaml\n([\s\S]*?)```/.exec(PAGE);
+    const output = /<!-- file-rule-output -->\n```text\n([\s\S]*?)```/.exec(PAGE);
+    assert.ok(notebook && output, 'the page has the example and its output');
+    const home = join(realpathSync(tempDir('file-rule-doc-')), 'home', 'me');
+    const shop = join(home, 'shop');
+    mkdirSync(join(shop, '.git'), { recursive: true });
+    mkdirSync(join(shop, 'notebooks'));
+    mkdirSync(join(home, 'shared'));
+    writeFileSync(join(shop, 'notebooks', 'orders.yaml'), notebook[1]);
+    writeFileSync(join(home, 'shared', 'orders.openapi.yaml'), 'openapi: 3.1.0\ninfo: { title: Orders, version: "1" }\npaths:\n  /orders:\n    get:\n      responses: { "200": { description: the orders } }\n');
+    const [refusedCmd, allowedCmd] = [...output[1].matchAll(/^\$ api-notebook (.*)$/gm)].map((m) => m[1]!.split(' '));
+    const refused = await runCli(refusedCmd!, { cwd: shop });
+    const allowed = await runCli(allowedCmd!, { cwd: shop });
+    assert.equal(refused.code, 2);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    const shown = `$ api-notebook ${refusedCmd!.join(' ')}\n${refused.stderr.replaceAll(home, '/home/me')}$ api-notebook ${allowedCmd!.join(' ')}\n${allowed.stdout}`;
+    assert.equal(shown, output[1]);
   });
 });

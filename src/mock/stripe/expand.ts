@@ -63,7 +63,8 @@ function check(path: string, shape: ResponseShape): void {
   if (shape.list && segments.shift() !== 'data') throw cannotExpand(path);
   let kind = shape.kind;
   for (const segment of segments) {
-    const next = EXPANDABLE[kind][segment];
+    // Own fields only: `constructor.prototype` is a path the client wrote, not a field (it was a 500).
+    const next = Object.hasOwn(EXPANDABLE[kind], segment) ? EXPANDABLE[kind][segment] : undefined;
     if (!next) throw cannotExpand(path);
     kind = next;
   }
@@ -91,6 +92,7 @@ const idOf = (v: unknown): string => (v && typeof v === 'object' ? String((v as 
 function expandIn(account: Account, obj: Obj | null, kind: Kind, segments: string[]): void {
   if (!obj || typeof obj !== 'object' || obj.deleted === true || segments.length === 0) return;
   const [field, ...rest] = segments;
+  if (!Object.hasOwn(EXPANDABLE[kind], field)) return;
   const target = EXPANDABLE[kind][field];
   if (typeof obj[field] === 'string') obj[field] = resolve(account, obj, target, obj[field] as string) ?? obj[field];
   if (obj[field] && typeof obj[field] === 'object') expandIn(account, obj[field] as Obj, target, rest);
