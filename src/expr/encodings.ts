@@ -50,8 +50,12 @@ export function parseJson(value: unknown): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const at = /position (\d+)/.exec((err as Error).message)?.[1];
-    const reason = text.trim() === '' ? 'the text is empty' : at !== undefined ? `unexpected text at position ${at}` : 'it ends too soon or holds something JSON does not';
+    // V8 quotes the text around the problem; only where it is, is said.
+    const message = (err as Error).message;
+    const at = /position (\d+)/.exec(message)?.[1];
+    const reason = text.trim() === '' ? 'the text is empty'
+      : /end of JSON input/i.test(message) ? 'the text ends before the JSON does'
+      : `unexpected text${at !== undefined ? ` at position ${at}` : ''}`;
     throw new TypeError(`json() cannot parse its argument as JSON: ${reason}`);
   }
 }
