@@ -30,7 +30,7 @@ export function checkSlashPattern(value: string): Problem {
   const slashed = slashPattern(value);
   if (!slashed || value.includes('${')) return undefined;
   const problem = patternProblem(slashed.source, slashed.flags);
-  return problem ? { message: problem.message.replace(/^invalid regular expression (".*"…?)/s, `invalid regular expression ${value.length > 80 ? `${value.slice(0, 80)}…` : value}`), hint: `a value written /like this/ is a regular expression (RE2 syntax); ${problem.hint}` } : undefined;
+  return problem ? { message: problem.message.replace(/^invalid regular expression (".*"…?)/s, `invalid regular expression ${value.length > 80 ? `${value.slice(0, 80)}…` : value}`), hint: `a value written /like this/ is a regular expression; ${problem.hint}` } : undefined;
 }
 
 /** An expected header written as `/regex/flags` must compile. */

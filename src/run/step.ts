@@ -23,8 +23,19 @@ import { pollDelay, sleep } from './wait.js';
 /** Methods that cannot change state: `--retries N` applies to these only. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** How long a `repeat` may go on in all when it says no `maxMs` (documented in docs/notebook-format.md). */
+/**
+ * How long a `repeat` may go on in all when it says no `maxMs` (documented in
+ * docs/notebook-format.md): 60 s beyond the waits its own `intervalMs`/`backoff` ask for between
+ * `max` runs, so the default never cuts a poll the notebook spelt out, and bounds the rest (a slow
+ * server answering run after run).
+ */
 export const REPEAT_MAX_MS = 60_000;
+
+function defaultRepeatMs(repeat: NonNullable<Step['repeat']>): number {
+  let waits = 0;
+  if (repeat.intervalMs) for (let run = 1; run < repeat.max; run++) waits += pollDelay(repeat.intervalMs, repeat.backoff, run);
+  return REPEAT_MAX_MS + waits;
+}
 
 /** Whether a run is the last a repeat allows: its `max`, or (asked after the run) its `maxMs`. */
 interface RepeatBudget {
@@ -103,7 +114,7 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
     if (step.forEach) local.set(step.as, it.item);
     const maxRuns = step.repeat?.max ?? 1;
     const repeatStarted = performance.now();
-    const maxMs = step.repeat?.maxMs ?? REPEAT_MAX_MS;
+    const maxMs = step.repeat ? step.repeat.maxMs ?? defaultRepeatMs(step.repeat) : Infinity;
     for (let attempt = 0; attempt < maxRuns; attempt++) {
       if (attempt > 0 && step.repeat?.intervalMs) {
         // Polling: wait between runs so the server is not hammered; Ctrl-C ends the wait at once.
