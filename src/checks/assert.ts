@@ -12,6 +12,7 @@ export function checkAssert(assertion: Assertion, scope: Scope): CheckResult {
   try {
     value = assertion.expr.evaluate(scope);
   } catch (err) {
+    // A value past VALUE_LIMITS is not a wrong response but a run to stop: a step error.
     if (!(err instanceof ExprRuntimeError)) throw err;
     return {
       kind: 'assert',

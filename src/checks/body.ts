@@ -1,19 +1,28 @@
 import { deepEqual } from '../expr/index.js';
 import type { Span } from '../notebook/types.js';
+import { expectedText, matchesExpected } from './pattern-check.js';
 import type { CheckResult } from './result.js';
 
 export interface Mismatch {
   path: string;
   expected: unknown;
   actual: unknown;
-  reason: 'missing' | 'different' | 'type';
+  reason: 'missing' | 'different' | 'type' | 'no-match';
 }
 
 /**
  * Partial deep match: every key the expectation names must match; other keys are ignored.
- * Arrays are compared by position (only the positions given). Every mismatch is listed.
+ * Arrays are compared by position (only the positions given). A text written `/…/flags` is a
+ * pattern the actual text must match (as in expect.headers). Every mismatch is listed.
  */
 export function matchPartial(expected: unknown, actual: unknown, path = 'body', out: Mismatch[] = []): Mismatch[] {
+  if (typeof expected === 'string' && expected.length >= 2 && expected[0] === '/') {
+    const want = expectedText(expected);
+    if (want.kind !== 'exact') {
+      if (typeof actual !== 'string' || !matchesExpected(want, actual)) out.push({ path, expected, actual: actual ?? null, reason: typeof actual === 'string' ? 'no-match' : 'type' });
+      return out;
+    }
+  }
   if (expected !== null && typeof expected === 'object') {
     const isArray = Array.isArray(expected);
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual) !== isArray) {
@@ -31,8 +40,13 @@ export function matchPartial(expected: unknown, actual: unknown, path = 'body', 
   return out;
 }
 
-export function checkBody(expected: unknown, actual: unknown, span: Span): CheckResult {
-  const mismatches = matchPartial(expected, actual);
+/**
+ * `text`: the body as text. A whole expected body written `/…/flags` is matched against it, so a
+ * pattern checks a text, HTML or XML body, and the raw text of a JSON one.
+ */
+export function checkBody(expected: unknown, actual: unknown, span: Span, text?: string): CheckResult {
+  const whole = typeof expected === 'string' && text !== undefined ? expectedText(expected) : undefined;
+  const mismatches = whole && whole.kind !== 'exact' ? matchPartial(expected, text) : matchPartial(expected, actual);
   const first = mismatches[0];
   return {
     kind: 'body',
@@ -42,8 +56,20 @@ export function checkBody(expected: unknown, actual: unknown, span: Span): Check
     actual,
     span,
     message: first
-      ? `${first.path} ${first.reason === 'missing' ? 'is missing' : `is ${JSON.stringify(first.actual)}, expected ${JSON.stringify(first.expected)}`}` + (mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : '')
+      ? `${first.path} ${describe(first)}` + (mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : '')
       : undefined,
     details: mismatches.length ? { mismatches } : undefined,
   };
+}
+
+function describe(m: Mismatch): string {
+  if (m.reason === 'missing') return 'is missing';
+  if (typeof m.expected === 'string' && m.reason !== 'different') {
+    const want = expectedText(m.expected);
+    if (want.kind === 'broken') return `cannot be checked: ${want.message}`;
+    // A whole text body is not quoted in the one-line message (the report shows it); a field is.
+    if (want.kind === 'pattern' && m.path === 'body' && typeof m.actual === 'string') return `(${m.actual.length.toLocaleString('en')} characters of text) does not match ${m.expected}`;
+    if (want.kind === 'pattern') return `is ${JSON.stringify(m.actual)}, expected to match ${m.expected}`;
+  }
+  return `is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`;
 }

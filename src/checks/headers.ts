@@ -1,16 +1,13 @@
 import type { Span } from '../notebook/types.js';
+import { expectedText, matchesExpected } from './pattern-check.js';
 import type { CheckResult } from './result.js';
 
-const REGEX = /^\/(.*)\/([gimsuy]*)$/s;
-
-/** A header equals the expected text, or matches it when written as `/regex/flags`. */
+/** A header equals the expected text, or matches it when written as `/regex/flags` (RE2). */
 export function checkHeader(name: string, expected: unknown, headers: Record<string, string>, span: Span): CheckResult {
   const actual = headers[name] ?? null;
   const text = String(expected);
-  const re = REGEX.exec(text);
-  let passed: boolean;
-  if (re) passed = actual !== null && new RegExp(re[1], re[2]).test(actual);
-  else passed = actual === text;
+  const want = expectedText(text);
+  const passed = actual !== null && matchesExpected(want, actual);
   return {
     kind: 'header',
     label: `header ${name}`,
@@ -18,6 +15,8 @@ export function checkHeader(name: string, expected: unknown, headers: Record<str
     expected: text,
     actual,
     span,
-    message: passed ? undefined : actual === null ? `header ${name} is missing` : `header ${name} is ${JSON.stringify(actual)}, expected ${re ? 'to match ' : ''}${text}`,
+    message: passed ? undefined
+      : want.kind === 'broken' ? want.message
+      : actual === null ? `header ${name} is missing` : `header ${name} is ${JSON.stringify(actual)}, expected ${want.kind === 'pattern' ? 'to match ' : ''}${text}`,
   };
 }

@@ -4,8 +4,11 @@
  * so an expression cannot reach the process, files, prototypes or JavaScript globals.
  */
 import jsep from 'jsep';
-import { ARITY, FUNCTIONS, deepEqual, describeType } from './functions.js';
+import { ARITY, BUILDERS, FUNCTIONS, PATTERN_ARGUMENT, XPATH_ARGUMENT, deepEqual, describeType } from './functions.js';
+import { bounded, checkPlannedLength, ValueLimitError } from './limits.js';
+import { loadMarkup, xpathProblem } from './markup.js';
 import { memoByText } from './memo.js';
+import { patternProblem, PatternError } from './pattern.js';
 
 /**
  * Bounds on one expression, so a hostile notebook cannot make the parser or the interpreter
@@ -26,7 +29,7 @@ export interface Expr {
 }
 
 export class ExprSyntaxError extends Error {
-  constructor(message: string, readonly index: number) {
+  constructor(message: string, readonly index: number, readonly hint?: string) {
     super(message);
   }
 }
@@ -100,7 +103,11 @@ function validate(node: Node, names: Set<string>, source: string, depth: number)
         const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
         throw new ExprSyntaxError(`\`${fn}()\` takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${n}`, callIndex(source, fn));
       }
-      if (fn === 'matches') checkRegexArgument(c.arguments[1], source);
+      if (Object.hasOwn(PATTERN_ARGUMENT, fn)) checkRegexArgument(c.arguments[PATTERN_ARGUMENT[fn]], source, fn);
+      if (Object.hasOwn(XPATH_ARGUMENT, fn)) {
+        loadMarkup();
+        checkXPathArgument(c.arguments[XPATH_ARGUMENT[fn]], source, fn);
+      }
       c.arguments.forEach(sub);
       return;
     }
@@ -132,22 +139,30 @@ function validate(node: Node, names: Set<string>, source: string, depth: number)
   }
 }
 
-/** A pattern written as a literal is compiled now, so a typo in it is found before anything is sent. */
-function checkRegexArgument(arg: Node | undefined, source: string): void {
+/**
+ * A pattern written as a literal is compiled now (on RE2, as it will run), so a typo in it, or a
+ * construct RE2 does not have, is found before anything is sent.
+ */
+function checkRegexArgument(arg: Node | undefined, source: string, fn: string): void {
   if (arg?.type !== 'Literal' || typeof (arg as jsep.Literal).value !== 'string') return;
-  const pattern = (arg as jsep.Literal).value as string;
-  const problem = regexProblem(pattern);
-  if (problem) throw new ExprSyntaxError(`invalid regular expression ${JSON.stringify(pattern)}: ${problem}`, callIndex(source, 'matches'));
+  const problem = patternProblem((arg as jsep.Literal).value as string);
+  if (problem) throw new ExprSyntaxError(problem.message, callIndex(source, fn), problem.hint);
 }
 
-/** Why `pattern` (with `flags`) is not a JavaScript regular expression, or undefined when it is. */
+/** An XPath written as a literal is parsed now, likewise. */
+function checkXPathArgument(arg: Node | undefined, source: string, fn: string): void {
+  if (arg?.type !== 'Literal' || typeof (arg as jsep.Literal).value !== 'string') return;
+  const problem = xpathProblem((arg as jsep.Literal).value as string);
+  if (problem) throw new ExprSyntaxError(problem, callIndex(source, fn), 'XPath 1.0, e.g. //item/title, //a/@href, count(//item) or //*[local-name()="Body"]');
+}
+
+/**
+ * Why `pattern` (with `flags`) cannot be used, or undefined when it can. Patterns run on RE2
+ * (./pattern.ts); the reason is worded without the pattern (the caller quotes it).
+ */
 export function regexProblem(pattern: string, flags = ''): string | undefined {
-  try {
-    new RegExp(pattern, flags);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message.replace(/^Invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '');
-  }
+  const problem = patternProblem(pattern, flags);
+  return problem?.message.replace(/^invalid regular expression (".*"…?: )?/s, '');
 }
 
 const compare = (op: string) => (a: unknown, b: unknown) => {
@@ -163,7 +178,12 @@ const compare = (op: string) => (a: unknown, b: unknown) => {
 };
 
 const arithmetic = (op: string) => (a: unknown, b: unknown) => {
-  if (op === '+' && (typeof a === 'string' || typeof b === 'string')) return `${a ?? ''}${b ?? ''}`;
+  if (op === '+' && (typeof a === 'string' || typeof b === 'string')) {
+    const left = `${a ?? ''}`;
+    const right = `${b ?? ''}`;
+    checkPlannedLength('string', left.length + right.length, '`+`');
+    return left + right;
+  }
   if (typeof a !== 'number' || typeof b !== 'number') throw new ExprRuntimeError(`cannot compute ${describeType(a)} ${op} ${describeType(b)}`);
   switch (op) {
     case '+': return a + b;
@@ -222,10 +242,16 @@ function evaluate(node: Node, scope: Scope): unknown {
     }
     case 'CallExpression': {
       const c = node as jsep.CallExpression;
-      const fn = FUNCTIONS[(c.callee as jsep.Identifier).name];
+      const name = (c.callee as jsep.Identifier).name;
+      const fn = FUNCTIONS[name];
+      const args = c.arguments.map((a) => evaluate(a, scope));
       try {
-        return fn(...c.arguments.map((a) => evaluate(a, scope)));
+        const value = fn(...args);
+        return BUILDERS.has(name) ? bounded(value, `${name}()`) : value;
       } catch (err) {
+        if (err instanceof ValueLimitError) throw err;
+        if (err instanceof PatternError) throw new ExprRuntimeError(`${err.message} (${err.hint})`);
+        if (err instanceof RangeError) throw new ExprRuntimeError(`${name}(): the value is too large or too deep (${err.message})`);
         throw new ExprRuntimeError((err as Error).message);
       }
     }
@@ -249,7 +275,7 @@ function evaluate(node: Node, scope: Scope): unknown {
       return truthy(evaluate(c.test, scope)) ? evaluate(c.consequent, scope) : evaluate(c.alternate, scope);
     }
     case 'ArrayExpression':
-      return (node as jsep.ArrayExpression).elements.map((e) => (e ? evaluate(e, scope) : null));
+      return bounded((node as jsep.ArrayExpression).elements.map((e) => (e ? evaluate(e, scope) : null)), 'a list `[…]`');
     default:
       throw new ExprRuntimeError(`${node.type} is not supported`);
   }

@@ -2,7 +2,25 @@
  * The functions an expression may call. This table is the whole surface an expression can reach:
  * no globals, no process, no files. Each takes plain JSON-like values and returns one.
  */
+import { base64, parseJson, sha256, unbase64 } from './encodings.js';
+import { bounded, checkPlannedLength } from './limits.js';
+import { xpathAll, xpathFirst } from './markup.js';
+import { compilePattern } from './pattern.js';
+
 type Fn = (...args: unknown[]) => unknown;
+
+/** Text for a text function; `null` (a missing header or field) stays null. */
+function textArg(value: unknown, fn: string, what = 'text'): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new TypeError(`${fn}() expects ${what}, got ${describeType(value)}`);
+}
+
+function patternArg(value: unknown, fn: string) {
+  if (typeof value !== 'string') throw new TypeError(`${fn}() expects its pattern as text, got ${describeType(value)}`);
+  return compilePattern(value);
+}
 
 function asList(value: unknown, fn: string): unknown[] {
   if (value === null || value === undefined) return [];
@@ -22,9 +40,10 @@ function field(item: unknown, name: unknown): unknown {
 }
 
 export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
-  /** Length of a string, list, or number of keys of an object. */
+  /** Length of a string, list, bytes (a binary body), or number of keys of an object. */
   length: (v) => {
     if (typeof v === 'string' || Array.isArray(v)) return v.length;
+    if (v instanceof Uint8Array) return v.byteLength;
     if (v !== null && typeof v === 'object') return Object.keys(v).length;
     throw new TypeError(`length() expects a string, list or object, got ${describeType(v)}`);
   },
@@ -43,10 +62,43 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
   },
   startsWith: (s, p) => typeof s === 'string' && s.startsWith(String(p)),
   endsWith: (s, p) => typeof s === 'string' && s.endsWith(String(p)),
-  matches: (s, re) => typeof s === 'string' && new RegExp(String(re)).test(s),
+  /** Patterns run on RE2 (./pattern.ts): linear time, whatever the pattern and the text. */
+  matches: (s, re) => typeof s === 'string' && patternArg(re, 'matches').test(s),
+  /** The first capture group of the first match, else the whole match; null when nothing matches. */
+  regex: (s, re) => {
+    const text = textArg(s, 'regex');
+    const pattern = patternArg(re, 'regex');
+    return text === null ? null : pattern.first(text);
+  },
+  /** Every match replaced; `$1`, `$<name>`, `$&` and `$$` in `with` as in JavaScript. */
+  replace: (s, re, by) => {
+    const text = textArg(s, 'replace');
+    const pattern = patternArg(re, 'replace');
+    const replacement = textArg(by, 'replace', 'its replacement as text') ?? '';
+    return text === null ? null : pattern.replaceAll(text, replacement);
+  },
+  /** Text cut at each occurrence of `sep` (plain text, not a pattern); null gives []. */
+  split: (s, sep) => {
+    const text = textArg(s, 'split');
+    const by = textArg(sep, 'split', 'its separator as text');
+    if (text === null) return [];
+    if (by === null) throw new TypeError('split() needs a separator, got null');
+    return text.split(by);
+  },
+  /** XPath 1.0 over an XML or HTML body: the first match's text (null when none), or what the path computes. */
+  xpath: (body, path) => xpathFirst(body, String(path)),
+  /** The text of every node the path selects. */
+  xpathAll: (body, path) => xpathAll(body, String(path)),
+  /** Hex SHA-256 of text (UTF-8) or bytes. */
+  sha256: (v) => sha256(v),
+  base64: (v) => base64(v),
+  unbase64: (v) => unbase64(v),
+  /** Parses JSON text: a JSON body served as text, or JSON inside a string field. */
+  json: (v) => parseJson(v),
   lower: (s) => String(s).toLowerCase(),
   upper: (s) => String(s).toUpperCase(),
-  string: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
+  // Measured first: a list that shares one big value many times is small in memory and huge as text.
+  string: (v) => (typeof v === 'string' ? v : JSON.stringify(bounded(v, 'string()') ?? null)),
   number: (v) => Number(v),
   first: (l) => asList(l, 'first')[0] ?? null,
   last: (l) => {
@@ -57,7 +109,12 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
   where: (l, name, value) => asList(l, 'where').filter((item) => deepEqual(field(item, name), value)),
   /** The `name` field of every item: map(body.data, 'id'). */
   map: (l, name) => asList(l, 'map').map((item) => field(item, name) ?? null),
-  concat: (...lists) => lists.flatMap((l) => asList(l, 'concat')),
+  concat: (...lists) => {
+    const parts = lists.map((l) => asList(l, 'concat'));
+    // Refused before it is built: a list doubled at every run of a repeat is the usual blow-up.
+    checkPlannedLength('list', parts.reduce((n, p) => n + p.length, 0), 'concat()');
+    return parts.flat(1);
+  },
   /** 0, 1, … n-1: forEach: "${range(3)}" */
   range: (n) => Array.from({ length: Math.max(0, Math.min(Number(n) || 0, 100_000)) }, (_, i) => i),
   /** A random hex id, for names that must not collide between runs. */
@@ -70,7 +127,22 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = Object
   startsWith: [2, 2], endsWith: [2, 2], matches: [2, 2], lower: [1, 1], upper: [1, 1],
   string: [1, 1], number: [1, 1], first: [1, 1], last: [1, 1], where: [3, 3], map: [2, 2],
   concat: [1, Infinity], range: [1, 1], uuid: [0, 0],
+  regex: [2, 2], replace: [3, 3], split: [2, 2], xpath: [2, 2], xpathAll: [2, 2],
+  sha256: [1, 1], base64: [1, 1], unbase64: [1, 1], json: [1, 1],
 });
+
+/** Functions whose second argument is a pattern, checked when the notebook is loaded if written as text. */
+export const PATTERN_ARGUMENT: Readonly<Record<string, number>> = Object.freeze({ matches: 1, regex: 1, replace: 1 });
+
+/** Functions whose second argument is an XPath, checked likewise. */
+export const XPATH_ARGUMENT: Readonly<Record<string, number>> = Object.freeze({ xpath: 1, xpathAll: 1 });
+
+/**
+ * Functions that make new values (lists, text) rather than return a part of one: their results
+ * are measured against VALUE_LIMITS (./limits.ts). `first`, `last` and the like hand back what
+ * already exists.
+ */
+export const BUILDERS: ReadonlySet<string> = new Set(['concat', 'map', 'where', 'keys', 'split', 'replace', 'string', 'lower', 'upper', 'base64', 'unbase64', 'json', 'xpathAll', 'range']);
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

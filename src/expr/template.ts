@@ -3,6 +3,7 @@
  * type; any other string with placeholders renders as text. Compiled once, rendered per request.
  */
 import { compileExpr, ExprSyntaxError, type Expr, type Scope } from './compile.js';
+import { bounded } from './limits.js';
 import { memoByText } from './memo.js';
 
 export interface Template {
@@ -65,7 +66,7 @@ function compileStringUncached(text: string): Template | string {
       if (!h.source.trim()) throw new ExprSyntaxError('empty `${}`', 0);
       return compileExpr(h.source);
     } catch (err) {
-      if (err instanceof ExprSyntaxError) throw new TemplateSyntaxError(err.message, h.start + 2 + err.index);
+      if (err instanceof ExprSyntaxError) throw new TemplateSyntaxError(err.message, h.start + 2 + err.index, err.hint);
       throw err;
     }
   });
@@ -83,7 +84,7 @@ function compileStringUncached(text: string): Template | string {
         out += text.slice(at, h.start) + (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
         at = h.end;
       });
-      return out + text.slice(at);
+      return bounded(out + text.slice(at), 'a text with `${…}`');
     },
   };
 }
@@ -124,7 +125,7 @@ export function compileBareOrTemplate(text: string): Expr {
       try {
         return compileExpr(holes[0].source);
       } catch (err) {
-        if (err instanceof ExprSyntaxError) throw new TemplateSyntaxError(err.message, text.indexOf('${') + 2 + err.index);
+        if (err instanceof ExprSyntaxError) throw new TemplateSyntaxError(err.message, text.indexOf('${') + 2 + err.index, err.hint);
         throw err;
       }
     }

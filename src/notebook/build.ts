@@ -10,7 +10,7 @@ import {
 } from '../expr/index.js';
 import { SchemaError, type SchemaRegistry } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
-import { checkBaseUrl, checkHeaderPattern, checkSchemaName } from './values.js';
+import { checkBaseUrl, checkHeaderPattern, checkSchemaName, checkSlashPattern } from './values.js';
 import type { Path, SourceMap } from './source.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
@@ -19,7 +19,7 @@ import type {
 type Raw = Record<string, any>;
 
 /** Names every step sees while its response is being checked. */
-const RESPONSE_NAMES = ['status', 'headers', 'body'];
+const RESPONSE_NAMES = ['status', 'headers', 'body', 'duration'];
 
 export interface BuildOptions {
   registry: SchemaRegistry;
@@ -135,7 +135,7 @@ class Builder {
             span: this.source.keyAt([...at, 'capture'], name),
           })),
           asserts: (Array.isArray(s.assert) ? s.assert : []).map((src: unknown, k: number) => ({ expr: this.bare(src, [...at, 'assert', k]), span: this.source.at([...at, 'assert', k]) })),
-          repeat: s.repeat ? { until: this.bare(s.repeat.until, [...at, 'repeat', 'until']), max: s.repeat.max ?? 100, span: this.source.at([...at, 'repeat']), intervalMs: s.repeat.intervalMs, backoff: s.repeat.backoff } : undefined,
+          repeat: s.repeat ? { until: this.bare(s.repeat.until, [...at, 'repeat', 'until']), max: s.repeat.max ?? 100, span: this.source.at([...at, 'repeat']), intervalMs: s.repeat.intervalMs, backoff: s.repeat.backoff, maxMs: s.repeat.maxMs } : undefined,
         })),
       };
       if (s.request === undefined) {
@@ -185,6 +185,12 @@ class Builder {
       spec.headers.push({ name: name.toLowerCase(), expected: this.template(value, [...at, 'headers', name]), span: this.source.keyAt([...at, 'headers'], name) });
     }
     if (e.body !== undefined) spec.body = { value: this.template(e.body, [...at, 'body']), span: this.source.at([...at, 'body']) };
+    if (e.body !== undefined) this.slashPatterns(e.body, [...at, 'body']);
+    if (typeof e.text === 'string') {
+      this.check(checkSlashPattern(e.text), [...at, 'text']);
+      spec.text = { value: this.template(e.text, [...at, 'text']), span: this.source.at([...at, 'text']) };
+    }
+    if (typeof e.maxDurationMs === 'number') spec.maxDurationMs = { value: e.maxDurationMs, span: this.source.at([...at, 'maxDurationMs']) };
     if (e.schema !== undefined) {
       const span = this.source.at([...at, 'schema']);
       const badName = typeof e.schema === 'string' ? checkSchemaName(e.schema) : undefined;
@@ -200,6 +206,13 @@ class Builder {
       }
     }
     return spec;
+  }
+
+  /** Every `/…/` text in an expected body is a pattern: each must compile now. */
+  private slashPatterns(v: unknown, at: Path): void {
+    if (typeof v === 'string') this.check(checkSlashPattern(v), at);
+    else if (Array.isArray(v)) v.forEach((x, i) => this.slashPatterns(x, [...at, i]));
+    else if (v !== null && typeof v === 'object') Object.entries(v).forEach(([k, x]) => this.slashPatterns(x, [...at, k]));
   }
 
   private auth(a: Raw, at: Path): AuthSpec {
@@ -245,7 +258,7 @@ class Builder {
       return expr;
     } catch (err) {
       if (!(err instanceof ExprSyntaxError)) throw err;
-      const hint = !allowTemplate && text.includes('${') ? 'here the expression is written bare, without `${…}`' : undefined;
+      const hint = err.hint ?? (!allowTemplate && text.includes('${') ? 'here the expression is written bare, without `${…}`' : undefined);
       this.report({ message: `invalid expression: ${err.message}`, span: this.source.inString(at, err.index), hint });
       return compileExpr('null');
     }
@@ -266,7 +279,7 @@ class Builder {
         } catch (err) {
           if (!(err instanceof ExprSyntaxError)) throw err;
           ok = false;
-          this.report({ message: `invalid expression: ${err.message}`, span: this.source.inString(path, shift + err.index), hint: templateHint(x, err.index) });
+          this.report({ message: `invalid expression: ${err.message}`, span: this.source.inString(path, shift + err.index), hint: err.hint ?? templateHint(x, err.index) });
         }
       } else if (Array.isArray(x)) x.forEach((item, i) => visit(item, [...path, i]));
       else if (x !== null && typeof x === 'object') Object.entries(x).forEach(([k, item]) => visit(item, [...path, k]));

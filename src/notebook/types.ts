@@ -62,6 +62,10 @@ export interface ExpectSpec {
   status?: Located<number[]>;
   headers: Array<{ name: string; expected: Template; span: Span }>;
   body?: Located<Template>;
+  /** `expect.text`: the body as text equals this, or matches it written `/…/flags`. */
+  text?: Located<Template>;
+  /** `expect.maxDurationMs`: the exchange took at most this long (a check, not a deadline). */
+  maxDurationMs?: Located<number>;
   schema?: Located<SchemaRef>;
 }
 
@@ -91,7 +95,7 @@ interface StepBase {
   when?: Located<Expr>;
   forEach?: Located<Expr | Template>;
   as: string;
-  repeat?: { until: Expr; max: number; span: Span; intervalMs?: number; backoff?: number | 'constant' | 'linear' | 'exponential' };
+  repeat?: { until: Expr; max: number; span: Span; intervalMs?: number; backoff?: number | 'constant' | 'linear' | 'exponential'; /** Total time the runs may take (default REPEAT_MAX_MS). */ maxMs?: number };
   continueOnFailure: boolean;
   /** Retries of a failed run (the author's explicit choice, also for requests that change state). */
   retries?: number;

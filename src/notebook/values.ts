@@ -3,7 +3,7 @@
  * reported with its line before any request is sent rather than as a runtime error mid-run.
  * Each returns the problem (message and hint) or undefined; the builder locates it.
  */
-import { regexProblem } from '../expr/index.js';
+import { patternProblem, slashPattern } from '../expr/index.js';
 import type { Diagnostic } from './diagnostic.js';
 
 type Problem = Omit<Diagnostic, 'span'> | undefined;
@@ -21,16 +21,20 @@ export function checkBaseUrl(value: string): Problem {
   return { message: `\`baseUrl\` must be an absolute http:// or https:// URL, not ${JSON.stringify(value)}`, hint };
 }
 
-/** The same test as the header check's (src/checks/headers.ts): `/…/` with known flags. */
-const HEADER_REGEX = /^\/(.*)\/([gimsuy]*)$/s;
+/**
+ * An expected value written as `/regex/flags` (a header, a body field, `expect.text`) must be a
+ * pattern RE2 takes: compiled now, so a broken one (`/json(/`) or one using what RE2 leaves out
+ * (backreferences, lookaround) is reported at its line before anything is sent.
+ */
+export function checkSlashPattern(value: string): Problem {
+  const slashed = slashPattern(value);
+  if (!slashed || value.includes('${')) return undefined;
+  const problem = patternProblem(slashed.source, slashed.flags);
+  return problem ? { message: problem.message.replace(/^invalid regular expression (".*"…?)/s, `invalid regular expression ${value.length > 80 ? `${value.slice(0, 80)}…` : value}`), hint: `a value written /like this/ is a regular expression; ${problem.hint}` } : undefined;
+}
 
 /** An expected header written as `/regex/flags` must compile. */
-export function checkHeaderPattern(value: string): Problem {
-  const m = HEADER_REGEX.exec(value);
-  if (!m || value.includes('${')) return undefined;
-  const problem = regexProblem(m[1], m[2]);
-  return problem ? { message: `invalid regular expression ${value}: ${problem}`, hint: 'a header value written /like this/ is a JavaScript regular expression; escape special characters with \\' } : undefined;
-}
+export const checkHeaderPattern = checkSlashPattern;
 
 /** A schema name is a file name inside a schemas/ folder: no `..`, no absolute path, no `\`. */
 const SCHEMA_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;

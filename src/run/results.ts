@@ -30,7 +30,8 @@ export interface ResponseRecord {
 export interface StepError {
   /**
    * connection-refused, connection-reset, timeout, invalid-json, body-too-large, invalid-encoding,
-   * missing-value (a null in the request path, not sent), expression, input, interrupted, …
+   * missing-value (a null in the request path, not sent), expression, input, interrupted,
+   * value-too-large (a value an expression built passed VALUE_LIMITS), …
    */
   kind: string;
   message: string;

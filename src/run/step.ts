@@ -4,12 +4,14 @@
  */
 import { checkAssert } from '../checks/assert.js';
 import { checkBody } from '../checks/body.js';
+import { checkDuration } from '../checks/duration.js';
 import { checkHeader } from '../checks/headers.js';
 import { checkOpenApi, describes } from '../checks/openapi.js';
 import type { CheckResult } from '../checks/result.js';
 import { checkSchema } from '../checks/schema.js';
 import { checkStatus } from '../checks/status.js';
-import { ExprRuntimeError, truthy } from '../expr/index.js';
+import { checkText } from '../checks/text.js';
+import { ExprRuntimeError, markupLoading, truthy, ValueLimitError } from '../expr/index.js';
 import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.js';
 import type { Step } from '../notebook/types.js';
 import { AuthError } from './auth.js';
@@ -20,6 +22,30 @@ import { pollDelay, sleep } from './wait.js';
 
 /** Methods that cannot change state: `--retries N` applies to these only. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * How long a `repeat` may go on in all when it says no `maxMs` (documented in
+ * docs/notebook-format.md): 60 s beyond the waits its own `intervalMs`/`backoff` ask for between
+ * `max` runs, so the default never cuts a poll the notebook spelt out, and bounds the rest (a slow
+ * server answering run after run).
+ */
+export const REPEAT_MAX_MS = 60_000;
+
+function defaultRepeatMs(repeat: NonNullable<Step['repeat']>): number {
+  let waits = 0;
+  if (repeat.intervalMs) for (let run = 1; run < repeat.max; run++) waits += pollDelay(repeat.intervalMs, repeat.backoff, run);
+  return REPEAT_MAX_MS + waits;
+}
+
+/** Whether a run is the last a repeat allows: its `max`, or (asked after the run) its `maxMs`. */
+interface RepeatBudget {
+  last: boolean;
+  /** True when the next run could not start within repeat.maxMs (its wait included). */
+  outOfTime(): boolean;
+  maxMs: number;
+  runs: number;
+  elapsedMs(): number;
+}
 
 /** Thrown inside a run to end it as a runtime error (not a check failure). */
 class RunError extends Error {
@@ -51,6 +77,9 @@ export function skippedResult(step: Step, reason: string, iteration?: StepResult
 
 /** Runs every iteration of a step; returns whether the step as a whole failed or errored. */
 export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
+  // A notebook that calls xpath() waits here (once) for the HTML parser the loader began importing.
+  const loading = markupLoading();
+  if (loading) await loading;
   let items: Array<{ item?: unknown; index: number; count?: number }>;
   if (step.forEach) {
     let list: unknown;
@@ -84,6 +113,8 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
     const local = new Map<string, unknown>();
     if (step.forEach) local.set(step.as, it.item);
     const maxRuns = step.repeat?.max ?? 1;
+    const repeatStarted = performance.now();
+    const maxMs = step.repeat ? step.repeat.maxMs ?? defaultRepeatMs(step.repeat) : Infinity;
     for (let attempt = 0; attempt < maxRuns; attempt++) {
       if (attempt > 0 && step.repeat?.intervalMs) {
         // Polling: wait between runs so the server is not hammered; Ctrl-C ends the wait at once.
@@ -92,7 +123,17 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
           break;
         }
       }
-      const outcome = await runWithRetries(step, ctx, local, iterationOf(step, it, run++), attempt === maxRuns - 1);
+      const budget: RepeatBudget = {
+        last: attempt === maxRuns - 1,
+        maxMs,
+        runs: attempt + 1,
+        elapsedMs: () => Math.round(performance.now() - repeatStarted),
+        outOfTime: () => {
+          const wait = step.repeat?.intervalMs ? pollDelay(step.repeat.intervalMs, step.repeat.backoff, attempt + 1) : 0;
+          return performance.now() - repeatStarted + wait >= maxMs;
+        },
+      };
+      const outcome = await runWithRetries(step, ctx, local, iterationOf(step, it, run++), budget);
       const emitted = ctx.emit(outcome.result);
       if (emitted) await emitted;
       if (outcome.result.status === 'failed' || outcome.result.status === 'error') failed = true;
@@ -110,11 +151,11 @@ function retriesFor(step: Step, ctx: RunContext): number {
 }
 
 /** One run, tried again after a failure or an error while retries are left; marks `attempts` and `flaky`. */
-async function runWithRetries(step: Step, ctx: RunContext, local: Map<string, unknown>, iteration: StepResult['iteration'], lastAllowed: boolean): Promise<{ result: StepResult; done: boolean }> {
+async function runWithRetries(step: Step, ctx: RunContext, local: Map<string, unknown>, iteration: StepResult['iteration'], budget: RepeatBudget): Promise<{ result: StepResult; done: boolean }> {
   const allowed = retriesFor(step, ctx);
   const retried: NonNullable<StepResult['retried']> = [];
   for (let attempt = 1; ; attempt++) {
-    const outcome = await runOnce(step, ctx, local, iteration, lastAllowed);
+    const outcome = await runOnce(step, ctx, local, iteration, budget);
     const r = outcome.result;
     const bad = r.status === 'failed' || r.status === 'error';
     const last = !bad || attempt > allowed || ctx.signal.aborted;
@@ -144,7 +185,7 @@ function iterationOf(step: Step, it: { item?: unknown; count?: number }, run: nu
 }
 
 /** One run of a step. `done` is false only when `repeat.until` asks for another run. */
-async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>, iteration: StepResult['iteration'], lastAllowed: boolean): Promise<{ result: StepResult; done: boolean }> {
+async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>, iteration: StepResult['iteration'], budget: RepeatBudget): Promise<{ result: StepResult; done: boolean }> {
   const started = Date.now();
   const t0 = performance.now();
   const result: StepResult = { ...baseResult(step, started), iteration };
@@ -170,6 +211,7 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       local.set('status', response.status);
       local.set('headers', response.headers);
       local.set('body', response.body);
+      local.set('duration', round(response.durationMs));
       result.checks.push(...responseChecks(step, response, scope));
       if (ctx.openapi && result.request && describes(step.request.target.kind, result.request.url, ctx.baseUrl)) result.checks.push(checkOpenApi(ctx.openapi, { ...result.request, ...response }, step.request.span));
     }
@@ -183,10 +225,14 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
 
     if (step.repeat && result.checks.every((c) => c.passed)) {
       if (!truthy(step.repeat.until.evaluate(scope))) {
-        if (!lastAllowed) return finish(false);
+        const outOfTime = !budget.last && budget.outOfTime();
+        if (!budget.last && !outOfTime) return finish(false);
         result.checks.push({
           kind: 'repeat', label: `repeat until ${step.repeat.until.source}`, passed: false, expected: true, actual: false, span: step.repeat.span,
-          message: `still false after ${step.repeat.max} runs (repeat.max)`,
+          message: outOfTime
+            ? `still false after ${budget.runs} run${budget.runs === 1 ? '' : 's'} in ${budget.elapsedMs()} ms: another would pass repeat.maxMs (${budget.maxMs} ms)`
+            : `still false after ${step.repeat.max} runs (repeat.max)`,
+          details: outOfTime ? { runs: budget.runs, elapsedMs: budget.elapsedMs(), maxMs: budget.maxMs } : undefined,
         });
       }
     }
@@ -245,12 +291,24 @@ function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<ty
     checks[0].expected = '2xx or 3xx';
   }
   for (const h of expect.headers) checks.push(checkHeader(h.name, h.expected.render(scope), response.headers, h.span));
-  if (expect.body) checks.push(checkBody(expect.body.value.render(scope), response.body, expect.body.span));
+  if (expect.body) checks.push(checkBody(expect.body.value.render(scope), response.body, expect.body.span, textOf(response)));
+  if (expect.text) checks.push(checkText(expect.text.value.render(scope), textOf(response) ?? '', expect.text.span));
+  if (expect.maxDurationMs) checks.push(checkDuration(expect.maxDurationMs, response.durationMs));
   if (expect.schema) checks.push(checkSchema(expect.schema, response.body));
   return checks;
 }
 
+/** The body as text: what arrived, decoded as UTF-8 (a JSON body's raw text). */
+function textOf(response: HttpResponse): string | undefined {
+  const { text, body } = response as { text?: unknown; body: unknown };
+  if (typeof text === 'string') return text;
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+  return body === null || body === undefined ? '' : undefined;
+}
+
 function toStepError(err: unknown): StepError {
+  if (err instanceof ValueLimitError) return { kind: 'value-too-large', message: err.message };
   if (err instanceof HttpError) return { kind: err.kind, message: err.message };
   if (err instanceof RunError) return { kind: err.kind, message: err.message };
   if (err instanceof ExprRuntimeError) return { kind: 'expression', message: err.message };
