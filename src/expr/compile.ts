@@ -224,7 +224,8 @@ function evaluate(node: Node, scope: Scope): unknown {
       const c = node as jsep.CallExpression;
       const fn = FUNCTIONS[(c.callee as jsep.Identifier).name];
       try {
-        return fn(...c.arguments.map((a) => evaluate(a, scope)));
+        // The scope is `this`: headerValues() reads the step's response through it.
+        return fn.apply(scope, c.arguments.map((a) => evaluate(a, scope)));
       } catch (err) {
         throw new ExprRuntimeError((err as Error).message);
       }

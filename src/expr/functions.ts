@@ -2,7 +2,11 @@
  * The functions an expression may call. This table is the whole surface an expression can reach:
  * no globals, no process, no files. Each takes plain JSON-like values and returns one.
  */
-type Fn = (...args: unknown[]) => unknown;
+/** `this` is the expression's scope (see compile.ts), for the few functions that read the step's response. */
+type Fn = (this: ((name: string) => { found: boolean; value: unknown }) | undefined, ...args: unknown[]) => unknown;
+
+/** Where the step's response keeps each header's values apart (src/run/http-state.ts); no expression can name it. */
+const HEADER_LISTS = '#headerLists';
 
 function asList(value: unknown, fn: string): unknown[] {
   if (value === null || value === undefined) return [];
@@ -62,6 +66,13 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
   range: (n) => Array.from({ length: Math.max(0, Math.min(Number(n) || 0, 100_000)) }, (_, i) => i),
   /** A random hex id, for names that must not collide between runs. */
   uuid: () => crypto.randomUUID(),
+  /** Every value the response gave a header, apart: headerValues('set-cookie') (`headers[…]` joins them with ", "). */
+  headerValues: function (name) {
+    if (typeof name !== 'string') throw new TypeError(`headerValues() expects a header name, got ${describeType(name)}`);
+    const lists = this?.(HEADER_LISTS).value as Record<string, string[]> | null | undefined;
+    const list = lists ? lists[name.toLowerCase()] : undefined;
+    return list ? [...list] : [];
+  },
 });
 
 /** How many arguments each function takes (min, max), checked when the notebook is loaded. */
@@ -70,6 +81,7 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = Object
   startsWith: [2, 2], endsWith: [2, 2], matches: [2, 2], lower: [1, 1], upper: [1, 1],
   string: [1, 1], number: [1, 1], first: [1, 1], last: [1, 1], where: [3, 3], map: [2, 2],
   concat: [1, Infinity], range: [1, 1], uuid: [0, 0],
+  headerValues: [1, 1],
 });
 
 export function deepEqual(a: unknown, b: unknown): boolean {
