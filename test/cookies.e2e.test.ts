@@ -289,3 +289,53 @@ steps:
     assert.equal(steps[2].redirects.length, 1);
   });
 });
+
+describe('docs/notebook-format.md: the Cookies, Redirects and Repeated headers examples run', () => {
+  let site: TestServer;
+  before(async () => {
+    site = await startTestServer();
+    const session = 'a'.repeat(16) + '0123456789abcdef';
+    const has = (req: { headers: Record<string, unknown> }, c: string) => String(req.headers.cookie ?? '').split('; ').includes(c);
+    site.route('POST', '/login', (_req, res) => {
+      res.setHeader('set-cookie', [`session=${session}; Path=/; HttpOnly`, 'theme=dark; Path=/', 'csrftoken=tok123; Path=/']);
+      json(res, 200, { ok: true });
+    });
+    site.route('GET', '/account', (req, res) => json(res, has(req, `session=${session}`) ? 200 : 401, {}));
+    site.route('POST', '/settings', (req, res) => json(res, has(req, 'csrftoken=tok123') && req.headers['x-csrf-token'] === 'tok123' ? 200 : 403, {}));
+    site.route('GET', '/public', (req, res) => json(res, req.headers.cookie ? 400 : 200, {}));
+    site.route('POST', '/sign-in', (_req, res) => {
+      res.writeHead(303, { location: '/home' });
+      res.end();
+    });
+    site.route('GET', '/home', (_req, res) => json(res, 200, {}));
+    site.route('GET', '/old-page', (_req, res) => {
+      res.writeHead(301, { location: '/new-page' });
+      res.end();
+    });
+    site.route('GET', '/chain', (_req, res) => {
+      res.writeHead(302, { location: '/chain2' });
+      res.end();
+    });
+    site.route('GET', '/chain2', (_req, res) => {
+      res.writeHead(302, { location: '/home' });
+      res.end();
+    });
+    site.route('GET', '/cookies/set', (_req, res) => {
+      res.setHeader('set-cookie', [`a=1; Expires=${FUTURE}`, `b=2; Expires=${FUTURE}`]);
+      json(res, 200, {});
+    });
+  });
+  after(() => site.close());
+
+  const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'notebook-format.md'), 'utf8');
+  for (const section of ['Cookies', 'Redirects', 'Repeated response headers']) {
+    it(section, async () => {
+      const body = doc.split(`\n## ${section}\n`)[1]?.split('\n## ')[0] ?? '';
+      const example = /```yaml\n([\s\S]*?)```/.exec(body)?.[1];
+      assert.ok(example, `the ${section} section has an example`);
+      const { code, stdout, steps } = await run(example, ['--base-url', site.url]);
+      assert.equal(code, 0, stdout);
+      assert.ok(steps.every((s) => s.status === 'passed'), stdout);
+    });
+  }
+});
