@@ -141,6 +141,9 @@ steps:
     expect: { body: { csrf: abc123 } }
   - name: Compute step
     assert: [ "cookies.session == 'abc123'" ]
+  - name: A written Cookie header wins for its names; the jar adds the others
+    request: { method: GET, path: /echo, headers: { Cookie: "session=mine; extra=1" } }
+    expect: { body: { cookie: "session=mine; extra=1; plain=p1; temp=t1" } }
 `);
     assert.equal(code, 0, stdout);
     assert.equal(steps[0].captures.session, 'abc123');

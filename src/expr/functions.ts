@@ -6,7 +6,7 @@
 type Fn = (this: ((name: string) => { found: boolean; value: unknown }) | undefined, ...args: unknown[]) => unknown;
 
 /** Where the step's response keeps each header's values apart (src/run/http-state.ts); no expression can name it. */
-const HEADER_LISTS = '#headerLists';
+export const HEADER_LISTS = '#headerLists';
 
 function asList(value: unknown, fn: string): unknown[] {
   if (value === null || value === undefined) return [];

@@ -53,8 +53,23 @@ function describe(c: Tough.Cookie): SetCookie {
   return out;
 }
 
+/** Cached lookups kept at most (a run that calls thousands of URLs starts the cache over). */
+const CACHE_LIMIT = 1000;
+
+/**
+ * Lookups are cached per URL until the jar changes or the first of their cookies expires (time
+ * only ever removes cookies from a lookup, never adds one): a tough-cookie lookup costs ~40 µs,
+ * paid otherwise on every request of a run that has a cookie. A Set-Cookie equal to the last one
+ * stored for its name from the same place, without Max-Age (which would restart its clock), would
+ * leave the jar as it is: it is not stored again (a server that repeats its session cookie on
+ * every response costs ~30 µs per cookie per step otherwise).
+ */
 export class CookieJar {
   private jar?: Tough.CookieJar;
+  private version = 0;
+  private readonly cache = new Map<string, { version: number; until: number; cookies: Tough.Cookie[]; header?: string }>();
+  /** Cookie name → `where\nheader` of the last Set-Cookie stored for it. */
+  private readonly lastStored = new Map<string, string>();
 
   /** Whether any cookie was ever stored (an empty jar never loads tough-cookie). */
   get used(): boolean {
@@ -71,8 +86,15 @@ export class CookieJar {
     this.jar ??= new t.CookieJar(undefined, { allowSecureOnLocal: false, rejectPublicSuffixes: true, looseMode: false });
     const warnings: string[] = [];
     for (const header of setCookies) {
+      const name = /^\s*([^=;\s]+)=/.exec(header)?.[1];
+      const key = `${placeOf(url)}\n${header}`;
+      if (name !== undefined && this.lastStored.get(name) === key && !/;\s*max-age\s*=/i.test(header)) continue;
+      this.version++;
+      if (name !== undefined) this.lastStored.delete(name);
       try {
         this.jar.setCookieSync(header, url, { http: true, ignoreError: false });
+        // Only a cookie that was stored may be skipped next time: a refused one is refused (and said) again.
+        if (name !== undefined) this.lastStored.set(name, key);
       } catch (err) {
         const name = /^\s*([^=;\s]+)=/.exec(header)?.[1] ?? 'a cookie';
         warnings.push(`cookie \`${name}\` from ${originOf(url)} was not kept: ${refusal(err, header, url)}`);
@@ -84,17 +106,36 @@ export class CookieJar {
   /** The Cookie header for a request to `url` ('' when the jar has nothing for it). */
   header(url: string): string {
     if (!this.jar) return '';
-    return this.jar.getCookieStringSync(url, { http: true, secure: isSecureUrl(url) } as Tough.GetCookiesOptions);
+    const hit = this.lookup(url);
+    hit.header ??= hit.cookies.map((c) => c.cookieString()).join('; ');
+    return hit.header;
   }
 
   /** The cookies a request to `url` would carry, name → value (the most specific path first wins). */
   values(url: string): Record<string, string> {
     const out = Object.create(null) as Record<string, string>;
     if (!this.jar) return out;
-    for (const c of this.jar.getCookiesSync(url, { http: true, secure: isSecureUrl(url) } as Tough.GetCookiesOptions)) {
+    for (const c of this.lookup(url).cookies) {
       if (!(c.key in out)) out[c.key] = c.value;
     }
     return out;
+  }
+
+  /** The cookies for `url`, in RFC 6265 order (longest path first, then oldest). */
+  private lookup(url: string): { cookies: Tough.Cookie[]; header?: string } {
+    const now = Date.now();
+    const cached = this.cache.get(url);
+    if (cached && cached.version === this.version && now < cached.until) return cached;
+    const cookies = this.jar!.getCookiesSync(url, { http: true, secure: isSecureUrl(url), sort: true } as Tough.GetCookiesOptions);
+    let until = Infinity;
+    for (const c of cookies) {
+      const t = c.expiryTime();
+      if (typeof t === 'number' && t < until) until = t;
+    }
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    const entry = { version: this.version, until, cookies };
+    this.cache.set(url, entry);
+    return entry;
   }
 }
 
@@ -108,6 +149,13 @@ export function mergeCookieHeader(written: string | undefined, fromJar: string):
   const names = new Set(written.split(';').map((p) => p.split('=')[0].trim()));
   const extra = fromJar.split('; ').filter((p) => !names.has(p.split('=')[0].trim()));
   return extra.length ? `${written}; ${extra.join('; ')}` : written;
+}
+
+/** Where a Set-Cookie came from, as far as storing it goes: the origin and the folder of the path (its default Path). */
+function placeOf(url: string): string {
+  const q = url.search(/[?#]/);
+  const base = q < 0 ? url : url.slice(0, q);
+  return base.slice(0, base.lastIndexOf('/') + 1);
 }
 
 function originOf(url: string): string {

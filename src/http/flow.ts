@@ -64,7 +64,16 @@ export async function sendFlow(first: HttpRequest, options: FlowOptions, record:
     const onWire = withJarCookies({ ...request, timeoutMs: record.hops.length ? left : deadline }, options.jar);
     record.request = onWire;
     visited.add(onWire.url);
-    const response = await options.send(onWire);
+    let response: HttpResponse;
+    try {
+      response = await options.send(onWire);
+    } catch (err) {
+      // A later hop had only what was left of the deadline: say the deadline the step has.
+      if (err instanceof HttpError && err.kind === 'timeout' && record.hops.length) {
+        throw new HttpError('timeout', `${onWire.method} ${onWire.url}: no complete response within the step's deadline of ${deadline} ms, which covers every hop (${record.hops.length} redirect${record.hops.length === 1 ? ' was' : 's were'} followed before this request)`, err.partial);
+      }
+      throw err;
+    }
     record.response = response;
     options.onResponse?.(response, onWire.url);
     const setCookies = response.headerLists['set-cookie'] ?? [];

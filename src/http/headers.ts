@@ -37,10 +37,3 @@ export function parseRawHeaders(raw: Buffer[]): ParsedHeaders {
   }
   return { headers, lists };
 }
-
-/** Every value a response gave `name` (any case), in order; [] when it gave none. */
-export function valuesOf(lists: HeaderLists | undefined, name: string): string[] {
-  if (!lists) return [];
-  const list = lists[name.toLowerCase()];
-  return list ? [...list] : [];
-}

@@ -10,11 +10,10 @@
  *   reads the step's header lists under HEADER_LISTS, a name no expression can write.
  */
 import type { Scope } from '../expr/index.js';
+import { HEADER_LISTS } from '../expr/functions.js';
 import type { CookieJar } from '../http/cookies.js';
 import type { RedirectHop } from '../http/flow.js';
 import type { HeaderLists } from '../http/headers.js';
-
-export const HEADER_LISTS = '#headerLists';
 
 /** Where the step stands: the URL `cookies` is read for. */
 export interface StepPlace {
