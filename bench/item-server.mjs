@@ -6,10 +6,15 @@ const items = new Map();
 let next = 0;
 // DELAY_MS: answer after this long (a server with latency, for the --jobs benchmark).
 const delay = Number(process.env.DELAY_MS ?? 0);
+// SET_COOKIE=1: every response sets a session cookie (and a changing one), as a site behind a
+// login does: the cookie-jar rows of the benchmark run against it.
+const setCookie = process.env.SET_COOKIE === '1';
 const server = createServer((req, res) => {
   const reply = (status, body) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+    if (setCookie) headers['set-cookie'] = ['session=0123456789abcdef0123456789abcdef; Path=/; HttpOnly; SameSite=Lax', `seen=${next}; Path=/items; Max-Age=3600`];
+    res.writeHead(status, headers);
     res.end(text);
   };
   const send = delay ? (status, body) => setTimeout(() => reply(status, body), delay) : reply;

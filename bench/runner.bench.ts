@@ -41,10 +41,11 @@ const SECRETS: Record<string, string> = {
 };
 const SECRET_INPUTS = ['inputs:', ...Object.keys(SECRETS).map((env) => `  ${env.toLowerCase()}: { env: ${env}, secret: true }`), 'auth:', '  bearer: "${bench_key}"'];
 
-function notebook(rounds: number, withSecrets = false): string {
+function notebook(rounds: number, withSecrets = false, top: string[] = []): string {
   const lines = [
     'title: Benchmark',
     ...(withSecrets ? SECRET_INPUTS : []),
+    ...top,
     'steps:',
   ];
   for (let i = 0; i < rounds; i++) {
@@ -143,8 +144,8 @@ const CLI_NODE_FLAGS = ['--max-semi-space-size=4', '--liftoff-only'];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function startServer(delayMs = 0): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bench', 'item-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DELAY_MS: String(delayMs) } });
+async function startServer(delayMs = 0, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'item-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DELAY_MS: String(delayMs), ...extraEnv } });
   const port = await new Promise<string>((r) => child.stdout!.once('data', (c) => r(String(c).trim())));
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -167,8 +168,17 @@ async function main() {
   writeFileSync(join(dir, 'secret-big.yaml'), notebook(ROUNDS, true));
   writeFileSync(join(dir, 'secret-one.yaml'), notebook(1, true).split('\n').slice(0, 6 + SECRET_INPUTS.length).join('\n') + '\n');
   writeFileSync(join(dir, 'secret-round.yaml'), notebook(1, true));
+  // The cookie jar (issue 19): the same notebook against a server whose every response sets two
+  // cookies, with the jar on (the default: each is stored and sent back) and with cookies: false.
+  const JAR_OFF = ['defaults: { cookies: false }'];
+  for (const [prefix, top] of [['jar-on', []], ['jar-off', JAR_OFF]] as const) {
+    writeFileSync(join(dir, `${prefix}-big.yaml`), notebook(ROUNDS, false, [...top]));
+    writeFileSync(join(dir, `${prefix}-one.yaml`), notebook(1, false, [...top]).split('\n').slice(0, 6 + top.length).join('\n') + '\n');
+    writeFileSync(join(dir, `${prefix}-round.yaml`), notebook(1, false, [...top]));
+  }
   Object.assign(process.env, SECRETS);
   const server = await startServer();
+  const cookieServer = await startServer(0, { SET_COOKIE: '1' });
   const out = join(dir, 'reports');
   // The bin itself (its shebang sets node's flags), as `npx api-notebook` runs it.
   const cli = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out, '--reporter', 'json', '--quiet']);
@@ -176,6 +186,7 @@ async function main() {
   // Every default reporter (console, json, junit, html, markdown), console output as a user sees it.
   const cliAll = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', server.url, '--out', out]);
   const validate = (file: string) => timed(BIN, ['validate', join(dir, file)]);
+  const withCookies = (file: string) => timed(BIN, ['run', join(dir, file), '--base-url', cookieServer.url, '--out', out, '--reporter', 'json', '--quiet']);
   const raw = (rounds: number, flags = CLI_NODE_FLAGS) => timed(process.execPath, [...flags, join(ROOT, 'bench', 'raw-loop.mjs'), server.url, String(rounds)]);
 
   // Each variant runs three notebooks per round: one step (its start-up), one round of
@@ -191,6 +202,8 @@ async function main() {
     all: cliAll,
     openapi: withOpenApi,
     secrets: (f: string) => cli(`secret-${f}`),
+    jarOn: (f: string) => withCookies(`jar-on-${f}`),
+    jarOff: (f: string) => withCookies(`jar-off-${f}`),
     load: validate,
   };
   type Name = keyof typeof variants | 'raw' | 'rawDefaults';
@@ -218,6 +231,7 @@ async function main() {
     }
   }
   server.child.kill();
+  cookieServer.child.kill();
   const steps = ROUNDS * 3;
   // A process's start-up varies by ±80 ms here, so the fixed cost subtracted from each 900-step
   // run is the median of all of that variant's one-round runs, not the one beside it: a single
@@ -242,6 +256,8 @@ async function main() {
   console.log(row('api-notebook, all reporters', 'all'));
   console.log(row('  … json only, --openapi', 'openapi'));
   console.log(row('  … json only, 3 secrets', 'secrets'));
+  console.log(row('  … cookies set, jar on', 'jarOn'));
+  console.log(row('  … cookies set, cookies: false', 'jarOff'));
   console.log(row('raw undici + ajv loop', 'raw'));
   console.log(row('  … with node\'s defaults', 'rawDefaults'));
   const ratios = (name: Name) => pairs.get(name)!.map((p) => stepsOf(name, p.ours) / stepsOf('raw', p.raw));
@@ -253,6 +269,8 @@ async function main() {
   const redaction = redactionCost(Object.values(SECRETS));
   console.log(`Redacting 3 secrets (in every form): ${(perStep('secrets') - perStep('json')).toFixed(3)} ms per step by wall clock;` +
     ` in-process ${redaction.microsPerResult.toFixed(1)} µs per step result (${redaction.microsPerResultClean.toFixed(1)} µs when it holds no secret).`);
+  console.log(`Cookie jar (every response sets 2 cookies; the jar stores them and sends them back): ${perStep('jarOn').toFixed(3)} ms per step with the jar on, ${perStep('jarOff').toFixed(3)} ms with cookies: false` +
+    ` (${(perStep('jarOn') - perStep('jarOff')).toFixed(3)} ms; CPU ${(perStep('jarOn', 'cpuMs') - perStep('jarOff', 'cpuMs')).toFixed(3)} ms).`);
   const load = perStep('load');
   console.log(`Of api-notebook's per-step cost, ${load.toFixed(3)} ms is loading the notebook (YAML with positions, checks, compiling; from validate),`);
   console.log(`and ${(perStep('json') - load).toFixed(3)} ms is running the step (request, checks, capture, report).`);

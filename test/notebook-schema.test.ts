@@ -86,6 +86,9 @@ describe('notebook.schema.json', () => {
     const [first, second, third] = notebook.steps;
     assert.equal(notebook.auth?.kind, 'oauth2');
     assert.equal(notebook.defaults.timeoutMs, 5000);
+    assert.equal(notebook.defaults.followRedirects, 3);
+    assert.equal(notebook.defaults.cookies, true);
+    assert.deepEqual(notebook.secretCookies, ['session']);
     assert.equal(notebook.inputs[0].secret, true);
     assert.equal(first.kind, 'http');
     assert.equal(first.as, 'id');
@@ -93,6 +96,8 @@ describe('notebook.schema.json', () => {
     assert.equal(first.continueOnFailure, true);
     assert.deepEqual(first.expect.status?.value, [200, 201]);
     assert.equal(first.expect.schema?.value.label, 'inline');
+    assert.equal(first.expect.cookies?.[0].name, 'session');
+    assert.ok(first.kind === 'http' && first.request.cookies === false && first.request.followRedirects === true);
     assert.equal(first.captures[0].name, 'lastId');
     assert.equal(first.asserts.length, 1);
     assert.ok(first.kind === 'http' && first.request.body.kind === 'json' && first.request.timeoutMs === 1000);

@@ -246,7 +246,8 @@ function evaluate(node: Node, scope: Scope): unknown {
       const fn = FUNCTIONS[name];
       const args = c.arguments.map((a) => evaluate(a, scope));
       try {
-        const value = fn(...args);
+        // The scope is `this`: headerValues() reads the step's response through it.
+        const value = fn.apply(scope, args);
         return BUILDERS.has(name) ? bounded(value, `${name}()`) : value;
       } catch (err) {
         if (err instanceof ValueLimitError) throw err;

@@ -7,7 +7,11 @@ import { bounded, checkPlannedLength } from './limits.js';
 import { xpathAll, xpathFirst } from './markup.js';
 import { compilePattern } from './pattern.js';
 
-type Fn = (...args: unknown[]) => unknown;
+/** `this` is the expression's scope (see compile.ts), for the few functions that read the step's response. */
+type Fn = (this: ((name: string) => { found: boolean; value: unknown }) | undefined, ...args: unknown[]) => unknown;
+
+/** Where the step's response keeps each header's values apart (src/run/http-state.ts); no expression can name it. */
+export const HEADER_LISTS = '#headerLists';
 
 /** Text for a text function; `null` (a missing header or field) stays null. */
 function textArg(value: unknown, fn: string, what = 'text'): string | null {
@@ -119,6 +123,13 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
   range: (n) => Array.from({ length: Math.max(0, Math.min(Number(n) || 0, 100_000)) }, (_, i) => i),
   /** A random hex id, for names that must not collide between runs. */
   uuid: () => crypto.randomUUID(),
+  /** Every value the response gave a header, apart: headerValues('set-cookie') (`headers[…]` joins them with ", "). */
+  headerValues: function (name) {
+    if (typeof name !== 'string') throw new TypeError(`headerValues() expects a header name, got ${describeType(name)}`);
+    const lists = this?.(HEADER_LISTS).value as Record<string, string[]> | null | undefined;
+    const list = lists ? lists[name.toLowerCase()] : undefined;
+    return list ? [...list] : [];
+  },
 });
 
 /** How many arguments each function takes (min, max), checked when the notebook is loaded. */
@@ -129,6 +140,7 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = Object
   concat: [1, Infinity], range: [1, 1], uuid: [0, 0],
   regex: [2, 2], replace: [3, 3], split: [2, 2], xpath: [2, 2], xpathAll: [2, 2],
   sha256: [1, 1], base64: [1, 1], unbase64: [1, 1], json: [1, 1],
+  headerValues: [1, 1],
 });
 
 /** Functions whose second argument is a pattern, checked when the notebook is loaded if written as text. */

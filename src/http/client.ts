@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Agent as AgentType } from 'undici';
 import { exchange, ExchangeFailure } from './exchange.js';
+import type { HeaderLists } from './headers.js';
 
 /**
  * undici's index loads every part of it (fetch, WebSocket, cache, mocks): ~90 ms at each start,
@@ -47,6 +48,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
+  /** Each header's values apart (`headers` joins repeats with ", "): headerValues(), cookies. */
+  headerLists: HeaderLists;
   /** Parsed JSON when the content type says JSON, else the text (null when empty). */
   body: unknown;
   text: string;
@@ -123,7 +126,7 @@ async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, ou
   try {
     const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body: req.body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer, onSent);
     const text = res.body.toString('utf8');
-    const partial = { status: res.status, headers: res.headers, text, bytes: res.body.length, durationMs: res.durationMs, body: text };
+    const partial = { status: res.status, headers: res.headers, headerLists: res.headerLists, text, bytes: res.body.length, durationMs: res.durationMs, body: text };
     return { ...partial, body: parseBody(text, res.headers['content-type'], partial) };
   } catch (err) {
     if (err instanceof HttpError) throw err;
@@ -137,7 +140,7 @@ function partialOf(failure: ExchangeFailure): HttpError['partial'] {
   const p = failure.partial;
   if (!p) return undefined;
   const text = p.body.toString('utf8');
-  return { status: p.status, headers: p.headers, text, bytes: p.body.length, durationMs: p.durationMs, body: text };
+  return { status: p.status, headers: p.headers, headerLists: p.headerLists, text, bytes: p.body.length, durationMs: p.durationMs, body: text };
 }
 
 function fromFailure(failure: ExchangeFailure, req: HttpRequest): HttpError {

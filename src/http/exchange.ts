@@ -10,6 +10,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { decodersFor, type Decoder } from './decode.js';
+import { emptyHeaders, parseRawHeaders, type HeaderLists } from './headers.js';
 
 export type ExchangePhase = 'connect' | 'headers' | 'body';
 
@@ -29,6 +30,8 @@ export interface ExchangeLimits {
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
+  /** Every value of each header apart (repeated Set-Cookie headers stay distinct): see headers.ts. */
+  headerLists: HeaderLists;
   /** The body as it is kept: decoded, at most maxBodyBytes. */
   body: Buffer;
   durationMs: number;
@@ -68,7 +71,8 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
     let abortUndici: ((err?: Error) => void) | undefined;
     let failure: ExchangeFailure | undefined;
     let status = 0;
-    let headers: Record<string, string> = {};
+    let headers: Record<string, string> = emptyHeaders();
+    let headerLists: HeaderLists = Object.create(null);
     const chunks: Buffer[] = [];
     let kept = 0;
     let received = 0;
@@ -78,7 +82,7 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
 
     const elapsed = () => Math.round(performance.now() - started);
     const snapshot = (): RawResponse | undefined =>
-      status ? { status, headers, body: Buffer.concat(chunks), durationMs: performance.now() - started } : undefined;
+      status ? { status, headers, headerLists, body: Buffer.concat(chunks), durationMs: performance.now() - started } : undefined;
 
     const fail = (reason: FailureReason, message: string, cause?: unknown) => {
       if (settled) return;
@@ -96,7 +100,7 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), durationMs: performance.now() - started });
+      resolve({ status, headers, headerLists, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), durationMs: performance.now() - started });
     };
 
     const onDeadline = () => {
@@ -154,7 +158,7 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, limits: E
         if (settled) return false;
         if (statusCode < 200) return true;
         status = statusCode;
-        headers = parseRawHeaders(raw);
+        ({ headers, lists: headerLists } = parseRawHeaders(raw));
         phase = 'body';
         resumeSocket = resume;
         const declared = Number(headers['content-length']);
@@ -202,16 +206,6 @@ const PHASE_TEXT: Record<ExchangePhase, string> = {
   headers: 'the response headers',
   body: 'the rest of the response body',
 };
-
-function parseRawHeaders(raw: Buffer[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i].toString('latin1').toLowerCase();
-    const value = raw[i + 1].toString('latin1');
-    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
-  }
-  return out;
-}
 
 export function formatBytes(n: number): string {
   if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;

@@ -19,7 +19,9 @@ import type {
 type Raw = Record<string, any>;
 
 /** Names every step sees while its response is being checked. */
-const RESPONSE_NAMES = ['status', 'headers', 'body', 'duration'];
+const RESPONSE_NAMES = ['status', 'headers', 'body', 'duration', 'url', 'redirects'];
+/** Names of the run's HTTP state, readable everywhere (src/run/http-state.ts): the jar's cookies. */
+const STATE_NAMES = ['cookies'];
 
 export interface BuildOptions {
   registry: SchemaRegistry;
@@ -44,6 +46,7 @@ class Builder {
 
   constructor(private readonly raw: Raw, private readonly source: SourceMap, private readonly options: BuildOptions) {
     for (const n of options.extraNames ?? []) this.defined.add(n);
+    for (const n of STATE_NAMES) this.defined.add(n);
   }
 
   build(): { notebook: Notebook; diagnostics: Diagnostic[] } {
@@ -62,6 +65,8 @@ class Builder {
       encoding: (raw.defaults?.encoding ?? 'json') as 'form' | 'json',
       headers: raw.defaults?.headers ? this.template(raw.defaults.headers, ['defaults', 'headers']) : undefined,
       timeoutMs: raw.defaults?.timeoutMs as number | undefined,
+      cookies: raw.defaults?.cookies as boolean | undefined,
+      followRedirects: raw.defaults?.followRedirects as boolean | number | undefined,
     };
     // Captures are declared for the whole notebook once a step names them; until set they read as null.
     const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
@@ -74,6 +79,7 @@ class Builder {
       baseUrl: raw.baseUrl,
       mock: raw.mock,
       openapi: typeof raw.openapi === 'string' ? this.openapi(raw.openapi) : undefined,
+      secretCookies: raw.secretCookies as string[] | undefined,
       inputs,
       auth,
       defaults,
@@ -173,6 +179,8 @@ class Builder {
       headers: r.headers ? this.template(r.headers, [...at, 'headers']) : undefined,
       body,
       timeoutMs: r.timeoutMs,
+      cookies: r.cookies,
+      followRedirects: r.followRedirects,
       span: this.source.at(at),
     };
   }
@@ -183,6 +191,10 @@ class Builder {
     for (const [name, value] of Object.entries((e.headers ?? {}) as Raw)) {
       if (typeof value === 'string') this.check(checkHeaderPattern(value), [...at, 'headers', name]);
       spec.headers.push({ name: name.toLowerCase(), expected: this.template(value, [...at, 'headers', name]), span: this.source.keyAt([...at, 'headers'], name) });
+    }
+    for (const [name, value] of Object.entries((e.cookies ?? {}) as Raw)) {
+      if (typeof value === 'string') this.check(checkHeaderPattern(value), [...at, 'cookies', name]);
+      (spec.cookies ??= []).push({ name, expected: this.template(value, [...at, 'cookies', name]), span: this.source.keyAt([...at, 'cookies'], name) });
     }
     if (e.body !== undefined) spec.body = { value: this.template(e.body, [...at, 'body']), span: this.source.at([...at, 'body']) };
     if (e.body !== undefined) this.slashPatterns(e.body, [...at, 'body']);

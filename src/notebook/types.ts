@@ -49,6 +49,10 @@ export interface RequestSpec {
   headers?: Template;
   body: BodySpec;
   timeoutMs?: number;
+  /** `cookies: false`: this request neither sends nor stores the jar's cookies (the notebook's default otherwise). */
+  cookies?: boolean;
+  /** `followRedirects` as written: true (up to 10), false, or how many. */
+  followRedirects?: boolean | number;
   span: Span;
 }
 
@@ -67,6 +71,8 @@ export interface ExpectSpec {
   /** `expect.maxDurationMs`: the exchange took at most this long (a check, not a deadline). */
   maxDurationMs?: Located<number>;
   schema?: Located<SchemaRef>;
+  /** `expect.cookies`: what the response set each cookie to (exact text or `/regex/`; null: not set). */
+  cookies?: Array<{ name: string; expected: Template; span: Span }>;
 }
 
 export interface Capture {
@@ -126,7 +132,9 @@ export interface Notebook {
   openapi?: { file: string; span: Span };
   inputs: InputDef[];
   auth?: AuthSpec;
-  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number };
+  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; cookies?: boolean; followRedirects?: boolean | number };
+  /** `secretCookies`: cookies whose values are secrets (redacted in every output). */
+  secretCookies?: string[];
   vars: Array<{ name: string; value: Template; span: Span }>;
   steps: Step[];
   teardown: Step[];

@@ -194,6 +194,7 @@ function stepLine(r: StepResult, color: (s: string) => string, dim: (s: string) 
   const parts = [`  ${color(MARK[r.status])} ${stepTitle(r)}`];
   if (r.request) parts.push(dim(`${r.request.method} ${pathOf(r.request.url)}`));
   if (r.response) parts.push(dim(`→ ${r.response.status}`));
+  if (r.redirects?.length) parts.push(dim(`(after ${r.redirects.length} redirect${r.redirects.length === 1 ? '' : 's'}: ${r.redirects.map((h) => h.status).join(', ')})`));
   if (r.status !== 'skipped') parts.push(dim(`${Math.round(r.durationMs)} ms`));
   else if (r.skipReason) parts.push(dim(`(skipped: ${r.skipReason})`));
   if (r.flaky) parts.push(flakyTone(`flaky: passed on attempt ${r.attempts} (before: ${r.retried?.[0]?.message ?? 'failed'})`));

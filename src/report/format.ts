@@ -47,12 +47,18 @@ export function openApiErrorLines(c: CheckResult): string[] {
   return errors.map((e) => `body${e.instancePath.replace(/\//g, '.')} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
+/** Each redirect followed, one line: `302 GET http://…/login → http://…/home`. (URLs as parsed: no control characters.) */
+export function redirectLines(r: StepResult): string[] {
+  return (r.redirects ?? []).map((h) => `${h.status} ${h.method} ${h.url} → ${h.location}`);
+}
+
 export function failureText(r: StepResult): string {
   const parts: string[] = [];
   if (r.error) parts.push(`error (${r.error.kind}): ${r.error.message}`, `at ${r.span.file}:${r.span.line}:${r.span.col}`);
   for (const c of r.checks.filter((x) => !x.passed)) {
     parts.push(`${c.label}: ${c.message ?? 'failed'}`, `  at ${c.span.file}:${c.span.line}:${c.span.col}`, ...checkDetailLines(c).map((l) => `  ${l}`));
   }
+  if (r.redirects?.length) parts.push('', 'redirects:', ...redirectLines(r).map((l) => `  ${l}`));
   if (r.request) parts.push('', `request: ${r.request.method} ${r.request.url}`);
   if (r.response) parts.push(`response: ${r.response.status}`, short(r.response.body, 2000));
   return parts.join('\n');

@@ -8,7 +8,7 @@ import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
 import type { Coverage } from '../openapi/coverage.js';
-import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
+import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle } from './format.js';
 import { pathOf } from './console.js';
 import { recordOf } from './json.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
@@ -112,6 +112,7 @@ function detailedStep(r: StepResult, anchor: string): string {
   if (r.doc) parts.push(`<div class="prose">${md.render(r.doc)}</div>`);
   if (r.skipReason) parts.push(`<p class="meta">Skipped: ${escapeHtml(r.skipReason)}</p>`);
   for (const w of r.warnings ?? []) parts.push(`<p class="warning">Warning: ${escapeHtml(w)}</p>`);
+  if (r.redirects?.length) parts.push(`<h4>Redirects</h4><ol class="redirects">${redirectLines(r).map((l) => `<li><code>${escapeHtml(l)}</code></li>`).join('')}</ol>`);
   if (r.request) {
     parts.push(`<h4>Request</h4><p class="http">${escapeHtml(r.request.method)} ${escapeHtml(r.request.url)}</p>${headersTable(r.request.headers)}`);
     if (r.request.body) parts.push(block('Request body', r.request.body, max));

@@ -4,7 +4,7 @@
  * folded in <details>, never cut.
  */
 import type { RunRecord, StepResult } from '../run/results.js';
-import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, short, stepAnchor, stepTitle } from './format.js';
+import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle } from './format.js';
 import { recordOf } from './json.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
 
@@ -37,6 +37,7 @@ function step(r: StepResult, anchor: string): string {
   if (r.doc) out.push(r.doc.trim(), '');
   if (r.skipReason) out.push(`_Skipped: ${r.skipReason}_`, '');
   for (const w of r.warnings ?? []) out.push(`> ⚠️ Warning: ${w}`, '');
+  if (r.redirects?.length) out.push('**Redirects**', '', ...redirectLines(r).map((l, i) => `${i + 1}. ${inline(l)}`), '');
   if (r.request) {
     out.push(`**Request** ${inline(`${r.request.method} ${r.request.url}`)}`, '');
     if (r.request.body) out.push(body('Request body', r.request.body), '');

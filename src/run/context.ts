@@ -1,6 +1,7 @@
 import type { Log } from './log.js';
 import type { Scope } from '../expr/index.js';
 import type { HttpClient } from '../http/client.js';
+import type { CookieJar } from '../http/cookies.js';
 import type { Notebook } from '../notebook/types.js';
 import type { Description } from '../openapi/description.js';
 import type { AuthProvider } from './auth.js';
@@ -19,6 +20,8 @@ export interface RunContext {
   timeoutMs: number;
   /** The OpenAPI description every response is checked against, if any. */
   openapi?: Description;
+  /** The run's cookie jar: every step and the teardown share it (`open`: one per session, until Reset). */
+  cookies: CookieJar;
   /** Values by name: inputs, vars, captures. */
   values: Map<string, unknown>;
   /** Aborted on interrupt; requests in flight stop. */

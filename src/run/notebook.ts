@@ -4,6 +4,7 @@
  */
 import type { Log } from './log.js';
 import type { HttpClient } from '../http/client.js';
+import { CookieJar } from '../http/cookies.js';
 import type { Notebook } from '../notebook/types.js';
 import type { Description } from '../openapi/description.js';
 import { AuthProvider } from './auth.js';
@@ -70,6 +71,8 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     log: options.log,
     timeoutMs: options.timeoutMs,
     openapi: options.openapi,
+    // One jar per notebook run: the teardown below runs on this same context's jar.
+    cookies: new CookieJar(),
     values,
     signal: options.signal,
     retries: options.retries ?? 0,

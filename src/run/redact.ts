@@ -170,9 +170,8 @@ export class Redactor {
   }
 
   headers(h: Record<string, string>): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(h)) out[k] = SENSITIVE_HEADERS.has(k.toLowerCase()) ? REDACTED : this.text(v);
-    return out;
+    // fromEntries defines each key as its own property: a header named `__proto__` stays a header.
+    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, SENSITIVE_HEADERS.has(k.toLowerCase()) ? REDACTED : this.text(v)]));
   }
 
   /**

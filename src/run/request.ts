@@ -35,10 +35,12 @@ function stringHeaders(value: unknown): Record<string, string> {
 }
 
 /** timeoutMs: the run's --timeout; a request's own `timeoutMs`, then the notebook's default, come first. */
-export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, scope: Scope, timeoutMs: number): HttpRequest {
+export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, scope: Scope, timeoutMs: number, onUrl?: (url: string) => void): HttpRequest {
   if (spec.target.value.exprs.length) checkTargetValues(spec, scope);
   const target = String(spec.target.value.render(scope) ?? '');
   const url = withQuery(spec.target.kind === 'url' ? target : joinUrl(baseUrl, target), spec.query?.render(scope));
+  // `onUrl`: the headers and body below may read `cookies`, the jar's cookies for this URL.
+  onUrl?.(url);
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...stringHeaders(nb.defaults.headers?.render(scope)) };
   let body: string | undefined;
   let contentType: string | undefined;

@@ -51,6 +51,8 @@ export interface StepResult {
   doc?: string;
   request?: RequestRecord;
   response?: ResponseRecord;
+  /** `followRedirects`: each redirect followed before `request` (the last one sent), in order. */
+  redirects?: Array<{ method: string; url: string; status: number; location: string }>;
   checks: CheckResult[];
   captures: Record<string, unknown>;
   error?: StepError;

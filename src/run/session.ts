@@ -6,6 +6,7 @@
  * running a cell runs the cells before it that have not run, a failed step skips the rest of
  * the chain (unless continueOnFailure), and teardown always runs.
  */
+import { CookieJar } from '../http/cookies.js';
 import type { InputDef, Notebook, Phase, Step } from '../notebook/types.js';
 import { AuthProvider } from './auth.js';
 import type { RunContext } from './context.js';
@@ -52,6 +53,8 @@ export class NotebookSession {
   private readonly inputs: Record<string, unknown>;
   private ready = false;
   private auth: AuthProvider;
+  /** The session's cookies: kept between cells as in one run; Reset empties it. */
+  private cookies = new CookieJar();
   /** When each cell last ran (a counter, not a clock), to know what has run since what. */
   private lastRun = new Map<string, number>();
   /** Cells whose last run failed or errored: they count as not done, so the next run retries them. */
@@ -203,6 +206,7 @@ export class NotebookSession {
     this.ready = false;
     this.lastRun = new Map();
     this.failed = new Set();
+    this.cookies = new CookieJar();
     this.auth = new AuthProvider(this.options.http, this.options.redactor, this.options.timeoutMs);
     if (this.options.target.fresh) this.options.target.url = await this.options.target.fresh();
     this.tryReady();
@@ -261,6 +265,7 @@ export class NotebookSession {
       log,
       timeoutMs,
       openapi: this.options.openapi,
+      cookies: this.cookies,
       values: this.values,
       signal,
       async emit(result) {

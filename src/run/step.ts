@@ -5,6 +5,7 @@
 import { checkAssert } from '../checks/assert.js';
 import { checkBody } from '../checks/body.js';
 import { checkDuration } from '../checks/duration.js';
+import { checkCookie, cookiesSet } from '../checks/cookies.js';
 import { checkHeader } from '../checks/headers.js';
 import { checkOpenApi, describes } from '../checks/openapi.js';
 import type { CheckResult } from '../checks/result.js';
@@ -13,9 +14,13 @@ import { checkStatus } from '../checks/status.js';
 import { checkText } from '../checks/text.js';
 import { ExprRuntimeError, markupLoading, truthy, ValueLimitError } from '../expr/index.js';
 import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { FlowError, sendFlow, type FlowRecord } from '../http/flow.js';
+import { maxRedirects } from '../http/redirects.js';
 import type { Step } from '../notebook/types.js';
 import { AuthError } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
+import { setResponseNames, withCookies, type StepPlace } from './http-state.js';
+import { SecretCookieError, watchSecretCookies } from './secret-cookies.js';
 import { MissingValueError, renderRequest } from './request.js';
 import type { StepError, StepResult } from './results.js';
 import { pollDelay, sleep } from './wait.js';
@@ -189,7 +194,9 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
   const started = Date.now();
   const t0 = performance.now();
   const result: StepResult = { ...baseResult(step, started), iteration };
-  const scope = scopeOf(ctx.values, local);
+  // `cookies` reads the jar for where the step stands: its request's URL once rendered, then the final URL.
+  const place: StepPlace = { url: ctx.baseUrl };
+  const scope = withCookies(scopeOf(ctx.values, local), (name) => local.has(name) || ctx.values.has(name), ctx.cookies, place);
   const finish = (done = true) => {
     result.durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
     if (result.status === 'passed' && result.checks.some((c) => !c.passed)) result.status = 'failed';
@@ -207,12 +214,15 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
     if (starting) await starting;
 
     if (step.kind === 'http') {
-      const response = await exchange(step, ctx, scope, result);
+      const flow: FlowRecord = { request: undefined as unknown as HttpRequest, hops: [], setCookies: [], warnings: [] };
+      const response = await exchange(step, ctx, scope, result, flow, place);
       local.set('status', response.status);
       local.set('headers', response.headers);
       local.set('body', response.body);
       local.set('duration', round(response.durationMs));
-      result.checks.push(...responseChecks(step, response, scope));
+      setResponseNames(local, flow.request.url, flow.hops, response.headerLists);
+      place.url = flow.request.url;
+      result.checks.push(...responseChecks(step, response, scope, flow.setCookies));
       if (ctx.openapi && result.request && describes(step.request.target.kind, result.request.url, ctx.baseUrl)) result.checks.push(checkOpenApi(ctx.openapi, { ...result.request, ...response }, step.request.span));
     }
     for (const capture of step.captures) {
@@ -245,11 +255,16 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
 }
 
 /** Sends the request (once more after a 401 with OAuth2) and records both sides in the result. */
-async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, scope: ReturnType<typeof scopeOf>, result: StepResult): Promise<HttpResponse> {
+async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, scope: ReturnType<typeof scopeOf>, result: StepResult, flow: FlowRecord, place: StepPlace): Promise<HttpResponse> {
   const authSpec = step.auth === 'inherit' ? ctx.notebook.auth : step.auth === 'none' ? undefined : step.auth;
+  const defaults = ctx.notebook.defaults;
+  // The request's own `cookies` / `followRedirects` win over the notebook's defaults.
+  const jar = (step.request.cookies ?? defaults.cookies ?? true) ? ctx.cookies : undefined;
+  const redirects = maxRedirects(step.request.followRedirects ?? defaults.followRedirects);
+  const onResponse = watchSecretCookies(ctx.notebook.secretCookies, ctx.redactor);
   let request: HttpRequest;
   try {
-    request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs);
+    request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs, (url) => (place.url = url));
   } catch (err) {
     if (err instanceof MissingValueError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
@@ -260,7 +275,17 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
-    return await ctx.http.send(withAuth, ctx.signal);
+    // Cookies and redirects (flow.ts): the jar's cookies go on, each hop is recorded; the report
+    // shows the request that went out last, with the hops before it.
+    Object.assign(flow, { request: withAuth, hops: [], setCookies: [], warnings: [], response: undefined });
+    try {
+      return await sendFlow(withAuth, { send: (r) => ctx.http.send(r, ctx.signal), jar, maxRedirects: redirects, onResponse }, flow);
+    } finally {
+      const sent = flow.request;
+      result.request = { method: sent.method, url: sent.url, headers: sent.headers, body: sent.body };
+      if (flow.hops.length) result.redirects = flow.hops;
+      if (flow.warnings.length) (result.warnings ??= []).push(...flow.warnings);
+    }
   };
   try {
     let response = await send();
@@ -269,6 +294,11 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
+    // The chain stopped on a redirect it would not follow: that response is the evidence.
+    if (err instanceof FlowError && flow.response) {
+      const r = flow.response;
+      result.response = { status: r.status, headers: r.headers, body: r.body, durationMs: round(r.durationMs), bodyBytes: r.bytes };
+    }
     if (err instanceof HttpError && err.partial) {
       // Only an invalid-JSON body arrived whole; any other was cut where reading stopped.
       const body = err.kind === 'invalid-json' ? err.partial.text : ctx.redactor.trimCutEnd(err.partial.text);
@@ -280,7 +310,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   }
 }
 
-function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<typeof scopeOf>): CheckResult[] {
+function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<typeof scopeOf>, setCookies: readonly string[]): CheckResult[] {
   const checks: CheckResult[] = [];
   const { expect } = step;
   if (expect.status) checks.push(checkStatus(expect.status, response.status));
@@ -295,6 +325,10 @@ function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<ty
   if (expect.text) checks.push(checkText(expect.text.value.render(scope), textOf(response) ?? '', expect.text.span));
   if (expect.maxDurationMs) checks.push(checkDuration(expect.maxDurationMs, response.durationMs));
   if (expect.schema) checks.push(checkSchema(expect.schema, response.body));
+  if (expect.cookies) {
+    const set = cookiesSet(setCookies);
+    for (const c of expect.cookies) checks.push(checkCookie(c.name, c.expected.render(scope), set, c.span));
+  }
   return checks;
 }
 
@@ -311,6 +345,7 @@ function toStepError(err: unknown): StepError {
   if (err instanceof ValueLimitError) return { kind: 'value-too-large', message: err.message };
   if (err instanceof HttpError) return { kind: err.kind, message: err.message };
   if (err instanceof RunError) return { kind: err.kind, message: err.message };
+  if (err instanceof FlowError || err instanceof SecretCookieError) return { kind: err.kind, message: err.message };
   if (err instanceof ExprRuntimeError) return { kind: 'expression', message: err.message };
   if (err instanceof AuthError) return { kind: 'auth', message: err.message };
   return { kind: 'internal', message: (err as Error)?.message ?? String(err) };
