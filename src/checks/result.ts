@@ -1,6 +1,6 @@
 import type { Span } from '../notebook/types.js';
 
-export type CheckKind = 'status' | 'header' | 'body' | 'schema' | 'assert' | 'repeat' | 'openapi';
+export type CheckKind = 'status' | 'header' | 'body' | 'schema' | 'assert' | 'repeat' | 'openapi' | 'graphql';
 
 /** What one check expected, what it got, and where in the notebook it was written. */
 export interface CheckResult {

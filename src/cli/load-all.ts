@@ -10,13 +10,14 @@ export interface Loaded {
   problems: number;
 }
 
-export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean): Promise<Loaded> {
+/** `allowFiles`: --allow-files DIR, folders outside a notebook's repository that its files may come from. */
+export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean, allowFiles: string[] = []): Promise<Loaded> {
   const registry = new SchemaRegistry();
   const notebooks: Notebook[] = [];
   const results: LoadResult[] = [];
   let problems = 0;
   for (const file of files) {
-    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames] });
+    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames], allowFiles });
     results.push(result);
     if (result.notebook) notebooks.push(result.notebook);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');

@@ -29,7 +29,7 @@ export interface Io {
 
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
   if (problems || descriptions?.problems) return 2;
   for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
@@ -40,7 +40,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   interrupts.teardownMs = args.teardownTimeoutMs;
   const suite = collectNotebookFiles(args.paths);
   const files = args.shard ? shardFiles(suite, args.shard) : suite;
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
   const outDir = prepareOutDir(args.out, args.reporters);

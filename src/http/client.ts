@@ -5,7 +5,10 @@
  */
 import { createRequire } from 'node:module';
 import type { Agent as AgentType } from 'undici';
+import { isUtf8 } from 'node:buffer';
+import type { Readable } from 'node:stream';
 import { exchange, ExchangeFailure } from './exchange.js';
+import { asBytesBody, decodeText, responseTypeFor, type ResponseType } from './response-type.js';
 
 /**
  * undici's index loads every part of it (fetch, WebSocket, cache, mocks): ~90 ms at each start,
@@ -40,15 +43,29 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** A body streamed from files (multipart, `body: { file }`): opened anew for every send. */
+  upload?: UploadBody;
+  /** How to read the response body; without it the Content-Type decides (./response-type.ts). */
+  responseType?: ResponseType;
   /** The deadline: from sending to the last byte of the response body. */
   timeoutMs: number;
+}
+
+/** A request body too large to hold in memory: its length is known, its bytes are read as they are sent. */
+export interface UploadBody {
+  /** Bytes on the wire (sent as Content-Length). */
+  length: number;
+  open(): Readable;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  /** Parsed JSON when the content type says JSON, else the text (null when empty). */
+  /** Parsed JSON, the decoded text, or the bytes (a Buffer) as ./response-type.ts decides; null when empty. */
   body: unknown;
+  /** How the body was read. */
+  bodyType: 'json' | 'text' | 'bytes';
+  /** The decoded text ('' for a bytes body). */
   text: string;
   /** Size of the body in bytes, after decoding any content-encoding. */
   bytes: number;
@@ -62,7 +79,7 @@ export class HttpError extends Error {
     readonly kind: HttpErrorKind,
     message: string,
     /** What did arrive, when something did (an unparsable JSON body). */
-    readonly partial?: Omit<HttpResponse, 'body'> & { body: string },
+    readonly partial?: Omit<HttpResponse, 'body' | 'bodyType'> & { body: string },
   ) {
     super(message);
   }
@@ -121,10 +138,19 @@ async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, ou
     throw new HttpError('invalid-url', `invalid URL: ${req.url}`);
   }
   try {
-    const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body: req.body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer, onSent);
-    const text = res.body.toString('utf8');
-    const partial = { status: res.status, headers: res.headers, text, bytes: res.body.length, durationMs: res.durationMs, body: text };
-    return { ...partial, body: parseBody(text, res.headers['content-type'], partial) };
+    const body = req.upload ? req.upload.open() : req.body;
+    const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer, onSent);
+    const contentType = res.headers['content-type'];
+    const kind = responseTypeFor(contentType, req.responseType);
+    const base = { status: res.status, headers: res.headers, bytes: res.body.length, durationMs: res.durationMs };
+    // No Content-Type: text when the bytes are UTF-8 (as before), else bytes, never mojibake.
+    if (kind === 'bytes' || (kind === 'auto-text' && !isUtf8(res.body))) {
+      return { ...base, text: '', bodyType: 'bytes', body: res.body.length || req.responseType === 'bytes' ? asBytesBody(res.body) : null };
+    }
+    const text = decodeText(res.body, contentType);
+    const partial = { ...base, text, body: text };
+    if (kind === 'json') return { ...partial, bodyType: 'json', body: parseBody(text, contentType, partial, req.responseType === 'json') };
+    return { ...partial, bodyType: 'text', body: text || null };
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof ExchangeFailure) throw fromFailure(err, req);
@@ -156,15 +182,15 @@ function fromFailure(failure: ExchangeFailure, req: HttpRequest): HttpError {
   }
 }
 
-function parseBody(text: string, contentType: string | undefined, partial: HttpError['partial']): unknown {
+function parseBody(text: string, contentType: string | undefined, partial: HttpError['partial'], asked: boolean): unknown {
   if (!text) return null;
-  if (!contentType || !/[/+]json\b/i.test(contentType)) return text;
   try {
     return JSON.parse(text);
   } catch (err) {
     // No excerpt of the body here: it has not been redacted yet, and a cut could split a secret.
     // The runner adds a redacted excerpt; the reports show the whole (redacted) body.
-    throw new HttpError('invalid-json', `the response says ${contentType} but its body is not valid JSON (${jsonProblem(err as Error)})`, partial);
+    const said = asked ? `the request says \`responseType: json\`` : `the response says ${contentType}`;
+    throw new HttpError('invalid-json', `${said} but its body is not valid JSON (${jsonProblem(err as Error)})`, partial);
   }
 }
 

@@ -4,6 +4,8 @@
  */
 import type { Expr, Template } from '../expr/index.js';
 import type { ValidateFunction } from 'ajv';
+import type { FileRules } from '../files/access.js';
+import type { ResponseType } from '../http/response-type.js';
 
 export interface Span {
   file: string;
@@ -40,7 +42,24 @@ export type BodySpec =
   | { kind: 'none' }
   | { kind: 'form'; value: Template }
   | { kind: 'json'; value: Template }
-  | { kind: 'raw'; value: Template };
+  | { kind: 'raw'; value: Template }
+  | { kind: 'file'; file: FileRef; contentType?: Template }
+  | { kind: 'multipart'; parts: MultipartPart[] }
+  | { kind: 'graphql'; query: Template; variables?: Template; operationName?: Template };
+
+/** A local file a request sends; read through the file rule (src/files/access.ts). */
+export interface FileRef {
+  /** As written, relative to the notebook; may hold `${…}` (then checked when it is rendered). */
+  path: Template;
+  span: Span;
+}
+
+/** One part of a `multipart:` body: text (a template) or a file. */
+export type MultipartPart =
+  | { kind: 'text'; name: string; value: Template; contentType?: string; span: Span }
+  | { kind: 'file'; name: string; file: FileRef; contentType?: Template; filename?: Template; span: Span };
+
+export type ArrayFormat = 'brackets' | 'repeat' | 'comma';
 
 export interface RequestSpec {
   method: string;
@@ -49,6 +68,10 @@ export interface RequestSpec {
   headers?: Template;
   body: BodySpec;
   timeoutMs?: number;
+  /** How the response body is read (wins over defaults.responseType and the Content-Type). */
+  responseType?: ResponseType;
+  /** How `query` arrays are written (wins over defaults.arrayFormat). */
+  arrayFormat?: ArrayFormat;
   span: Span;
 }
 
@@ -63,6 +86,8 @@ export interface ExpectSpec {
   headers: Array<{ name: string; expected: Template; span: Span }>;
   body?: Located<Template>;
   schema?: Located<SchemaRef>;
+  /** A `graphql:` request: whether the response is to carry GraphQL `errors` (default false). */
+  graphqlErrors?: Located<boolean>;
 }
 
 export interface Capture {
@@ -122,7 +147,9 @@ export interface Notebook {
   openapi?: { file: string; span: Span };
   inputs: InputDef[];
   auth?: AuthSpec;
-  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number };
+  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; responseType?: ResponseType; arrayFormat?: ArrayFormat };
+  /** Where the files the notebook names may come from (the notebook's repository, --allow-files). */
+  files?: FileRules;
   vars: Array<{ name: string; value: Template; span: Span }>;
   steps: Step[];
   teardown: Step[];

@@ -10,11 +10,14 @@ import type { CheckResult } from '../checks/result.js';
 import { checkSchema } from '../checks/schema.js';
 import { checkStatus } from '../checks/status.js';
 import { ExprRuntimeError, truthy } from '../expr/index.js';
-import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { HttpError, type HttpResponse } from '../http/client.js';
 import type { Step } from '../notebook/types.js';
 import { AuthError } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import { MissingValueError, renderRequest } from './request.js';
+import { RequestFileError } from './request-bodies.js';
+import { checkGraphqlErrors } from '../graphql/check.js';
+import { responseBodyFields } from './response-body.js';
 import type { StepError, StepResult } from './results.js';
 import { pollDelay, sleep } from './wait.js';
 
@@ -201,11 +204,12 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
 /** Sends the request (once more after a 401 with OAuth2) and records both sides in the result. */
 async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, scope: ReturnType<typeof scopeOf>, result: StepResult): Promise<HttpResponse> {
   const authSpec = step.auth === 'inherit' ? ctx.notebook.auth : step.auth === 'none' ? undefined : step.auth;
-  let request: HttpRequest;
+  let request: ReturnType<typeof renderRequest>;
   try {
     request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs);
   } catch (err) {
     if (err instanceof MissingValueError) throw new RunError(err.kind, err.message);
+    if (err instanceof RequestFileError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
   const send = async () => {
@@ -213,13 +217,14 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
+    if (request.uploadRecord) Object.assign(result.request, request.uploadRecord);
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
     return await ctx.http.send(withAuth, ctx.signal);
   };
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
-    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes };
+    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes, ...responseBodyFields(response) };
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
@@ -247,6 +252,7 @@ function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<ty
   for (const h of expect.headers) checks.push(checkHeader(h.name, h.expected.render(scope), response.headers, h.span));
   if (expect.body) checks.push(checkBody(expect.body.value.render(scope), response.body, expect.body.span));
   if (expect.schema) checks.push(checkSchema(expect.schema, response.body));
+  if (step.kind === 'http' && step.request.body.kind === 'graphql') checks.push(checkGraphqlErrors(response.body, expect.graphqlErrors, step.request.span));
   return checks;
 }
 
