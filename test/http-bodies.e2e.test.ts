@@ -46,7 +46,7 @@ function parseMultipart(req: IncomingMessage): Promise<Arrived> {
           hash.update(c);
         });
         stream.on('end', () => {
-          arrived.files.push({ name, filename: info.filename, mimeType: info.mimeType, size, sha256: hash.digest('hex') });
+          arrived.files.push({ name, filename: info.filename ?? "", mimeType: info.mimeType, size, sha256: hash.digest('hex') });
           done();
         });
       }));

@@ -48,7 +48,7 @@ before(async () => {
       const bb = busboy({ headers: req.headers, defParamCharset: 'utf8' });
       bb.on('field', (_name, value) => values.push(value));
       bb.on('file', (_name, stream, info) => {
-        values.push(info.filename);
+        values.push(info.filename ?? "");
         stream.resume();
       });
       bb.on('close', () => echo(values, res, path.endsWith('/text')));

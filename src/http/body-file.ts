@@ -4,10 +4,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
+import { Readable } from 'node:stream';
 import type { UploadBody } from './client.js';
+import { collectingAsRead } from './upload-memory.js';
 
 export function fileBody(path: string, size: number): UploadBody {
-  return { length: size, open: () => createReadStream(path) };
+  return { length: size, open: () => Readable.from(collectingAsRead(createReadStream(path)), { objectMode: false }) };
 }
 
 /** The usual types by extension; anything else is application/octet-stream (bytes, no claim). */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { UploadBody } from './client.js';
+import { collectingAsRead } from './upload-memory.js';
 
 export interface TextPart {
   name: string;
@@ -60,7 +61,7 @@ export function multipartBody(parts: Part[]): { upload: UploadBody; contentType:
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i];
       yield heads[i];
-      if ('path' in p) yield* createReadStream(p.path) as AsyncIterable<Buffer>;
+      if ('path' in p) yield* collectingAsRead(createReadStream(p.path));
       else yield texts[i]!;
       yield CRLF;
     }
