@@ -141,4 +141,16 @@ steps:
     assert.match(stderr, /missing required key `query`/);
     assert.match(stderr, /nb\.yaml:5:\d+/);
   });
+
+  it('expect.graphqlErrors on a request without graphql: is a located diagnostic', async () => {
+    const { code, stderr } = await runCli(['validate', writeNotebook(`title: Bad
+baseUrl: http://127.0.0.1:1
+steps:
+  - name: Not GraphQL
+    request: { method: POST, path: /graphql, json: { query: "{ a }" } }
+    expect: { graphqlErrors: true }
+`)]);
+    assert.equal(code, 2);
+    assert.match(stderr, /`graphqlErrors` checks the errors of a GraphQL response, but this request has no `graphql:`\n --> [^\n]*nb\.yaml:6:15/);
+  });
 });

@@ -173,6 +173,10 @@ steps:
     // Sent with its length (not chunked), and the length is right: busboy read every byte.
     assert.equal(Number(step.response.body.contentLength), Number(step.request.headers['content-length']));
     for (const [name, text] of Object.entries(r.files)) assert.ok(!text.includes('1999,5997'), `${name} holds none of the file's bytes`);
+    for (const name of ['html', 'md'] as const) {
+      assert.ok(r.files[name].includes(`file: file report.csv (text/csv, ${Buffer.byteLength(csv)} bytes)`), `${name} lists the file part`);
+      assert.ok(r.files[name].includes('title: &quot;Report 2&quot;') || r.files[name].includes('title: "Report 2"'), `${name} lists the text part`);
+    }
   });
 
   it('fails the step when what arrived is not the file (the checker can fail)', async () => {

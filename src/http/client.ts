@@ -8,7 +8,7 @@ import type { Agent as AgentType } from 'undici';
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { exchange, ExchangeFailure } from './exchange.js';
-import { asBytesBody, decodeText, responseTypeFor, type ResponseType } from './response-type.js';
+import { asBytesBody, bytesText, decodeText, responseTypeFor, type ResponseType } from './response-type.js';
 
 /**
  * undici's index loads every part of it (fetch, WebSocket, cache, mocks): ~90 ms at each start,
@@ -159,10 +159,12 @@ async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, ou
 }
 
 /** What did arrive before a failure, kept for the report. */
-function partialOf(failure: ExchangeFailure): HttpError['partial'] {
+function partialOf(failure: ExchangeFailure, req: HttpRequest): HttpError['partial'] {
   const p = failure.partial;
   if (!p) return undefined;
-  const text = p.body.toString('utf8');
+  // Part of an image is still no text: the report gets its size and digest, not mojibake.
+  const kind = responseTypeFor(p.headers['content-type'], req.responseType);
+  const text = kind === 'bytes' || (kind === 'auto-text' && !isUtf8(p.body)) ? bytesText(p.body) : p.body.toString('utf8');
   return { status: p.status, headers: p.headers, text, bytes: p.body.length, durationMs: p.durationMs, body: text };
 }
 
@@ -170,13 +172,13 @@ function fromFailure(failure: ExchangeFailure, req: HttpRequest): HttpError {
   const target = `${req.method} ${req.url}`;
   switch (failure.reason) {
     case 'timeout':
-      return new HttpError('timeout', `${target}: ${failure.message}`, partialOf(failure));
+      return new HttpError('timeout', `${target}: ${failure.message}`, partialOf(failure, req));
     case 'interrupted':
-      return new HttpError('interrupted', `interrupted while waiting for ${target}`, partialOf(failure));
+      return new HttpError('interrupted', `interrupted while waiting for ${target}`, partialOf(failure, req));
     case 'too-large':
-      return new HttpError('body-too-large', `${target}: ${failure.message}; raise it with --max-body (e.g. --max-body 50mb)`, partialOf(failure));
+      return new HttpError('body-too-large', `${target}: ${failure.message}; raise it with --max-body (e.g. --max-body 50mb)`, partialOf(failure, req));
     case 'decode':
-      return new HttpError('invalid-encoding', `${target}: ${failure.message}`, partialOf(failure));
+      return new HttpError('invalid-encoding', `${target}: ${failure.message}`, partialOf(failure, req));
     case 'transport':
       return classify(failure.cause, req);
   }

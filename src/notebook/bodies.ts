@@ -12,7 +12,7 @@ import { checkFileAccess, FileAccessError, type FileRules } from '../files/acces
 import type { Template } from '../expr/index.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { Path, SourceMap } from './source.js';
-import type { BodySpec, FileRef, MultipartPart } from './types.js';
+import type { BodySpec, FileRef, MultipartPart, RequestSpec } from './types.js';
 
 type Raw = Record<string, any>;
 
@@ -104,4 +104,14 @@ export function fileProblem(requested: string, fromDir: string, rules: FileRules
   } catch {
     return { message: `file to send not found: ${requested}`, hint: `looked for ${real}; the path is relative to the notebook` };
   }
+}
+
+/** `expect.graphqlErrors` checks a GraphQL response: on a request without `graphql:` it would check nothing. */
+export function checkGraphqlExpect(b: BodyBuilder, step: Raw, request: RequestSpec, at: Path): void {
+  if (step.expect?.graphqlErrors === undefined || request.body.kind === 'graphql') return;
+  b.report({
+    message: '`graphqlErrors` checks the errors of a GraphQL response, but this request has no `graphql:`',
+    span: b.source.keyAt([...at, 'expect'], 'graphqlErrors'),
+    hint: 'send the query with `graphql: { query: … }`, or remove `graphqlErrors`',
+  });
 }

@@ -11,7 +11,7 @@ import {
 import { SchemaError, type SchemaRegistry } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
 import { checkBaseUrl, checkHeaderPattern, checkSchemaName } from './values.js';
-import { fileBody, graphqlBody, isFileBody, multipartBody, type BodyBuilder } from './bodies.js';
+import { checkGraphqlExpect, fileBody, graphqlBody, isFileBody, multipartBody, type BodyBuilder } from './bodies.js';
 import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
 import type {
@@ -153,7 +153,9 @@ class Builder {
         if (s.expect) this.report({ message: '`expect` checks a response, but this step sends no request', span: this.source.keyAt(at, 'expect'), hint: 'add `request:`, or use `assert:` to check values' });
         return { kind: 'compute' as const, ...base };
       }
-      return { kind: 'http' as const, ...base, request: this.request(s.request, [...at, 'request']), auth: this.stepAuth(s.auth, [...at, 'auth']) };
+      const request = this.request(s.request, [...at, 'request']);
+      checkGraphqlExpect(this, s, request, at);
+      return { kind: 'http' as const, ...base, request, auth: this.stepAuth(s.auth, [...at, 'auth']) };
     });
     // Once a step names a capture, every later step (and teardown) may use it; it reads as null until set.
     ownCaptures.forEach((n) => this.defined.add(n));

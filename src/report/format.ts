@@ -54,8 +54,22 @@ export function failureText(r: StepResult): string {
     parts.push(`${c.label}: ${c.message ?? 'failed'}`, `  at ${c.span.file}:${c.span.line}:${c.span.col}`, ...checkDetailLines(c).map((l) => `  ${l}`));
   }
   if (r.request) parts.push('', `request: ${r.request.method} ${r.request.url}`);
+  const upload = r.request && uploadText(r.request);
+  if (upload) parts.push(upload);
   if (r.response) parts.push(`response: ${r.response.status}`, short(r.response.body, 2000));
   return parts.join('\n');
+}
+
+/**
+ * A request body read from files, as reports show it: one line per multipart part (name, file
+ * name, type, size; a text part's value) or the file sent as the body. Never a file's bytes.
+ */
+export function uploadText(req: NonNullable<StepResult['request']>): string | undefined {
+  if (req.bodyFile) return `file ${req.bodyFile.file} (${req.bodyFile.contentType}, ${req.bodyFile.size} bytes)`;
+  if (!req.multipart) return undefined;
+  return req.multipart
+    .map((p) => (p.filename !== undefined ? `${p.name}: file ${p.filename} (${p.contentType ?? 'application/octet-stream'}, ${p.size} bytes)` : `${p.name}: ${JSON.stringify(p.value ?? '')}${p.contentType ? ` (${p.contentType})` : ''}`))
+    .join('\n');
 }
 
 /** Bodies longer than this many lines are folded in the walkthroughs. */
