@@ -138,6 +138,8 @@ describe('multipart uploads', () => {
   it('sends text and file parts that a real parser reads, the file byte for byte; reports record names, types and sizes, never the bytes', async () => {
     const csv = `id,amount\n${Array.from({ length: 2000 }, (_, i) => `${i},${i * 3}`).join('\n')}\n`;
     const dir = project(`title: Upload
+vars:
+  nothing: null
 steps:
   - name: Upload a report
     request:
@@ -145,6 +147,7 @@ steps:
       path: /upload
       multipart:
         title: "Report \${1 + 1}"
+        absent: "\${nothing}"
         file: { file: data/report.csv, contentType: text/csv, filename: report.csv }
         picture: { file: data/pixel.png }
     expect:
@@ -152,6 +155,7 @@ steps:
       body: { fields: { title: "Report 2" } }
     assert:
       - length(body.files) == 2
+      - keys(body.fields) == ['title']
       - body.files[0].sha256 == "${sha256(csv)}"
       - body.files[0].size == ${Buffer.byteLength(csv)}
       - body.files[0].filename == "report.csv"

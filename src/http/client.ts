@@ -63,8 +63,8 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** Parsed JSON, the decoded text, or the bytes (a Buffer) as ./response-type.ts decides; null when empty. */
   body: unknown;
-  /** How the body was read. */
-  bodyType: 'json' | 'text' | 'bytes';
+  /** How the body was read (absent: as text or JSON, the way the Content-Type said). */
+  bodyType?: 'json' | 'text' | 'bytes';
   /** The decoded text ('' for a bytes body). */
   text: string;
   /** Size of the body in bytes, after decoding any content-encoding. */

@@ -67,17 +67,23 @@ export function renderUpload(body: Extract<BodySpec, { kind: 'file' | 'multipart
     const contentType = body.contentType ? text(body.contentType.render(scope)) : contentTypeFor(f.written);
     return { upload: fileBody(f.path, f.size), contentType, bodyFile: { file: f.written, contentType, size: f.size } };
   }
-  const parts: Part[] = body.parts.map((p) => {
-    if (p.kind === 'text') return { name: p.name, value: text(p.value.render(scope)), contentType: p.contentType };
+  const parts: Part[] = [];
+  for (const p of body.parts) {
+    if (p.kind === 'text') {
+      // A null value (a capture that found nothing) leaves its part out, as a null leaves out a query parameter.
+      const value = p.value.render(scope);
+      if (value !== null && value !== undefined) parts.push({ name: p.name, value: text(value), contentType: p.contentType });
+      continue;
+    }
     const f = openFile(p.file, nb, scope);
-    return {
+    parts.push({
       name: p.name,
       path: f.path,
       size: f.size,
       filename: p.filename ? text(p.filename.render(scope)) : basename(f.written),
       contentType: p.contentType ? text(p.contentType.render(scope)) : contentTypeFor(f.written),
-    };
-  });
+    });
+  }
   const built = multipartBody(parts);
   return { upload: built.upload, contentType: built.contentType, multipart: built.records };
 }
