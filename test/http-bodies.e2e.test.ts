@@ -347,6 +347,7 @@ steps:
       assert.ok(!text.includes('"data":[137'), `${name} does not list the bytes`);
     }
     assert.match(r.stdout, /length\(body\) == 1/);
+    assert.ok(r.stdout.includes(`response body: [binary body: ${PNG.length} bytes, sha256 ${sha256(PNG)}]`), 'the console names the bytes that came back');
     assert.ok(!r.stdout.includes('\ufffd'));
   });
 

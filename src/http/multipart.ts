@@ -46,7 +46,8 @@ function quoted(s: string): string {
 function partHead(boundary: string, part: Part): Buffer {
   const isFile = 'path' in part;
   const lines = [`--${boundary}`, `Content-Disposition: form-data; name="${quoted(part.name)}"${isFile ? `; filename="${quoted(part.filename)}"` : ''}`];
-  if (isFile || part.contentType) lines.push(`Content-Type: ${(isFile ? part.contentType : part.contentType)!.replace(/[\r\n]/g, ' ')}`);
+  // A part without a type is text/plain (RFC 7578 §4.4); CR and LF could start a header of their own.
+  if (part.contentType) lines.push(`Content-Type: ${part.contentType.replace(/[\r\n]/g, ' ')}`);
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
 }
 

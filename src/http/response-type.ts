@@ -40,9 +40,10 @@ export function charsetOf(contentType: string | undefined): string {
   }
 }
 
-export function decodeText(bytes: Uint8Array, contentType: string | undefined): string {
-  const charset = charsetOf(contentType);
-  if (charset === 'utf-8') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+export function decodeText(bytes: Buffer, contentType: string | undefined): string {
+  // Most bodies name no charset or UTF-8: Buffer's own decoder, as before, without a TextDecoder.
+  const charset = contentType && /charset/i.test(contentType) ? charsetOf(contentType) : 'utf-8';
+  if (charset === 'utf-8') return bytes.toString('utf8');
   return new TextDecoder(charset).decode(bytes);
 }
 
