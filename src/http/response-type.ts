@@ -25,7 +25,8 @@ export function responseTypeFor(contentType: string | undefined, explicit?: Resp
   const type = contentType.trim();
   if (LINES_OF_JSON.test(type)) return 'text';
   if (JSON_TYPE.test(type)) return 'json';
-  if (TEXT_TYPES.test(type) || /;\s*charset\s*=/i.test(type)) return 'text';
+  // `charset=binary` (what file(1) says of bytes) names no text encoding.
+  if (TEXT_TYPES.test(type) || (/;\s*charset\s*=/i.test(type) && !/;\s*charset\s*=\s*"?binary\b/i.test(type))) return 'text';
   return 'bytes';
 }
 
