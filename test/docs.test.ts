@@ -1,8 +1,8 @@
 /** The front door works as written: the README's notebook runs, every docs example validates. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 
@@ -39,6 +39,11 @@ describe('docs/notebook-format.md', () => {
     it(`example ${i + 1} is a valid notebook`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'doc-'));
       writeFileSync(join(dir, 'example.yaml'), block);
+      // The files an example uploads (`file: data/report.csv`) exist beside it, as in a real project.
+      for (const [, name] of block.matchAll(/\bfile: ([\w./-]+)/g)) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        writeFileSync(join(dir, name), 'example\n');
+      }
       const { code, stderr } = await runCli(['validate', 'example.yaml'], { cwd: dir });
       assert.equal(code, 0, `${block}\n${stderr}`);
     });

@@ -104,5 +104,9 @@ describe('notebook.schema.json', () => {
     assert.ok(second.kind === 'http' && second.request.target.kind === 'url' && second.request.body.kind === 'form');
     assert.ok(third.kind === 'http' && third.auth === 'none' && third.request.body.kind === 'raw');
     assert.equal(notebook.teardown[0].kind === 'http' && notebook.teardown[0].request.method, 'DELETE');
+    const [upload, graphql] = notebook.steps.slice(3);
+    assert.ok(upload.kind === 'http' && upload.request.body.kind === 'multipart' && upload.request.responseType === 'text' && upload.request.arrayFormat === 'repeat');
+    assert.ok(graphql.kind === 'http' && graphql.request.body.kind === 'graphql' && graphql.expect.graphqlErrors?.value === true);
+    assert.equal(notebook.defaults.responseType, 'json');
   });
 });

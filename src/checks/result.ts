@@ -1,6 +1,6 @@
 import type { Span } from '../notebook/types.js';
 
-export type CheckKind = 'status' | 'header' | 'body' | 'text' | 'duration' | 'schema' | 'assert' | 'repeat' | 'openapi' | 'cookie';
+export type CheckKind = 'status' | 'header' | 'body' | 'text' | 'duration' | 'schema' | 'assert' | 'repeat' | 'openapi' | 'cookie' | 'graphql';
 
 /** What one check expected, what it got, and where in the notebook it was written. */
 export interface CheckResult {

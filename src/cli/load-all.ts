@@ -17,7 +17,7 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
   const results: LoadResult[] = [];
   let problems = 0;
   for (const file of files) {
-    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames] });
+    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames], allowFiles: [...allowFiles] });
     results.push(result);
     if (result.notebook) notebooks.push(result.notebook);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');

@@ -36,7 +36,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
     throw new UsageError(`no such file: ${args.notebook}`);
   }
   if (!isFile) throw new UsageError(`\`open\` takes one notebook file, and ${args.notebook} is a folder`);
-  const file = new NotebookFile(path, Object.keys(args.vars));
+  const file = new NotebookFile(path, Object.keys(args.vars), args.allowFiles);
   const version = await file.read();
   if (!version.notebook) {
     for (const d of version.diagnostics) io.stderr.write(`${d.text}\n\n`);

@@ -218,6 +218,7 @@ function member(object: unknown, key: unknown): unknown {
   const k = typeof key === 'number' ? key : String(key);
   if (typeof k === 'string' && FORBIDDEN_KEYS.has(k)) return null;
   if ((typeof object === 'string' || Array.isArray(object)) && k === 'length') return object.length;
+  if (object instanceof Uint8Array) return k === 'length' ? object.byteLength : typeof k === 'number' ? (object[k < 0 ? object.length + k : k] ?? null) : null;
   if (typeof object !== 'object') return null;
   if (Array.isArray(object) && typeof k === 'number' && k < 0) return object[object.length + k] ?? null;
   return Object.hasOwn(object, k) ? ((object as Record<string | number, unknown>)[k] ?? null) : null;

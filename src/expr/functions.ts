@@ -47,6 +47,7 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
   /** Length of a string, list, bytes (a binary body), or number of keys of an object. */
   length: (v) => {
     if (typeof v === 'string' || Array.isArray(v)) return v.length;
+    // A body kept as bytes (an image, an octet stream): how many bytes.
     if (v instanceof Uint8Array) return v.byteLength;
     if (v !== null && typeof v === 'object') return Object.keys(v).length;
     throw new TypeError(`length() expects a string, list or object, got ${describeType(v)}`);
@@ -163,6 +164,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return (a === undefined && b === null) || (a === null && b === undefined);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
+  // Bytes equal bytes of the same content (a body kept as bytes, compared with a capture of it).
+  if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
     return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));

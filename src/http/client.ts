@@ -5,8 +5,11 @@
  */
 import { createRequire } from 'node:module';
 import type { Agent as AgentType } from 'undici';
+import { isUtf8 } from 'node:buffer';
+import type { Readable } from 'node:stream';
 import { exchange, ExchangeFailure } from './exchange.js';
 import type { HeaderLists } from './headers.js';
+import { asBytesBody, bytesText, decodeText, responseTypeFor, type ResponseType } from './response-type.js';
 
 /**
  * undici's index loads every part of it (fetch, WebSocket, cache, mocks): ~90 ms at each start,
@@ -41,8 +44,19 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** A body streamed from files (multipart, `body: { file }`): opened anew for every send. */
+  upload?: UploadBody;
+  /** How to read the response body; without it the Content-Type decides (./response-type.ts). */
+  responseType?: ResponseType;
   /** The deadline: from sending to the last byte of the response body. */
   timeoutMs: number;
+}
+
+/** A request body too large to hold in memory: its length is known, its bytes are read as they are sent. */
+export interface UploadBody {
+  /** Bytes on the wire (sent as Content-Length). */
+  length: number;
+  open(): Readable;
 }
 
 export interface HttpResponse {
@@ -50,8 +64,11 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** Each header's values apart (`headers` joins repeats with ", "): headerValues(), cookies. */
   headerLists: HeaderLists;
-  /** Parsed JSON when the content type says JSON, else the text (null when empty). */
+  /** Parsed JSON, the decoded text, or the bytes (a Buffer) as ./response-type.ts decides; null when empty. */
   body: unknown;
+  /** How the body was read (absent: as text or JSON, the way the Content-Type said). */
+  bodyType?: 'json' | 'text' | 'bytes';
+  /** The decoded text ('' for a bytes body). */
   text: string;
   /** Size of the body in bytes, after decoding any content-encoding. */
   bytes: number;
@@ -65,7 +82,7 @@ export class HttpError extends Error {
     readonly kind: HttpErrorKind,
     message: string,
     /** What did arrive, when something did (an unparsable JSON body). */
-    readonly partial?: Omit<HttpResponse, 'body'> & { body: string },
+    readonly partial?: Omit<HttpResponse, 'body' | 'bodyType'> & { body: string },
   ) {
     super(message);
   }
@@ -124,10 +141,19 @@ async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, ou
     throw new HttpError('invalid-url', `invalid URL: ${req.url}`);
   }
   try {
-    const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body: req.body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer, onSent);
-    const text = res.body.toString('utf8');
-    const partial = { status: res.status, headers: res.headers, headerLists: res.headerLists, text, bytes: res.body.length, durationMs: res.durationMs, body: text };
-    return { ...partial, body: parseBody(text, res.headers['content-type'], partial) };
+    const body = req.upload ? req.upload.open() : req.body;
+    const res = await exchange(agent, { origin: url.origin, path: url.pathname + url.search, method: req.method, headers: req.headers, body }, { deadlineMs: req.timeoutMs, maxBodyBytes }, outer, onSent);
+    const contentType = res.headers['content-type'];
+    const kind = responseTypeFor(contentType, req.responseType);
+    const base = { status: res.status, headers: res.headers, headerLists: res.headerLists, bytes: res.body.length, durationMs: res.durationMs };
+    // No Content-Type: text when the bytes are UTF-8 (as before), else bytes, never mojibake.
+    if (kind === 'bytes' || (kind === 'auto-text' && !isUtf8(res.body))) {
+      return { ...base, text: '', bodyType: 'bytes', body: res.body.length || req.responseType === 'bytes' ? asBytesBody(res.body) : null };
+    }
+    const text = decodeText(res.body, contentType);
+    const partial = { ...base, text, body: text };
+    if (kind === 'json') return { ...partial, bodyType: 'json', body: parseBody(text, contentType, partial, req.responseType === 'json') };
+    return { ...partial, bodyType: 'text', body: text || null };
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof ExchangeFailure) throw fromFailure(err, req);
@@ -136,10 +162,12 @@ async function send(agent: AgentType, req: HttpRequest, maxBodyBytes: number, ou
 }
 
 /** What did arrive before a failure, kept for the report. */
-function partialOf(failure: ExchangeFailure): HttpError['partial'] {
+function partialOf(failure: ExchangeFailure, req: HttpRequest): HttpError['partial'] {
   const p = failure.partial;
   if (!p) return undefined;
-  const text = p.body.toString('utf8');
+  // Part of an image is still no text: the report gets its size and digest, not mojibake.
+  const kind = responseTypeFor(p.headers['content-type'], req.responseType);
+  const text = kind === 'bytes' || (kind === 'auto-text' && !isUtf8(p.body)) ? bytesText(p.body) : p.body.toString('utf8');
   return { status: p.status, headers: p.headers, headerLists: p.headerLists, text, bytes: p.body.length, durationMs: p.durationMs, body: text };
 }
 
@@ -147,27 +175,27 @@ function fromFailure(failure: ExchangeFailure, req: HttpRequest): HttpError {
   const target = `${req.method} ${req.url}`;
   switch (failure.reason) {
     case 'timeout':
-      return new HttpError('timeout', `${target}: ${failure.message}`, partialOf(failure));
+      return new HttpError('timeout', `${target}: ${failure.message}`, partialOf(failure, req));
     case 'interrupted':
-      return new HttpError('interrupted', `interrupted while waiting for ${target}`, partialOf(failure));
+      return new HttpError('interrupted', `interrupted while waiting for ${target}`, partialOf(failure, req));
     case 'too-large':
-      return new HttpError('body-too-large', `${target}: ${failure.message}; raise it with --max-body (e.g. --max-body 50mb)`, partialOf(failure));
+      return new HttpError('body-too-large', `${target}: ${failure.message}; raise it with --max-body (e.g. --max-body 50mb)`, partialOf(failure, req));
     case 'decode':
-      return new HttpError('invalid-encoding', `${target}: ${failure.message}`, partialOf(failure));
+      return new HttpError('invalid-encoding', `${target}: ${failure.message}`, partialOf(failure, req));
     case 'transport':
       return classify(failure.cause, req);
   }
 }
 
-function parseBody(text: string, contentType: string | undefined, partial: HttpError['partial']): unknown {
+function parseBody(text: string, contentType: string | undefined, partial: HttpError['partial'], asked: boolean): unknown {
   if (!text) return null;
-  if (!contentType || !/[/+]json\b/i.test(contentType)) return text;
   try {
     return JSON.parse(text);
   } catch (err) {
     // No excerpt of the body here: it has not been redacted yet, and a cut could split a secret.
     // The runner adds a redacted excerpt; the reports show the whole (redacted) body.
-    throw new HttpError('invalid-json', `the response says ${contentType} but its body is not valid JSON (${jsonProblem(err as Error)})`, partial);
+    const said = asked ? `the request says \`responseType: json\`` : `the response says ${contentType}`;
+    throw new HttpError('invalid-json', `${said} but its body is not valid JSON (${jsonProblem(err as Error)})`, partial);
   }
 }
 

@@ -8,6 +8,7 @@
  * the error says which phase was waiting. Our own handler sees each phase: `onConnect` is called
  * when the request is written to a connected socket, `onHeaders` when the response starts.
  */
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { decodersFor, type Decoder } from './decode.js';
 import { emptyHeaders, parseRawHeaders, type HeaderLists } from './headers.js';
@@ -19,7 +20,8 @@ export interface ExchangeRequest {
   path: string;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  /** Text, or a stream read as it is sent (an upload: never held in memory whole). */
+  body?: string | Readable;
 }
 
 export interface ExchangeLimits {

@@ -11,6 +11,8 @@ import {
 import { SchemaError, type SchemaRegistry } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
 import { checkBaseUrl, checkHeaderPattern, checkSchemaName, checkSlashPattern } from './values.js';
+import { checkGraphqlExpect, fileBody, graphqlBody, isFileBody, multipartBody, type BodyBuilder } from './bodies.js';
+import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
@@ -27,6 +29,8 @@ export interface BuildOptions {
   registry: SchemaRegistry;
   /** Names given with --var that the notebook may not declare. */
   extraNames?: string[];
+  /** --allow-files DIR: folders outside the notebook's repository that files may come from. */
+  allowFiles?: string[];
 }
 
 export function buildNotebook(raw: Raw, source: SourceMap, options: BuildOptions): { notebook: Notebook; diagnostics: Diagnostic[] } {
@@ -44,9 +48,13 @@ class Builder {
    */
   private readonly locals: Array<readonly string[]> = [];
 
-  constructor(private readonly raw: Raw, private readonly source: SourceMap, private readonly options: BuildOptions) {
+  /** The file rule for uploads and file bodies (src/files/access.ts). */
+  readonly rules: FileRules;
+
+  constructor(private readonly raw: Raw, readonly source: SourceMap, private readonly options: BuildOptions) {
     for (const n of options.extraNames ?? []) this.defined.add(n);
     for (const n of STATE_NAMES) this.defined.add(n);
+    this.rules = fileRulesFor(source.file, options.allowFiles);
   }
 
   build(): { notebook: Notebook; diagnostics: Diagnostic[] } {
@@ -67,6 +75,8 @@ class Builder {
       timeoutMs: raw.defaults?.timeoutMs as number | undefined,
       cookies: raw.defaults?.cookies as boolean | undefined,
       followRedirects: raw.defaults?.followRedirects as boolean | number | undefined,
+      responseType: raw.defaults?.responseType,
+      arrayFormat: raw.defaults?.arrayFormat,
     };
     // Captures are declared for the whole notebook once a step names them; until set they read as null.
     const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
@@ -86,6 +96,7 @@ class Builder {
       vars,
       steps,
       teardown,
+      files: this.rules,
     };
     return { notebook, diagnostics: this.diagnostics };
   }
@@ -148,7 +159,9 @@ class Builder {
         if (s.expect) this.report({ message: '`expect` checks a response, but this step sends no request', span: this.source.keyAt(at, 'expect'), hint: 'add `request:`, or use `assert:` to check values' });
         return { kind: 'compute' as const, ...base };
       }
-      return { kind: 'http' as const, ...base, request: this.request(s.request, [...at, 'request']), auth: this.stepAuth(s.auth, [...at, 'auth']) };
+      const request = this.request(s.request, [...at, 'request']);
+      checkGraphqlExpect(this, s, request, at);
+      return { kind: 'http' as const, ...base, request, auth: this.stepAuth(s.auth, [...at, 'auth']) };
     });
     // Once a step names a capture, every later step (and teardown) may use it; it reads as null until set.
     ownCaptures.forEach((n) => this.defined.add(n));
@@ -165,11 +178,15 @@ class Builder {
       const base = r.indexOf(target, r.indexOf(method) + method.length);
       return { method: method.toUpperCase(), target: { kind: absolute ? 'url' : 'path', value: this.template(target, at, base) }, body: { kind: 'none' }, span: this.source.at(at) };
     }
-    const bodyKeys = ['form', 'json', 'body'].filter((k) => r[k] !== undefined);
-    if (bodyKeys.length > 1) this.report({ message: `a request has one body; this one has ${bodyKeys.map((k) => `\`${k}\``).join(' and ')}`, span: this.source.keyAt(at, bodyKeys[1]), hint: 'keep one of form, json or body' });
+    const bodyKeys = ['form', 'json', 'body', 'multipart', 'graphql'].filter((k) => r[k] !== undefined);
+    if (bodyKeys.length > 1) this.report({ message: `a request has one body; this one has ${bodyKeys.map((k) => `\`${k}\``).join(' and ')}`, span: this.source.keyAt(at, bodyKeys[1]), hint: 'keep one of form, json, body, multipart or graphql' });
     let body: BodySpec = { kind: 'none' };
+    const bodies: BodyBuilder = this;
     if (r.form !== undefined) body = { kind: 'form', value: this.template(r.form, [...at, 'form']) };
     else if (r.json !== undefined) body = { kind: 'json', value: this.template(r.json, [...at, 'json']) };
+    else if (r.multipart !== undefined) body = multipartBody(bodies, r.multipart, [...at, 'multipart']);
+    else if (r.graphql !== undefined) body = graphqlBody(bodies, r.graphql, [...at, 'graphql']);
+    else if (isFileBody(r.body)) body = fileBody(bodies, r.body, [...at, 'body']);
     else if (r.body !== undefined) body = { kind: 'raw', value: this.template(r.body, [...at, 'body']) };
     const targetKey = r.url !== undefined ? 'url' : 'path';
     return {
@@ -181,6 +198,8 @@ class Builder {
       timeoutMs: r.timeoutMs,
       cookies: r.cookies,
       followRedirects: r.followRedirects,
+      responseType: r.responseType,
+      arrayFormat: r.arrayFormat,
       span: this.source.at(at),
     };
   }
@@ -203,6 +222,7 @@ class Builder {
       spec.text = { value: this.template(e.text, [...at, 'text']), span: this.source.at([...at, 'text']) };
     }
     if (typeof e.maxDurationMs === 'number') spec.maxDurationMs = { value: e.maxDurationMs, span: this.source.at([...at, 'maxDurationMs']) };
+    if (e.graphqlErrors !== undefined) spec.graphqlErrors = { value: e.graphqlErrors === true, span: this.source.at([...at, 'graphqlErrors']) };
     if (e.schema !== undefined) {
       const span = this.source.at([...at, 'schema']);
       const badName = typeof e.schema === 'string' ? checkSchemaName(e.schema) : undefined;
@@ -280,7 +300,7 @@ class Builder {
    * Compiles a value's templates; problems are reported at the string leaf that holds them.
    * `base`: where a root string starts inside its YAML scalar (the target of `GET /path`).
    */
-  private template(v: unknown, at: Path, base = 0): Template {
+  template(v: unknown, at: Path, base = 0): Template {
     let ok = true;
     const visit = (x: unknown, path: Path): void => {
       if (typeof x === 'string') {
@@ -334,7 +354,7 @@ class Builder {
     return undefined;
   }
 
-  private report(d: Diagnostic): void {
+  report(d: Diagnostic): void {
     this.diagnostics.push(d);
   }
 

@@ -37,6 +37,8 @@ export interface LoadResult {
 export interface LoadOptions {
   registry: SchemaRegistry;
   extraNames?: string[];
+  /** --allow-files DIR: folders outside the notebook's repository that uploads may come from. */
+  allowFiles?: string[];
   /** `js-yaml` skips the subset reader, `yaml` both fast readers (tests compare them). */
   reader?: 'auto' | 'js-yaml' | 'yaml';
 }

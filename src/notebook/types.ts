@@ -4,6 +4,8 @@
  */
 import type { Expr, Template } from '../expr/index.js';
 import type { ValidateFunction } from 'ajv';
+import type { FileRules } from '../files/access.js';
+import type { ResponseType } from '../http/response-type.js';
 
 export interface Span {
   file: string;
@@ -40,7 +42,24 @@ export type BodySpec =
   | { kind: 'none' }
   | { kind: 'form'; value: Template }
   | { kind: 'json'; value: Template }
-  | { kind: 'raw'; value: Template };
+  | { kind: 'raw'; value: Template }
+  | { kind: 'file'; file: FileRef; contentType?: Template }
+  | { kind: 'multipart'; parts: MultipartPart[] }
+  | { kind: 'graphql'; query: Template; variables?: Template; operationName?: Template };
+
+/** A local file a request sends; read through the file rule (src/files/access.ts). */
+export interface FileRef {
+  /** As written, relative to the notebook; may hold `${…}` (then checked when it is rendered). */
+  path: Template;
+  span: Span;
+}
+
+/** One part of a `multipart:` body: text (a template) or a file. */
+export type MultipartPart =
+  | { kind: 'text'; name: string; value: Template; contentType?: string; span: Span }
+  | { kind: 'file'; name: string; file: FileRef; contentType?: Template; filename?: Template; span: Span };
+
+export type ArrayFormat = 'brackets' | 'repeat' | 'comma';
 
 export interface RequestSpec {
   method: string;
@@ -53,6 +72,10 @@ export interface RequestSpec {
   cookies?: boolean;
   /** `followRedirects` as written: true (up to 10), false, or how many. */
   followRedirects?: boolean | number;
+  /** How the response body is read (wins over defaults.responseType and the Content-Type). */
+  responseType?: ResponseType;
+  /** How `query` arrays are written (wins over defaults.arrayFormat). */
+  arrayFormat?: ArrayFormat;
   span: Span;
 }
 
@@ -73,6 +96,8 @@ export interface ExpectSpec {
   schema?: Located<SchemaRef>;
   /** `expect.cookies`: what the response set each cookie to (exact text or `/regex/`; null: not set). */
   cookies?: Array<{ name: string; expected: Template; span: Span }>;
+  /** A `graphql:` request: whether the response is to carry GraphQL `errors` (default false). */
+  graphqlErrors?: Located<boolean>;
 }
 
 export interface Capture {
@@ -132,9 +157,11 @@ export interface Notebook {
   openapi?: { file: string; span: Span };
   inputs: InputDef[];
   auth?: AuthSpec;
-  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; cookies?: boolean; followRedirects?: boolean | number };
+  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; cookies?: boolean; followRedirects?: boolean | number; responseType?: ResponseType; arrayFormat?: ArrayFormat };
   /** `secretCookies`: cookies whose values are secrets (redacted in every output). */
   secretCookies?: string[];
+  /** Where the files the notebook names may come from (the notebook's repository, --allow-files). */
+  files?: FileRules;
   vars: Array<{ name: string; value: Template; span: Span }>;
   steps: Step[];
   teardown: Step[];

@@ -7,6 +7,7 @@ import MarkdownIt from 'markdown-it';
 import { scopeOf } from '../run/context.js';
 import { REDACTED, type Redactor } from '../run/redact.js';
 import { renderRequest } from '../run/request.js';
+import { uploadText } from '../report/format.js';
 import type { NotebookSession } from '../run/session.js';
 import type { Notebook, Step } from '../notebook/types.js';
 import type { CellSource } from './source.js';
@@ -109,7 +110,7 @@ export function previews(session: NotebookSession, redactor: Redactor, timeoutMs
       const req = renderRequest(step.request, nb, session.baseUrl, scopeOf(session.values, local), timeoutMs);
       const auth = step.auth === 'inherit' ? nb.auth : step.auth === 'none' ? undefined : step.auth;
       const headers = { ...(auth ? { authorization: `${auth.kind === 'basic' ? 'Basic' : 'Bearer'} ${REDACTED}` } : {}), ...req.headers };
-      return { id, method: req.method, url: redactor.text(req.url), headers: redactor.headers(headers), body: req.body === undefined ? undefined : redactor.text(req.body), note };
+      return { id, method: req.method, url: redactor.text(req.url), headers: redactor.headers(headers), body: req.body !== undefined ? redactor.text(req.body) : req.uploadRecord ? redactor.text(uploadText({ ...req, ...req.uploadRecord }) ?? '') : undefined, note };
     } catch (err) {
       return { id, method: step.request.method, error: redactor.text((err as Error).message) };
     }

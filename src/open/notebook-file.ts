@@ -49,7 +49,8 @@ export class NotebookFile {
   /** One for the session: a reload compiles only schemas it has not seen (a changed schema file needs a restart). */
   private readonly registry = new SchemaRegistry();
 
-  constructor(readonly path: string, private readonly extraNames: string[]) {
+  /** `allowFiles`: --allow-files DIR, folders outside the notebook's repository that its uploads may come from. */
+  constructor(readonly path: string, private readonly extraNames: string[], private readonly allowFiles: string[] = []) {
     this.displayPath = relative(process.cwd(), path) || path;
   }
 
@@ -59,7 +60,7 @@ export class NotebookFile {
   }
 
   parse(text: string): FileVersion {
-    const result = loadNotebookText(text, this.displayPath, { registry: this.registry, extraNames: this.extraNames });
+    const result = loadNotebookText(text, this.displayPath, { registry: this.registry, extraNames: this.extraNames, allowFiles: this.allowFiles });
     return { text, notebook: result.notebook, diagnostics: result.diagnostics.map((d) => toPage(d, text)), cells: cellSources(text) };
   }
 

@@ -222,6 +222,8 @@ export function evidence(r: StepResult, red: (s: string) => string, dim: (s: str
     lines.push(dim(`at ${r.span.file}:${r.span.line}`));
   }
   for (const c of r.checks.filter((x) => !x.passed)) lines.push(...checkEvidence(c, red, dim));
+  // A body kept as bytes: its size and digest say which one came back (never the bytes).
+  if (r.response?.bodyType === 'bytes') lines.push(dim(`response body: ${String(r.response.body)}`));
   return lines;
 }
 

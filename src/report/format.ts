@@ -60,8 +60,22 @@ export function failureText(r: StepResult): string {
   }
   if (r.redirects?.length) parts.push('', 'redirects:', ...redirectLines(r).map((l) => `  ${l}`));
   if (r.request) parts.push('', `request: ${r.request.method} ${r.request.url}`);
+  const upload = r.request && uploadText(r.request);
+  if (upload) parts.push(upload);
   if (r.response) parts.push(`response: ${r.response.status}`, short(r.response.body, 2000));
   return parts.join('\n');
+}
+
+/**
+ * A request body read from files, as reports show it: one line per multipart part (name, file
+ * name, type, size; a text part's value) or the file sent as the body. Never a file's bytes.
+ */
+export function uploadText(req: NonNullable<StepResult['request']>): string | undefined {
+  if (req.bodyFile) return `file ${req.bodyFile.file} (${req.bodyFile.contentType}, ${req.bodyFile.size} bytes)`;
+  if (!req.multipart) return undefined;
+  return req.multipart
+    .map((p) => (p.filename !== undefined ? `${p.name}: file ${p.filename} (${p.contentType ?? 'application/octet-stream'}, ${p.size} bytes)` : `${p.name}: ${JSON.stringify(p.value ?? '')}${p.contentType ? ` (${p.contentType})` : ''}`))
+    .join('\n');
 }
 
 /** Bodies longer than this many lines are folded in the walkthroughs. */

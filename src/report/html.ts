@@ -8,7 +8,7 @@ import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
 import type { Coverage } from '../openapi/coverage.js';
-import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle } from './format.js';
+import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle, uploadText } from './format.js';
 import { pathOf } from './console.js';
 import { recordOf } from './json.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
@@ -116,6 +116,8 @@ function detailedStep(r: StepResult, anchor: string): string {
   if (r.request) {
     parts.push(`<h4>Request</h4><p class="http">${escapeHtml(r.request.method)} ${escapeHtml(r.request.url)}</p>${headersTable(r.request.headers)}`);
     if (r.request.body) parts.push(block('Request body', r.request.body, max));
+    const upload = uploadText(r.request);
+    if (upload) parts.push(block(r.request.multipart ? 'Request body (multipart)' : 'Request body (file)', upload, max));
   }
   if (r.response) {
     parts.push(`<h4>Response</h4><p class="http">${r.response.status} <span class="meta">in ${r.response.durationMs.toFixed(1)} ms</span></p>${headersTable(r.response.headers)}`);

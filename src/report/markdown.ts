@@ -4,7 +4,7 @@
  * folded in <details>, never cut.
  */
 import type { RunRecord, StepResult } from '../run/results.js';
-import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle } from './format.js';
+import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle, uploadText } from './format.js';
 import { recordOf } from './json.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
 
@@ -41,6 +41,8 @@ function step(r: StepResult, anchor: string): string {
   if (r.request) {
     out.push(`**Request** ${inline(`${r.request.method} ${r.request.url}`)}`, '');
     if (r.request.body) out.push(body('Request body', r.request.body), '');
+    const upload = uploadText(r.request);
+    if (upload) out.push(body(r.request.multipart ? 'Request body (multipart)' : 'Request body (file)', upload), '');
   }
   if (r.response) {
     out.push(`**Response** ${inline(String(r.response.status))} in ${r.response.durationMs.toFixed(1)} ms`, '');

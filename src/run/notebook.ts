@@ -13,6 +13,7 @@ import type { Redactor } from './redact.js';
 import { DeferredHooks } from './deferred.js';
 import { countStep, emptyCounts, type Counts, type NotebookRecord, type NotebookStatus, type ResponseRecord, type RunHooks, type StepResult } from './results.js';
 import { runStep, skippedResult } from './step.js';
+import { reportableBytes } from './report-bytes.js';
 
 /** What running steps needs, whoever drives it: `run` (a whole notebook) or `open` (a session). */
 export interface RunServices {
@@ -144,6 +145,8 @@ export const REPORT_BODY_LIMIT = 1024 * 1024;
 
 /** Exported for `open`, which emits results one step at a time through the same redaction. */
 export function redactResult(result: StepResult, redactor: Redactor): StepResult {
+  // Bytes (an image body, a capture of it) become their size and digest before anyone sees them.
+  result = reportableBytes(result);
   // With no secret values known, only the sensitive headers need masking: no deep copy.
   const safe = redactor.size === 0 ? { ...result } : redactor.value(result);
   if (result.request) safe.request = { ...safe.request!, headers: redactor.headers(result.request.headers), url: redactor.text(result.request.url) };
@@ -154,6 +157,8 @@ export function redactResult(result: StepResult, redactor: Redactor): StepResult
 /** After redaction, so a secret cut in two at the limit cannot show its first half. */
 function truncateBody(response: ResponseRecord, cutShort: boolean): ResponseRecord {
   const { bodyBytes, ...rest } = response;
+  // A bytes body is already its summary; its size is the one thing worth keeping.
+  if (response.bodyType === 'bytes') return response;
   const body = rest.body;
   const big = (bodyBytes ?? 0) > REPORT_BODY_LIMIT || (typeof body === 'string' && body.length > REPORT_BODY_LIMIT);
   if (!big && !cutShort) return rest;

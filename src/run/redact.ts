@@ -188,6 +188,8 @@ export class Redactor {
     if (typeof v === 'string') {
       return this.found(v) ? this.text(v) : v;
     }
+    // Bytes (a binary body) are never shown, only their size and digest: not walked byte by byte.
+    if (ArrayBuffer.isView(v)) return v;
     if (Array.isArray(v)) {
       let copy: unknown[] | undefined;
       for (let i = 0; i < v.length; i++) {

@@ -3,6 +3,7 @@ import type { Scope } from '../expr/index.js';
 import { encodeForm, joinUrl, withQuery } from '../http/encode.js';
 import type { HttpRequest } from '../http/client.js';
 import type { Notebook, RequestSpec } from '../notebook/types.js';
+import { GRAPHQL_ACCEPT, renderGraphql, renderUpload, type RenderedUpload } from './request-bodies.js';
 
 const USER_AGENT = 'api-notebook/0.1';
 
@@ -35,16 +36,33 @@ function stringHeaders(value: unknown): Record<string, string> {
 }
 
 /** timeoutMs: the run's --timeout; a request's own `timeoutMs`, then the notebook's default, come first. */
-export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, scope: Scope, timeoutMs: number, onUrl?: (url: string) => void): HttpRequest {
+export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, scope: Scope, timeoutMs: number, onUrl?: (url: string) => void): HttpRequest & { uploadRecord?: Omit<RenderedUpload, 'upload' | 'contentType'> } {
   if (spec.target.value.exprs.length) checkTargetValues(spec, scope);
   const target = String(spec.target.value.render(scope) ?? '');
-  const url = withQuery(spec.target.kind === 'url' ? target : joinUrl(baseUrl, target), spec.query?.render(scope));
+  const arrayFormat = spec.arrayFormat ?? nb.defaults.arrayFormat;
+  let url = withQuery(spec.target.kind === 'url' ? target : joinUrl(baseUrl, target), spec.query?.render(scope), arrayFormat);
   // `onUrl`: the headers and body below may read `cookies`, the jar's cookies for this URL.
   onUrl?.(url);
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...stringHeaders(nb.defaults.headers?.render(scope)) };
   let body: string | undefined;
   let contentType: string | undefined;
+  let upload: RenderedUpload | undefined;
   switch (spec.body.kind) {
+    case 'file':
+    case 'multipart':
+      upload = renderUpload(spec.body, nb, scope);
+      contentType = upload.contentType;
+      break;
+    case 'graphql': {
+      const gql = renderGraphql(spec.body, spec.method, scope);
+      headers.accept = GRAPHQL_ACCEPT;
+      if (gql.query) url = withQuery(url, gql.query);
+      else {
+        body = gql.json;
+        contentType = 'application/json';
+      }
+      break;
+    }
     case 'none':
       break;
     case 'form':
@@ -70,5 +88,14 @@ export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, 
   }
   if (contentType) headers['content-type'] = contentType;
   Object.assign(headers, stringHeaders(spec.headers?.render(scope)));
-  return { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs ?? nb.defaults.timeoutMs ?? timeoutMs };
+  const request: ReturnType<typeof renderRequest> = { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs ?? nb.defaults.timeoutMs ?? timeoutMs };
+  const responseType = spec.responseType ?? nb.defaults.responseType;
+  if (responseType) request.responseType = responseType;
+  if (upload) {
+    // The length is known (files are stat'ed): a Content-Length, not chunks, which some servers refuse.
+    headers['content-length'] = String(upload.upload.length);
+    request.upload = upload.upload;
+    request.uploadRecord = { multipart: upload.multipart, bodyFile: upload.bodyFile };
+  }
+  return request;
 }

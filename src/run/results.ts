@@ -6,6 +6,8 @@
 import type { CheckResult } from '../checks/result.js';
 import type { Phase, Span } from '../notebook/types.js';
 import type { Coverage } from '../openapi/coverage.js';
+import type { PartRecord } from '../http/multipart.js';
+import type { BodyFileRecord } from './request-bodies.js';
 
 export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -14,6 +16,10 @@ export interface RequestRecord {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** A `multipart:` body: each part's name, file name, type and size (a text part's value too), never a file's bytes. */
+  multipart?: PartRecord[];
+  /** `body: { file }`: the file as written, its type and size, never its bytes. */
+  bodyFile?: BodyFileRecord;
 }
 
 export interface ResponseRecord {
@@ -25,6 +31,10 @@ export interface ResponseRecord {
   bodyBytes?: number;
   /** The body above is its first part only (reports keep at most REPORT_BODY_LIMIT of it). */
   bodyTruncated?: boolean;
+  /** `bytes` when the body was kept as bytes (an image, an octet stream): `body` is then their summary text. */
+  bodyType?: 'json' | 'text' | 'bytes';
+  /** A bytes body's SHA-256 (hex). */
+  bodySha256?: string;
 }
 
 export interface StepError {

@@ -22,6 +22,9 @@ import { scopeOf, type RunContext } from './context.js';
 import { setResponseNames, withCookies, type StepPlace } from './http-state.js';
 import { SecretCookieError, watchSecretCookies } from './secret-cookies.js';
 import { MissingValueError, renderRequest } from './request.js';
+import { RequestFileError } from './request-bodies.js';
+import { checkGraphqlErrors } from '../graphql/check.js';
+import { responseBodyFields } from './response-body.js';
 import type { StepError, StepResult } from './results.js';
 import { pollDelay, sleep } from './wait.js';
 
@@ -262,11 +265,12 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   const jar = (step.request.cookies ?? defaults.cookies ?? true) ? ctx.cookies : undefined;
   const redirects = maxRedirects(step.request.followRedirects ?? defaults.followRedirects);
   const onResponse = watchSecretCookies(ctx.notebook.secretCookies, ctx.redactor);
-  let request: HttpRequest;
+  let request: ReturnType<typeof renderRequest>;
   try {
     request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs, (url) => (place.url = url));
   } catch (err) {
     if (err instanceof MissingValueError) throw new RunError(err.kind, err.message);
+    if (err instanceof RequestFileError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
   const send = async () => {
@@ -274,6 +278,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
+    if (request.uploadRecord) Object.assign(result.request, request.uploadRecord);
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
     // Cookies and redirects (flow.ts): the jar's cookies go on, each hop is recorded; the report
     // shows the request that went out last, with the hops before it.
@@ -290,7 +295,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
-    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes };
+    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes, ...responseBodyFields(response) };
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
@@ -329,6 +334,7 @@ function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<ty
     const set = cookiesSet(setCookies);
     for (const c of expect.cookies) checks.push(checkCookie(c.name, c.expected.render(scope), set, c.span));
   }
+  if (step.kind === 'http' && step.request.body.kind === 'graphql') checks.push(checkGraphqlErrors(response.body, expect.graphqlErrors, step.request.span));
   return checks;
 }
 
