@@ -96,7 +96,7 @@ export async function sendFlow(first: HttpRequest, options: FlowOptions, record:
     }
     record.hops.push({ method: onWire.method, url: onWire.url, status: response.status, location: target });
     // Cookies are recomputed from the jar for each hop; the written Cookie header is the notebook's.
-    request = { ...nextRequest({ ...request, url: onWire.url }, response.status, target), timeoutMs: request.timeoutMs };
+    request = nextRequest({ ...request, url: onWire.url }, response.status, target);
   }
 }
 

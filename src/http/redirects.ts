@@ -32,6 +32,8 @@ export interface HopRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** A streamed body (multipart, a file): opened again for each hop that keeps the body. */
+  upload?: unknown;
 }
 
 export class RedirectError extends Error {}
@@ -57,7 +59,7 @@ export function resolveLocation(location: string, from: string): string {
 }
 
 /** The request that follows `previous` after it was answered with `status` pointing to `url`. */
-export function nextRequest(previous: HopRequest, status: number, url: string): HopRequest {
+export function nextRequest<R extends HopRequest>(previous: R, status: number, url: string): R {
   const toGet = (status === 303 && previous.method !== 'HEAD') || ((status === 301 || status === 302) && previous.method === 'POST');
   const sameOrigin = new URL(previous.url).origin === new URL(url).origin;
   const headers = Object.create(null) as Record<string, string>;
@@ -68,5 +70,6 @@ export function nextRequest(previous: HopRequest, status: number, url: string): 
     if (key === 'host') continue;
     headers[name] = value;
   }
-  return { method: toGet ? 'GET' : previous.method, url, headers, body: toGet ? undefined : previous.body };
+  // Everything else the request carries (its deadline, TLS, how to read the response) goes on.
+  return { ...previous, method: toGet ? 'GET' : previous.method, url, headers, body: toGet ? undefined : previous.body, upload: toGet ? undefined : previous.upload };
 }

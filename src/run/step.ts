@@ -278,7 +278,6 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
-    if (request.uploadRecord) Object.assign(result.request, request.uploadRecord);
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
     // Cookies and redirects (flow.ts): the jar's cookies go on, each hop is recorded; the report
     // shows the request that went out last, with the hops before it.
@@ -288,6 +287,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     } finally {
       const sent = flow.request;
       result.request = { method: sent.method, url: sent.url, headers: sent.headers, body: sent.body };
+      if (request.uploadRecord && sent.upload) Object.assign(result.request, request.uploadRecord);
       if (flow.hops.length) result.redirects = flow.hops;
       if (flow.warnings.length) (result.warnings ??= []).push(...flow.warnings);
     }
