@@ -37,10 +37,10 @@ export interface DescriptionAccess {
 
 export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string | undefined, stderr: NodeJS.WritableStream, color: boolean, access: DescriptionAccess = {}): Promise<RunDescriptions> {
   const byFile = new Map<string, Promise<Description | DescriptionError>>();
-  const policyFor = (nameFile: string) => ({ rules: fileRulesFor(nameFile, access.allowFiles), fetch: access.fetch ?? true, command: access.command ?? 'run' });
+  const policyFor = (nameFile: string, scope?: string) => ({ rules: fileRulesFor(nameFile, access.allowFiles), fetch: access.fetch ?? true, command: access.command ?? 'run', scope });
   /** `nameFile` is the file that names the description: its repository bounds what is read. */
-  const load = (file: string, nameFile: string) => {
-    const policy = policyFor(nameFile);
+  const load = (file: string, nameFile: string, scope?: string) => {
+    const policy = policyFor(nameFile, scope);
     const key = `${policy.rules.roots.join('\0')}\0${file}`;
     let p = byFile.get(key);
     if (!p) byFile.set(key, (p = loadDescription(file, policy).catch((err: unknown) => (err instanceof DescriptionError ? err : new DescriptionError((err as Error).message)))));
@@ -50,7 +50,7 @@ export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string
   const chosen = new Map<Notebook, Description>();
   if (cliFile) {
     // Named on the command line, so within the working directory's repository.
-    const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile), join(process.cwd(), '--openapi'));
+    const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile), join(process.cwd(), '--openapi'), "the working directory's repository");
     if (d instanceof DescriptionNotFetched) {
       stderr.write(`warning: --openapi: ${d.message}\n${d.hint ? ` = hint: ${d.hint}\n` : ''}\n`);
     } else if (d instanceof DescriptionError) {

@@ -53,8 +53,8 @@ export async function loadDescription(path: string, policy?: ReadPolicy): Promis
       );
     }
     if (why?.kind === 'file') {
-      const inRoot = why.error.resolved === file;
-      throw new DescriptionError(inRoot ? `the OpenAPI description ${shown} is outside the notebook's repository (it resolves to ${why.error.resolved})` : `the OpenAPI description ${shown} refers to ${why.error.requested}, which is outside the notebook's repository (it resolves to ${why.error.resolved})`, why.error.hint);
+      const scope = policy.scope ?? "the notebook's repository";
+      throw new DescriptionError(why.error.requested === file ? `the OpenAPI description ${shown} is outside ${scope} (it resolves to ${why.error.resolved})` : `the OpenAPI description ${shown} refers to ${why.error.requested}, which is outside ${scope} (it resolves to ${why.error.resolved})`, why.error.hint);
     }
     throw new DescriptionError(`the OpenAPI description ${shown} cannot be used: ${describe(err)}`, hintFor(err));
   }

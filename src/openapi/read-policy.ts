@@ -32,6 +32,8 @@ export interface ReadPolicy {
   fetch: boolean;
   /** What refuses a fetch, for the hint: `validate`, `import`. */
   command: string;
+  /** Where files may come from, in messages (default: `the notebook's repository`). */
+  scope?: string;
   /** Bytes all the files read may hold together (default MAX_DESCRIPTION_BYTES): `$ref`s cannot add up without end. */
   maxBytes?: number;
 }
