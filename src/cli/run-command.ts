@@ -18,6 +18,7 @@ import { loadAll } from './load-all.js';
 import { prepareOutDir } from './out-dir.js';
 import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
+import { checkTlsFiles, insecureSources, insecureWarning, networkOptions } from './network.js';
 import { runSuite, type PreparedNotebook } from './run-suite.js';
 
 export interface Io {
@@ -32,6 +33,7 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
   if (problems || descriptions?.problems) return 2;
+  if (checkTlsFiles(notebooks, args.allowFiles, false, io.stderr, useColor(io.stderr, io.env))) return 2;
   for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
   return 0;
 }
@@ -43,6 +45,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
+  if (checkTlsFiles(notebooks, args.allowFiles, true, io.stderr, useColor(io.stderr, io.env))) return 2;
   const outDir = prepareOutDir(args.out, args.reporters);
   // Each description is read and compiled once for the whole run, before anything is sent.
   const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
@@ -54,6 +57,8 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const baseline = args.baseline ? await loadBaselineFor(args.baseline, args.baselineThreshold) : undefined;
 
   const redactor = new Redactor();
+  // Proxy credentials are secrets from the start: the redactor knows them before anything is sent.
+  const network = networkOptions(args, io.env, redactor);
   const prepared: PreparedNotebook[] = [];
   try {
     for (const notebook of notebooks) {
@@ -81,7 +86,9 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const interrupt = interrupts.stop;
   if (interrupt.signal.aborted) return 130;
   interrupts.stage = 'running';
-  const http = createHttpClient({ maxBodyBytes: args.maxBodyBytes });
+  const insecure = insecureSources(args, notebooks);
+  if (insecure.length) io.stderr.write(insecureWarning(insecure));
+  const http = createHttpClient({ maxBodyBytes: args.maxBodyBytes, ...network });
   try {
     const run = await runSuite({
       prepared,
@@ -100,6 +107,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
       baseline,
       openapiFor: (notebook) => descriptions.forNotebook(notebook),
       coverages: () => descriptions.coverages(),
+      insecure: insecure.length > 0,
     });
     const coverages = descriptions.coverages();
     if (run.interrupted) return 130;

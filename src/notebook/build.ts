@@ -12,6 +12,7 @@ import { SchemaError, type SchemaRegistry } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
 import { checkBaseUrl, checkHeaderPattern, checkSchemaName } from './values.js';
 import type { Path, SourceMap } from './source.js';
+import { buildTls } from './transport-spec.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -19,7 +20,7 @@ import type {
 type Raw = Record<string, any>;
 
 /** Names every step sees while its response is being checked. */
-const RESPONSE_NAMES = ['status', 'headers', 'body'];
+const RESPONSE_NAMES = ['status', 'headers', 'body', 'httpVersion'];
 
 export interface BuildOptions {
   registry: SchemaRegistry;
@@ -62,6 +63,8 @@ class Builder {
       encoding: (raw.defaults?.encoding ?? 'json') as 'form' | 'json',
       headers: raw.defaults?.headers ? this.template(raw.defaults.headers, ['defaults', 'headers']) : undefined,
       timeoutMs: raw.defaults?.timeoutMs as number | undefined,
+      tls: buildTls(raw.defaults?.tls, ['defaults', 'tls'], this.source, (v, p) => this.template(v, p)),
+      http2: raw.defaults?.http2 as boolean | undefined,
     };
     // Captures are declared for the whole notebook once a step names them; until set they read as null.
     const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
@@ -173,6 +176,8 @@ class Builder {
       headers: r.headers ? this.template(r.headers, [...at, 'headers']) : undefined,
       body,
       timeoutMs: r.timeoutMs,
+      tls: buildTls(r.tls, [...at, 'tls'], this.source, (v, p) => this.template(v, p)),
+      http2: r.http2,
       span: this.source.at(at),
     };
   }

@@ -4,6 +4,7 @@
  */
 import type { Expr, Template } from '../expr/index.js';
 import type { ValidateFunction } from 'ajv';
+import type { TlsSpec } from './transport-spec.js';
 
 export interface Span {
   file: string;
@@ -49,6 +50,10 @@ export interface RequestSpec {
   headers?: Template;
   body: BodySpec;
   timeoutMs?: number;
+  /** TLS settings of this request, over `defaults.tls` (key by key). */
+  tls?: TlsSpec;
+  /** Offer HTTP/2 (ALPN h2) over TLS; over `defaults.http2`. */
+  http2?: boolean;
   span: Span;
 }
 
@@ -122,7 +127,7 @@ export interface Notebook {
   openapi?: { file: string; span: Span };
   inputs: InputDef[];
   auth?: AuthSpec;
-  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number };
+  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; tls?: TlsSpec; http2?: boolean };
   vars: Array<{ name: string; value: Template; span: Span }>;
   steps: Step[];
   teardown: Step[];

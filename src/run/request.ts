@@ -3,6 +3,7 @@ import type { Scope } from '../expr/index.js';
 import { encodeForm, joinUrl, withQuery } from '../http/encode.js';
 import type { HttpRequest } from '../http/client.js';
 import type { Notebook, RequestSpec } from '../notebook/types.js';
+import { renderTransport } from './transport.js';
 
 const USER_AGENT = 'api-notebook/0.1';
 
@@ -68,5 +69,6 @@ export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, 
   }
   if (contentType) headers['content-type'] = contentType;
   Object.assign(headers, stringHeaders(spec.headers?.render(scope)));
-  return { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs ?? nb.defaults.timeoutMs ?? timeoutMs };
+  const transport = renderTransport(spec, nb, scope);
+  return { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs ?? nb.defaults.timeoutMs ?? timeoutMs, ...(transport ? { transport } : {}) };
 }

@@ -25,6 +25,8 @@ export interface ResponseRecord {
   bodyBytes?: number;
   /** The body above is its first part only (reports keep at most REPORT_BODY_LIMIT of it). */
   bodyTruncated?: boolean;
+  /** The protocol of the exchange: "1.1", or "2" (HTTP/2, negotiated with `http2: true`). */
+  httpVersion?: string;
 }
 
 export interface StepError {
@@ -142,6 +144,8 @@ export interface RunRecord {
   coverage?: Coverage;
   /** Present only when notebooks named different descriptions: the coverage of each (the first is `coverage`). */
   coverageBySpec?: Coverage[];
+  /** Set when some request of the run did not verify TLS certificates (--insecure, `tls.insecure`). */
+  insecure?: boolean;
   notebooks: NotebookRecord[];
 }
 

@@ -14,6 +14,7 @@ import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.j
 import type { Step } from '../notebook/types.js';
 import { AuthError } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
+import { shortSecretMessage, tooShortToRedact } from './redact.js';
 import { MissingValueError, renderRequest } from './request.js';
 import type { StepError, StepResult } from './results.js';
 import { pollDelay, sleep } from './wait.js';
@@ -170,6 +171,7 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       local.set('status', response.status);
       local.set('headers', response.headers);
       local.set('body', response.body);
+      local.set('httpVersion', response.httpVersion);
       result.checks.push(...responseChecks(step, response, scope));
       if (ctx.openapi && result.request && describes(step.request.target.kind, result.request.url, ctx.baseUrl)) result.checks.push(checkOpenApi(ctx.openapi, { ...result.request, ...response }, step.request.span));
     }
@@ -208,6 +210,12 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     if (err instanceof MissingValueError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
+  // A passphrase is a secret, however it was written.
+  const passphrase = request.transport?.tls?.passphrase;
+  if (passphrase) {
+    if (tooShortToRedact(passphrase)) throw new RunError('tls', shortSecretMessage('the TLS passphrase (`tls.passphrase`)', passphrase));
+    ctx.redactor.add(passphrase);
+  }
   const send = async () => {
     // Without auth, nothing to wait for: each await is a turn of the microtask queue on every step.
     const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
@@ -219,7 +227,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
-    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes };
+    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes, httpVersion: response.httpVersion };
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
