@@ -37,9 +37,15 @@ function loadUndici(): UndiciParts {
   }
 }
 
-/** The proxy agent, loaded only when a run has a proxy (it pulls in more of undici). */
+/**
+ * The proxy agent, loaded only when a run has a proxy (it pulls in more of undici). It opens
+ * tunnels with `dispatcher.connect()`, one of the API methods undici's index puts on every
+ * dispatcher: loaded part by part, they are put there here.
+ */
 function loadProxyAgent(): new (opts: object) => Dispatcher {
   try {
+    const DispatcherClass = require('undici/lib/dispatcher/dispatcher.js') as { prototype: Record<string, unknown> };
+    if (typeof DispatcherClass.prototype.connect !== 'function') DispatcherClass.prototype.connect = require('undici/lib/api/api-connect.js');
     return require('undici/lib/dispatcher/proxy-agent.js');
   } catch {
     return (require('undici') as typeof import('undici')).ProxyAgent as never;
