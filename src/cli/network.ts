@@ -104,6 +104,25 @@ export function networkOptions(args: RunArgs, env: NodeJS.ProcessEnv, redactor: 
   return { transport, proxy };
 }
 
+/**
+ * A passphrase written as text in a notebook (no `${…}`) is known before anything runs: the
+ * redactor learns it now, since results of earlier steps are redacted before its step renders it.
+ */
+export function registerLiteralPassphrases(notebooks: Notebook[], redactor: Redactor): void {
+  for (const nb of notebooks) {
+    for (const spec of tlsSpecs(nb)) {
+      if (!spec.passphrase || spec.passphrase.exprs.length) continue;
+      const value = String(spec.passphrase.render(() => ({ found: true, value: null })) ?? '');
+      try {
+        redactor.add(value);
+      } catch (err) {
+        if (err instanceof SecretTooShortError) throw new UsageError(`${spec.span.file}:${spec.span.line}: ${shortSecretMessage('the TLS passphrase (`tls.passphrase`)', value)}`);
+        throw err;
+      }
+    }
+  }
+}
+
 /** `open` has no network flags: the proxy variables only (a proxy must not be ignored there either). */
 export function environmentNetworkOptions(env: NodeJS.ProcessEnv, redactor: Redactor): Pick<HttpClientOptions, 'transport' | 'proxy'> {
   return networkOptions({ ca: [], insecure: false, http2: false, noProxy: false } as unknown as RunArgs, env, redactor);

@@ -18,7 +18,7 @@ import { loadAll } from './load-all.js';
 import { prepareOutDir } from './out-dir.js';
 import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
-import { checkTlsFiles, insecureSources, insecureWarning, networkOptions } from './network.js';
+import { checkTlsFiles, insecureSources, insecureWarning, networkOptions, registerLiteralPassphrases } from './network.js';
 import { runSuite, type PreparedNotebook } from './run-suite.js';
 
 export interface Io {
@@ -59,6 +59,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const redactor = new Redactor();
   // Proxy credentials are secrets from the start: the redactor knows them before anything is sent.
   const network = networkOptions(args, io.env, redactor);
+  registerLiteralPassphrases(notebooks, redactor);
   const prepared: PreparedNotebook[] = [];
   try {
     for (const notebook of notebooks) {
