@@ -5,6 +5,7 @@
  * report.json), the request's settings over the defaults, and the file rule for TLS files.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -194,6 +195,34 @@ ${step('four', good.url, '{ ca: ca.pem }')}
 ${step('five', good.url)}
 `);
     assert.deepEqual(r.steps.map((s) => s.status), ['passed', 'passed', 'passed', 'passed', 'error']);
+  });
+});
+
+/** openssl makes the PKCS#12 file (node cannot); without it the test says so and skips. */
+function openssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('PKCS#12 (tls.pfx)', () => {
+  it('a pfx with its passphrase is presented; a wrong passphrase is named', { skip: openssl() ? false : 'openssl is not installed: it makes the .p12 file' }, async () => {
+    const keyFile = join(dir, 'client-key.pem');
+    execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'client.pem'), '-inkey', keyFile, '-passin', `pass:${certs.clientPassphrase}`, '-out', join(dir, 'client.p12'), '-passout', 'pass:p12-secret-pass']);
+    const r = await run(`title: pfx
+inputs:
+  p12Pass: { env: P12_PASS, secret: true }
+steps:
+${step('pfx', mtls.url, '{ ca: ca.pem, pfx: client.p12, passphrase: "${p12Pass}" }')}
+${step('pfx wrong passphrase', mtls.url, '{ ca: ca.pem, pfx: client.p12, passphrase: "not-the-p12-pass" }')}
+`, [], { P12_PASS: 'p12-secret-pass' });
+    assert.equal(r.steps[0].status, 'passed', JSON.stringify(r.steps[0].error));
+    assert.equal(mtls.seen.find((s) => s.url === '/pfx')?.clientCn, 'notebook client');
+    assert.equal(r.steps[1].error?.kind, 'tls');
+    assert.match(r.steps[1].error.message, /the PKCS#12 file .*client\.p12 cannot be decrypted: the passphrase \(`tls\.passphrase`\) is wrong/);
   });
 });
 

@@ -120,6 +120,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 }
 
+const NO_SETTINGS: TransportSettings = {};
+
 /** Where one request goes: the dispatcher of its settings, direct or through a proxy. */
 interface Route {
   url: URL;
@@ -135,10 +137,11 @@ async function send(transports: TransportCache, options: HttpClientOptions, req:
   } catch {
     throw new HttpError('invalid-url', `invalid URL: ${req.url}`);
   }
-  const route: Route = { url, settings: req.transport || options.transport ? mergeTransport(options.transport, req.transport) : {} };
+  // Most requests carry no settings of their own: the run's entry, without building a key per request.
+  const route: Route = { url, settings: req.transport ? mergeTransport(options.transport, req.transport) : options.transport ?? NO_SETTINGS };
   let dispatcher: Dispatcher;
   try {
-    route.entry = transports.get(route.settings);
+    route.entry = req.transport ? transports.get(route.settings) : transports.base(route.settings);
     ({ dispatcher, route: route.proxy } = route.entry.dispatcherFor(url, options.proxy, loadProxyAgent));
   } catch (err) {
     if (err instanceof TlsSetupError) throw withHint('tls', `${err.message} (${req.method} ${req.url})`, 'fix the file or the setting under `tls:` (or the --ca / --cert / --key flag); nothing was sent');

@@ -127,8 +127,14 @@ export class TransportEntry {
 /** One TransportEntry per distinct setting; a setting that cannot be used is remembered as its error. */
 export class TransportCache {
   private readonly entries = new Map<string, TransportEntry | TlsSetupError>();
+  private baseEntry?: TransportEntry;
 
   constructor(private readonly undici: UndiciCore) {}
+
+  /** The entry of the run's own settings (always the same object): looked up once. */
+  base(settings: TransportSettings): TransportEntry {
+    return (this.baseEntry ??= this.get(settings));
+  }
 
   get(settings: TransportSettings): TransportEntry {
     const key = transportKey(settings);
