@@ -105,16 +105,21 @@ describe('a proxy that is down or refuses', () => {
     assert.match(step.error.message, new RegExp(`the proxy http://127\\.0\\.0\\.1:${port} \\(from HTTP_PROXY\\) refused the connection`));
     assert.match(step.error.message, /--no-proxy/);
     assert.match(r.stdout, /error \(proxy\)/);
-    assert.equal(http.seen.filter((s) => s.url === '/plain').length, http.seen.filter((s) => s.url === '/plain').length);
     const clean = await run({});
     assert.equal(clean.code, 0, clean.stdout);
   });
 
   it('nothing goes direct when the proxy is down (the server sees no request)', async () => {
     const port = await deadPort();
+    const file = join(dir, 'plain.yaml');
+    writeFileSync(file, `title: Plain\nsteps:\n  - name: plain\n    request: GET ${http.url}/plain-only\n`);
     const before = http.seen.length;
-    await run({ HTTP_PROXY: `http://127.0.0.1:${port}` }, ['--reporter', 'json']);
+    const r = await runCli(['run', file, '--out', tempDir(), '--reporter', 'json'], { env: { ...NO_PROXY_ENV, HTTP_PROXY: `http://127.0.0.1:${port}` } });
+    assert.equal(r.code, 1, r.stderr);
     assert.equal(http.seen.length, before);
+    const direct = await runCli(['run', file, '--out', tempDir(), '--reporter', 'json'], { env: NO_PROXY_ENV });
+    assert.equal(direct.code, 0);
+    assert.equal(http.seen.length, before + 1);
   });
 
   it('a proxy that wants credentials: kind proxy, 407 named, with the hint to put them in the URL', async () => {
