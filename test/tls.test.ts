@@ -186,6 +186,31 @@ ${step('verified with the default CA', good.url, '{ insecure: false }')}
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
+  it('an OAuth2 token endpoint on the same private CA is reached with `defaults.tls`', async () => {
+    const token = await startHttpsServer(certs.server, {
+      answer: (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(req.url === '/token' ? JSON.stringify({ access_token: 'tok-from-private-ca', token_type: 'bearer', expires_in: 60 }) : JSON.stringify({ auth: req.headers.authorization }));
+      },
+    });
+    try {
+      const r = await run(`title: OAuth2 over a private CA
+defaults:
+  tls: { ca: ca.pem }
+auth:
+  oauth2: { tokenUrl: "${token.url}/token", clientId: nb-client, clientSecret: nb-client-secret }
+steps:
+  - name: with a token
+    request: GET ${token.url}/api
+    expect: { status: 200 }
+`);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(token.seen.at(-1)?.headers.authorization, 'Bearer tok-from-private-ca');
+    } finally {
+      await token.close();
+    }
+  });
+
   it('requests with different settings in one notebook each get theirs (one dispatcher per setting)', async () => {
     const r = await run(`title: Mixed\ninputs:\n  keyPass: { env: KEY_PASS, secret: true }\nsteps:
 ${step('one', good.url, '{ ca: ca.pem }')}

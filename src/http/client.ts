@@ -255,6 +255,10 @@ function proxyProblem(e: Error, code: string | undefined, proxy: ProxyRoute, url
   if (code === 'ECONNREFUSED') return { message: `${name} refused the connection`, hint: `is the proxy running at that address? Or ${direct}` };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { message: `cannot resolve the host of ${name}`, hint: `check the proxy URL, or ${direct}` };
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'UND_ERR_CONNECT_TIMEOUT') return { message: `${name} cannot be reached (${code})`, hint: `check the proxy URL and the network, or ${direct}` };
+  if (code === 'UND_ERR_PRX_TLS') {
+    const cause = (e as Error & { cause?: Error }).cause;
+    return { message: `the TLS connection to ${name} failed (${cause?.message ?? e.message})`, hint: 'an https:// proxy with a private CA: give that CA with --ca FILE (or `tls.ca`)' };
+  }
   const status = /Proxy response \((\d+)\)/.exec(e.message)?.[1] ?? (/Proxy Authentication Required/.test(e.message) ? '407' : undefined);
   if (status === '407') {
     return {

@@ -16,6 +16,7 @@ import { AuthError } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import { shortSecretMessage, tooShortToRedact } from './redact.js';
 import { MissingValueError, renderRequest } from './request.js';
+import { notebookTransport } from './transport.js';
 import type { StepError, StepResult } from './results.js';
 import { pollDelay, sleep } from './wait.js';
 
@@ -218,7 +219,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   }
   const send = async () => {
     // Without auth, nothing to wait for: each await is a turn of the microtask queue on every step.
-    const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
+    const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs, notebookTransport(ctx.notebook, scope))), ...request.headers } } : request;
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');

@@ -29,3 +29,10 @@ function tlsSettings(spec: TlsSpec | undefined, scope: Scope): TlsSettings {
   if (spec.insecure) out.insecure = spec.insecure.value;
   return out;
 }
+
+/** The notebook's own settings (`defaults:` only): for requests it makes itself, such as OAuth2 token requests. */
+export function notebookTransport(nb: Notebook, scope: Scope): TransportSettings | undefined {
+  const d = nb.defaults;
+  if (!d.tls && d.http2 === undefined) return undefined;
+  return { tls: d.tls ? tlsSettings(d.tls, scope) : undefined, http2: d.http2 };
+}
