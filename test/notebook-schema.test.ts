@@ -101,6 +101,8 @@ describe('notebook.schema.json', () => {
     assert.equal(first.captures[0].name, 'lastId');
     assert.equal(first.asserts.length, 1);
     assert.ok(first.kind === 'http' && first.request.body.kind === 'json' && first.request.timeoutMs === 1000);
+    assert.ok(first.kind === 'http' && first.request.http2 === true && first.request.tls?.cert?.written === 'certs/client.pem' && first.request.tls.passphrase);
+    assert.ok(notebook.defaults.tls?.ca?.[0].value.endsWith(join('certs', 'ca.pem')) && notebook.defaults.http2 === false);
     assert.ok(second.kind === 'http' && second.request.target.kind === 'url' && second.request.body.kind === 'form');
     assert.ok(third.kind === 'http' && third.auth === 'none' && third.request.body.kind === 'raw');
     assert.equal(notebook.teardown[0].kind === 'http' && notebook.teardown[0].request.method, 'DELETE');

@@ -38,6 +38,15 @@ export interface RunArgs {
   allowFiles: string[];
   /** --allow-fetch: `validate` may fetch http(s) descriptions and $refs (it sends nothing otherwise). */
   allowFetch: boolean;
+  /** --ca FILE (repeatable), --cert FILE, --key FILE, --insecure, --http2: TLS defaults of every notebook (absolute paths). */
+  ca: string[];
+  cert?: string;
+  key?: string;
+  insecure: boolean;
+  http2: boolean;
+  /** --proxy URL: every request through this proxy (NO_PROXY still applies); --no-proxy: ignore HTTP(S)_PROXY. */
+  proxy?: string;
+  noProxy: boolean;
 }
 
 export interface MergeArgs {
@@ -126,9 +135,17 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     'coverage-min': { type: 'string' },
     'allow-files': { type: 'string', multiple: true },
     'allow-fetch': { type: 'boolean' },
+    ca: { type: 'string', multiple: true },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    insecure: { type: 'boolean' },
+    http2: { type: 'boolean' },
+    proxy: { type: 'string' },
+    'no-proxy': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: command };
+  if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy contradict each other: give one');
   if (positionals.length === 0) throw new UsageError(`\`${command}\` needs at least one notebook file or folder, e.g. \`api-notebook ${command} notebooks/\``);
   const vars = parseVars(values.var as string[] | undefined);
   const baseUrl = parseBaseUrl(values['base-url'] as string | undefined);
@@ -166,7 +183,24 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     coverageMin,
     allowFiles: allowedFolders(values['allow-files'] as string[] | undefined),
     allowFetch: values['allow-fetch'] === true,
+    ca: ((values.ca as string[] | undefined) ?? []).map((f) => existingFile('--ca', f)),
+    cert: values.cert === undefined ? undefined : existingFile('--cert', values.cert as string),
+    key: values.key === undefined ? undefined : existingFile('--key', values.key as string),
+    insecure: values.insecure === true,
+    http2: values.http2 === true,
+    proxy: values.proxy as string | undefined,
+    noProxy: values['no-proxy'] === true,
   };
+}
+
+/** A file named by a flag (the user's own choice, so not under the notebook file rule), made absolute. */
+function existingFile(flag: string, file: string): string {
+  let ok = false;
+  try {
+    ok = statSync(file).isFile();
+  } catch {}
+  if (!ok) throw new UsageError(`${flag} takes a file that exists, got \`${file}\``);
+  return resolvePath(file);
 }
 
 function reporterList(given: string[] | undefined): ReporterName[] {
@@ -336,6 +370,15 @@ Options:
   --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
   --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable); by default
                        only files inside the notebook's repository and the shipped schemas are read
+  --ca FILE            trust the CA certificate(s) in this PEM file too (repeatable); CAs add up with a
+                       notebook's \`tls.ca\`
+  --cert FILE          client certificate (PEM) for servers that ask for one (mTLS), with --key FILE
+  --key FILE           the key of --cert
+  --insecure           do not verify TLS certificates (prints a warning; recorded in report.json)
+  --http2              offer HTTP/2 over TLS (ALPN); each exchange records its \`httpVersion\`
+  --proxy URL          send every request through this HTTP proxy (http://user:password@host:port);
+                       without it, HTTP_PROXY / HTTPS_PROXY / NO_PROXY are honoured
+  --no-proxy           ignore HTTP_PROXY / HTTPS_PROXY: connect directly
   --help, -h           this text
 
 With GITHUB_ACTIONS=true each failed step also prints a GitHub annotation (::error file=…,line=…).

@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
+import { checkTlsFiles, environmentNetworkOptions, registerLiteralPassphrases } from './network.js';
 import type { Notebook } from '../notebook/types.js';
 import { LiveNotebook } from '../open/app.js';
 import { newToken } from '../open/guard.js';
@@ -47,11 +48,13 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   // The notebook's `openapi:` description, checked against every response as `run` does.
   const descriptions = await loadRunDescriptions([notebook], undefined, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'open' });
   if (descriptions.problems) return 2;
+  if (checkTlsFiles([notebook], args.allowFiles, false, io.stderr, useColor(io.stderr, io.env))) return 2;
   const inputs = await knownInputs(notebook, args, io.env);
   const redactor = new Redactor();
   const log = createLogger('warn', redactor);
   const target = await targetFor(notebook, args);
-  const http = createHttpClient();
+  registerLiteralPassphrases([notebook], redactor);
+  const http = createHttpClient(environmentNetworkOptions(io.env, redactor));
   const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
   const token = newToken();
   const codes = new OneTimeCodes();

@@ -18,6 +18,7 @@ import { loadAll } from './load-all.js';
 import { prepareOutDir } from './out-dir.js';
 import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
+import { checkTlsFiles, insecureSources, insecureWarning, networkOptions, registerLiteralPassphrases } from './network.js';
 import { runSuite, type PreparedNotebook } from './run-suite.js';
 
 export interface Io {
@@ -33,6 +34,7 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   // `validate` sends nothing: it fetches no description or $ref unless --allow-fetch.
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
   if (problems || descriptions?.problems) return 2;
+  if (checkTlsFiles(notebooks, args.allowFiles, false, io.stderr, useColor(io.stderr, io.env))) return 2;
   for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
   return 0;
 }
@@ -44,6 +46,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
+  if (checkTlsFiles(notebooks, args.allowFiles, true, io.stderr, useColor(io.stderr, io.env))) return 2;
   const outDir = prepareOutDir(args.out, args.reporters);
   // Each description is read and compiled once for the whole run, before anything is sent.
   const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'run' });
@@ -55,6 +58,9 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const baseline = args.baseline ? await loadBaselineFor(args.baseline, args.baselineThreshold) : undefined;
 
   const redactor = new Redactor();
+  // Proxy credentials are secrets from the start: the redactor knows them before anything is sent.
+  const network = networkOptions(args, io.env, redactor);
+  registerLiteralPassphrases(notebooks, redactor);
   const prepared: PreparedNotebook[] = [];
   try {
     for (const notebook of notebooks) {
@@ -82,7 +88,9 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const interrupt = interrupts.stop;
   if (interrupt.signal.aborted) return 130;
   interrupts.stage = 'running';
-  const http = createHttpClient({ maxBodyBytes: args.maxBodyBytes });
+  const insecure = insecureSources(args, notebooks);
+  if (insecure.length) io.stderr.write(insecureWarning(insecure));
+  const http = createHttpClient({ maxBodyBytes: args.maxBodyBytes, ...network });
   try {
     const run = await runSuite({
       prepared,
@@ -101,6 +109,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
       baseline,
       openapiFor: (notebook) => descriptions.forNotebook(notebook),
       coverages: () => descriptions.coverages(),
+      insecure: insecure.length > 0,
     });
     const coverages = descriptions.coverages();
     if (run.interrupted) return 130;

@@ -49,6 +49,8 @@ export interface SuiteOptions {
   openapiFor?: (notebook: Notebook) => Description | undefined;
   /** Coverage of the descriptions used, read when the run ends. */
   coverages?: () => Coverage[];
+  /** Some request does not verify TLS certificates: recorded in the run's record. */
+  insecure?: boolean;
 }
 
 /** Unique per run: a time stamp and random letters; each notebook adds its position. */
@@ -101,6 +103,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
       ...(o.baseline ? { baseline: o.baseline.result() } : {}),
       ...(coverages.length ? { coverage: coverages[0] } : {}),
       ...(coverages.length > 1 ? { coverageBySpec: coverages } : {}),
+      ...(o.insecure ? { insecure: true } : {}),
       notebooks,
     };
     await runEnd(o.reporters, run);

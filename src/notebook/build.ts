@@ -14,6 +14,7 @@ import { checkBaseUrl, checkHeaderPattern, checkSchemaName, checkSlashPattern } 
 import { checkGraphqlExpect, fileBody, graphqlBody, isFileBody, multipartBody, type BodyBuilder } from './bodies.js';
 import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
+import { buildTls } from './transport-spec.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -21,7 +22,7 @@ import type {
 type Raw = Record<string, any>;
 
 /** Names every step sees while its response is being checked. */
-const RESPONSE_NAMES = ['status', 'headers', 'body', 'duration', 'url', 'redirects'];
+const RESPONSE_NAMES = ['status', 'headers', 'body', 'duration', 'url', 'redirects', 'httpVersion'];
 /** Names of the run's HTTP state, readable everywhere (src/run/http-state.ts): the jar's cookies. */
 const STATE_NAMES = ['cookies'];
 
@@ -77,6 +78,8 @@ class Builder {
       followRedirects: raw.defaults?.followRedirects as boolean | number | undefined,
       responseType: raw.defaults?.responseType,
       arrayFormat: raw.defaults?.arrayFormat,
+      tls: buildTls(raw.defaults?.tls, ['defaults', 'tls'], this.source, (v, p) => this.template(v, p)),
+      http2: raw.defaults?.http2 as boolean | undefined,
     };
     // Captures are declared for the whole notebook once a step names them; until set they read as null.
     const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
@@ -200,6 +203,8 @@ class Builder {
       followRedirects: r.followRedirects,
       responseType: r.responseType,
       arrayFormat: r.arrayFormat,
+      tls: buildTls(r.tls, [...at, 'tls'], this.source, (v, p) => this.template(v, p)),
+      http2: r.http2,
       span: this.source.at(at),
     };
   }

@@ -6,6 +6,7 @@ import type { Expr, Template } from '../expr/index.js';
 import type { ValidateFunction } from 'ajv';
 import type { FileRules } from '../files/access.js';
 import type { ResponseType } from '../http/response-type.js';
+import type { TlsSpec } from './transport-spec.js';
 
 export interface Span {
   file: string;
@@ -76,6 +77,10 @@ export interface RequestSpec {
   responseType?: ResponseType;
   /** How `query` arrays are written (wins over defaults.arrayFormat). */
   arrayFormat?: ArrayFormat;
+  /** TLS settings of this request, over `defaults.tls` (key by key). */
+  tls?: TlsSpec;
+  /** Offer HTTP/2 (ALPN h2) over TLS; over `defaults.http2`. */
+  http2?: boolean;
   span: Span;
 }
 
@@ -157,7 +162,7 @@ export interface Notebook {
   openapi?: { file: string; span: Span };
   inputs: InputDef[];
   auth?: AuthSpec;
-  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; cookies?: boolean; followRedirects?: boolean | number; responseType?: ResponseType; arrayFormat?: ArrayFormat };
+  defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; cookies?: boolean; followRedirects?: boolean | number; responseType?: ResponseType; arrayFormat?: ArrayFormat; tls?: TlsSpec; http2?: boolean };
   /** `secretCookies`: cookies whose values are secrets (redacted in every output). */
   secretCookies?: string[];
   /** Where the files the notebook names may come from (the notebook's repository, --allow-files). */

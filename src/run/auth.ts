@@ -6,6 +6,7 @@
 import type { Scope } from '../expr/index.js';
 import { encodeForm } from '../http/encode.js';
 import type { HttpClient } from '../http/client.js';
+import type { TransportSettings } from '../http/tls.js';
 import type { AuthSpec } from '../notebook/types.js';
 import { shortSecretMessage, tooShortToRedact, type Redactor } from './redact.js';
 
@@ -21,8 +22,8 @@ export class AuthProvider {
 
   constructor(private readonly http: HttpClient, private readonly redactor: Redactor, private readonly timeoutMs: number) {}
 
-  /** timeoutMs: the deadline of the request these headers go on; a token request obeys it too. */
-  async headers(spec: AuthSpec | undefined, scope: Scope, signal?: AbortSignal, timeoutMs = this.timeoutMs): Promise<Record<string, string>> {
+  /** timeoutMs: the deadline of the request these headers go on; a token request obeys it too, and `transport` (the notebook's TLS defaults). */
+  async headers(spec: AuthSpec | undefined, scope: Scope, signal?: AbortSignal, timeoutMs = this.timeoutMs, transport?: TransportSettings): Promise<Record<string, string>> {
     if (!spec) return {};
     switch (spec.kind) {
       case 'basic': {
@@ -39,7 +40,7 @@ export class AuthProvider {
         return { authorization: `Bearer ${token}` };
       }
       case 'oauth2': {
-        const { token } = await this.oauthToken(spec, scope, signal, timeoutMs);
+        const { token } = await this.oauthToken(spec, scope, signal, timeoutMs, transport);
         return { authorization: `Bearer ${token}` };
       }
     }
@@ -61,23 +62,23 @@ export class AuthProvider {
     return `${spec.tokenUrl.render(scope)}\n${spec.clientId.render(scope)}`;
   }
 
-  private oauthToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal: AbortSignal | undefined, timeoutMs: number): Promise<CachedToken> {
+  private oauthToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal: AbortSignal | undefined, timeoutMs: number, transport?: TransportSettings): Promise<CachedToken> {
     const key = this.key(spec, scope);
     const cached = this.tokens.get(key);
     if (cached) {
       return cached.then((t) => {
         if (t.expiresAt > Date.now()) return t;
         this.tokens.delete(key);
-        return this.oauthToken(spec, scope, signal, timeoutMs);
+        return this.oauthToken(spec, scope, signal, timeoutMs, transport);
       });
     }
-    const pending = this.fetchToken(spec, scope, signal, timeoutMs);
+    const pending = this.fetchToken(spec, scope, signal, timeoutMs, transport);
     this.tokens.set(key, pending);
     pending.catch(() => this.tokens.delete(key));
     return pending;
   }
 
-  private async fetchToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal: AbortSignal | undefined, timeoutMs: number): Promise<CachedToken> {
+  private async fetchToken(spec: Extract<AuthSpec, { kind: 'oauth2' }>, scope: Scope, signal: AbortSignal | undefined, timeoutMs: number, transport?: TransportSettings): Promise<CachedToken> {
     const tokenUrl = String(spec.tokenUrl.render(scope));
     const clientId = String(spec.clientId.render(scope));
     const clientSecret = String(spec.clientSecret.render(scope));
@@ -95,6 +96,7 @@ export class AuthProvider {
       },
       body: encodeForm({ grant_type: 'client_credentials', scope: spec.scopes.length ? spec.scopes.join(' ') : undefined }),
       timeoutMs,
+      ...(transport ? { transport } : {}),
     }, signal);
     const body = res.body as { access_token?: unknown; expires_in?: unknown } | null;
     if (res.status !== 200 || typeof body?.access_token !== 'string') {

@@ -4,6 +4,7 @@ import { encodeForm, joinUrl, withQuery } from '../http/encode.js';
 import type { HttpRequest } from '../http/client.js';
 import type { Notebook, RequestSpec } from '../notebook/types.js';
 import { GRAPHQL_ACCEPT, renderGraphql, renderUpload, type RenderedUpload } from './request-bodies.js';
+import { renderTransport } from './transport.js';
 
 const USER_AGENT = 'api-notebook/0.1';
 
@@ -89,6 +90,8 @@ export function renderRequest(spec: RequestSpec, nb: Notebook, baseUrl: string, 
   if (contentType) headers['content-type'] = contentType;
   Object.assign(headers, stringHeaders(spec.headers?.render(scope)));
   const request: ReturnType<typeof renderRequest> = { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs ?? nb.defaults.timeoutMs ?? timeoutMs };
+  const transport = renderTransport(spec, nb, scope);
+  if (transport) request.transport = transport;
   const responseType = spec.responseType ?? nb.defaults.responseType;
   if (responseType) request.responseType = responseType;
   if (upload) {

@@ -35,6 +35,8 @@ export interface ResponseRecord {
   bodyType?: 'json' | 'text' | 'bytes';
   /** A bytes body's SHA-256 (hex). */
   bodySha256?: string;
+  /** The protocol of the exchange: "1.1", or "2" (HTTP/2, negotiated with `http2: true`). */
+  httpVersion?: string;
 }
 
 export interface StepError {
@@ -155,6 +157,8 @@ export interface RunRecord {
   coverage?: Coverage;
   /** Present only when notebooks named different descriptions: the coverage of each (the first is `coverage`). */
   coverageBySpec?: Coverage[];
+  /** Set when some request of the run did not verify TLS certificates (--insecure, `tls.insecure`). */
+  insecure?: boolean;
   notebooks: NotebookRecord[];
 }
 

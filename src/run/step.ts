@@ -25,6 +25,8 @@ import { MissingValueError, renderRequest } from './request.js';
 import { RequestFileError } from './request-bodies.js';
 import { checkGraphqlErrors } from '../graphql/check.js';
 import { responseBodyFields } from './response-body.js';
+import { shortSecretMessage, tooShortToRedact } from './redact.js';
+import { notebookTransport } from './transport.js';
 import type { StepError, StepResult } from './results.js';
 import { pollDelay, sleep } from './wait.js';
 
@@ -223,6 +225,7 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       local.set('headers', response.headers);
       local.set('body', response.body);
       local.set('duration', round(response.durationMs));
+      local.set('httpVersion', response.httpVersion);
       setResponseNames(local, flow.request.url, flow.hops, response.headerLists);
       place.url = flow.request.url;
       result.checks.push(...responseChecks(step, response, scope, flow.setCookies));
@@ -273,9 +276,15 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     if (err instanceof RequestFileError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
+  // A passphrase is a secret, however it was written.
+  const passphrase = request.transport?.tls?.passphrase;
+  if (passphrase) {
+    if (tooShortToRedact(passphrase)) throw new RunError('tls', shortSecretMessage('the TLS passphrase (`tls.passphrase`)', passphrase));
+    ctx.redactor.add(passphrase);
+  }
   const send = async () => {
     // Without auth, nothing to wait for: each await is a turn of the microtask queue on every step.
-    const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
+    const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs, notebookTransport(ctx.notebook, scope))), ...request.headers } } : request;
     ctx.redactor.addFromHeaders(withAuth.headers);
     result.request = { method: withAuth.method, url: withAuth.url, headers: withAuth.headers, body: withAuth.body };
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ method: withAuth.method, url: ctx.redactor.text(withAuth.url) }, 'request');
@@ -295,7 +304,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
   try {
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
-    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes, ...responseBodyFields(response) };
+    result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes, httpVersion: response.httpVersion, ...responseBodyFields(response) };
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
