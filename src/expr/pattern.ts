@@ -100,7 +100,7 @@ function compileUncached(source: string, flags: string): Pattern {
   try {
     re = re2().compile(re2().translateRegExp(source), flagBits(flags));
   } catch (err) {
-    const reason = (err as Error).message.replace(/^error parsing regexp: /, '');
+    const reason = jsWording((err as Error).message.replace(/^error parsing regexp: /, ''));
     throw new PatternError(`invalid regular expression ${quoted}: ${reason}`, 'patterns are RE2 syntax (as JavaScript, without backreferences or lookaround); escape special characters with \\');
   }
   const groups = re.groupCount();
@@ -163,4 +163,22 @@ function unsupportedSyntax(source: string): { message: string; hint: string } | 
     }
   }
   return undefined;
+}
+
+/**
+ * RE2's wording of the common mistakes, as JavaScript words them (what most authors have seen);
+ * the others keep RE2's words.
+ */
+const JS_WORDING: Array<[RegExp, string]> = [
+  [/^missing closing \)/, 'Unterminated group'],
+  [/^missing closing \]/, 'Unterminated character class'],
+  [/^unexpected \)/, "Unmatched ')'"],
+  [/^(missing argument to repetition operator|invalid nested repetition operator)/, 'Nothing to repeat'],
+  [/^invalid character class range/, 'Range out of order in character class'],
+  [/^invalid repeat count/, 'invalid repeat count (RE2 counts at most 1000)'],
+];
+
+function jsWording(reason: string): string {
+  for (const [re, words] of JS_WORDING) if (re.test(reason)) return words;
+  return reason;
 }
