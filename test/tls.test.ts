@@ -174,6 +174,22 @@ ${step('verified with the default CA', good.url, '{ insecure: false }')}
     assert.equal(r.report.insecure, true);
   });
 
+  it('`merge` keeps `insecure` when a shard had it', async () => {
+    const nb = (name: string) => {
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(file, `title: ${name}\nsteps:\n${step('a', selfSigned.url, name === 'loose' ? '{ insecure: true }' : '{ ca: ca.pem, insecure: true }')}\n`);
+      return file;
+    };
+    const [a, b, merged] = [tempDir(), tempDir(), tempDir()];
+    assert.equal((await runCli(['run', nb('loose'), '--out', a], { env: NO_PROXY_ENV })).code, 0);
+    writeFileSync(join(dir, 'strict.yaml'), `title: strict\nsteps:\n${step('b', good.url, '{ ca: ca.pem }')}\n`);
+    assert.equal((await runCli(['run', join(dir, 'strict.yaml'), '--out', b], { env: NO_PROXY_ENV })).code, 0);
+    assert.equal(readJson(join(b, 'report.json')).insecure, undefined);
+    const m = await runCli(['merge', a, b, '--out', merged]);
+    assert.equal(m.code, 0, m.stderr);
+    assert.equal(readJson(join(merged, 'report.json')).insecure, true);
+  });
+
   it('a run that verifies everything has no warning and no `insecure` in report.json', async () => {
     const r = await run(`title: Verified\nsteps:\n${step('a', good.url, '{ ca: ca.pem }')}\n`);
     assert.equal(r.code, 0, r.stdout);

@@ -96,6 +96,8 @@ async function merge(inputs: string[], args: MergeArgs, io: Io): Promise<number>
       ...(baseline ? { baseline: baseline.result() } : {}),
       ...(coverages.length ? { coverage: coverages[0] } : {}),
       ...(coverages.length > 1 ? { coverageBySpec: coverages } : {}),
+      // A shard that did not verify certificates makes the whole run one that did not.
+      ...(heads.some((h) => h.insecure) ? { insecure: true } : {}),
       notebooks,
     };
     await runEnd(reporters, run);

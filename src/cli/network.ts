@@ -129,8 +129,8 @@ export function environmentNetworkOptions(env: NodeJS.ProcessEnv, redactor: Reda
 }
 
 /** Where certificate checks are turned off: `--insecure`, and `file:line` of each `insecure: true`. */
-export function insecureSources(args: RunArgs, notebooks: Notebook[]): string[] {
-  const out = args.insecure ? ['--insecure'] : [];
+export function insecureSources(args: Pick<RunArgs, 'insecure'> | undefined, notebooks: Notebook[]): string[] {
+  const out = args?.insecure ? ['--insecure'] : [];
   for (const nb of notebooks) for (const spec of tlsSpecs(nb)) if (spec.insecure?.value) out.push(`${spec.insecure.span.file}:${spec.insecure.span.line}`);
   return out;
 }

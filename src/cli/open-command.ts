@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createHttpClient } from '../http/client.js';
-import { checkTlsFiles, environmentNetworkOptions, registerLiteralPassphrases } from './network.js';
+import { checkTlsFiles, environmentNetworkOptions, insecureSources, insecureWarning, registerLiteralPassphrases } from './network.js';
 import type { Notebook } from '../notebook/types.js';
 import { LiveNotebook } from '../open/app.js';
 import { newToken } from '../open/guard.js';
@@ -54,6 +54,8 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   const log = createLogger('warn', redactor);
   const target = await targetFor(notebook, args);
   registerLiteralPassphrases([notebook], redactor);
+  const insecure = insecureSources(undefined, [notebook]);
+  if (insecure.length) io.stderr.write(insecureWarning(insecure));
   const http = createHttpClient(environmentNetworkOptions(io.env, redactor));
   const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
   const token = newToken();
