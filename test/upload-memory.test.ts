@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -98,8 +98,10 @@ steps:
 `;
 
 describe('uploads are streamed', () => {
-  it('a 100 MB file, multipart and raw, arrives whole while the bin stays well under 100 MB of memory', { timeout: 120_000 }, async () => {
+  it('a 100 MB file, multipart and raw, arrives whole while the bin stays well under 100 MB of memory', { timeout: 120_000 }, async (t) => {
     const dir = tempDir('upload-');
+    // 100 MB is not left behind in the temp folder.
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, '.git'));
     const size = 100 * MB;
     const digest = bigFile(join(dir, 'big.bin'), size);
