@@ -120,6 +120,7 @@ describe('the Markdown escaper (report.md)', () => {
         assert.notEqual(t.type, 'html_block', JSON.stringify(s));
         assert.ok(!(t.children ?? []).some((c) => c.type === 'html_inline'), JSON.stringify(s));
         if (t.type === 'heading_open') assert.ok(!['h1', 'h2', 'h3'].includes(t.tag), JSON.stringify(s));
+        for (const c of t.children ?? []) if (c.type === 'image') assert.match(String(c.attrGet('src')), /^data:/i, JSON.stringify(s));
       }
       assert.deepEqual(kinds(tokens).slice(-3), ['paragraph_open', 'inline', 'paragraph_close']);
       assert.equal(tokens.at(-2)!.content, 'after');
@@ -131,6 +132,7 @@ describe('the Markdown escaper (report.md)', () => {
     const prose = 'Creates a **plan**, then [reads it](https://docs.example.test).\n\n- one\n- two\n\n```json\n{"a": 1}\n```';
     assert.equal(mdProse(prose), prose);
     assert.match(mdProse('x\n\n# ✅ Passed\n\n<!--'), /^```\n/);
+    assert.equal(mdProse('See ![the plan](https://img.example.test/p.png).'), 'See [the plan](https://img.example.test/p.png).');
   });
 });
 
