@@ -81,7 +81,8 @@ steps:
     request: GET /beacon/step
 `,
   );
-  r = await runCli(['run', nb, '--base-url', server.url, '--out', out], { env: { GITHUB_ACTIONS: 'true' } });
+  // Debug logs on stderr too: they carry the server's headers.
+  r = await runCli(['run', nb, '--base-url', server.url, '--out', out, '--log-level', 'debug'], { env: { GITHUB_ACTIONS: 'true' } });
   report = readJson(join(out, 'report.json'));
 });
 after(() => server.close());

@@ -10,7 +10,8 @@
  * as and what the HTML report renders: emphasis, links, lists, code and tables. It is kept only
  * when it stays inside its own block (checked with markdown-it, a CommonMark parser like
  * GitHub's): no raw HTML, no heading of the report's levels (#, ##, ###), no fence or other block
- * left open at its end. Prose that fails the check is shown verbatim in a fenced block instead.
+ * left open at its end; a remote image becomes a link to it (a viewer would fetch it: a beacon).
+ * Prose that fails the check is shown verbatim in a fenced block instead.
  */
 import MarkdownIt from 'markdown-it';
 import { CONTROL, showControls } from './controls.js';
@@ -64,19 +65,29 @@ const SENTINEL = 'api-notebook-prose-end';
 
 /** The author's prose: Markdown when it stays in its block (see above), else verbatim in a fence. */
 export function mdProse(text: string): string {
-  const prose = text.replace(/\r\n?/g, '\n').trim();
+  let prose = text.replace(/\r\n?/g, '\n').trim();
   if (!prose) return '';
+  // A remote image would be fetched by whoever views the report (a beacon): it becomes a link to it.
+  if (hasRemoteImage(prose)) prose = prose.replace(/(^|[^\\])!\[/g, '$1[');
   return proseIsContained(prose) ? prose : mdFence(prose);
 }
 
-function proseIsContained(prose: string): boolean {
-  if (CONTROL.test(prose.replace(/[\n\t]/g, '')) || prose.includes('$$')) return false;
+function parse(prose: string) {
   parser ??= new MarkdownIt({ html: true });
-  const tokens = parser.parse(`${prose}\n\n${SENTINEL}\n`, {});
+  return parser.parse(`${prose}\n\n${SENTINEL}\n`, {});
+}
+
+function hasRemoteImage(prose: string): boolean {
+  return parse(prose).some((t) => t.children?.some((c) => c.type === 'image' && !/^data:/i.test(String(c.attrGet('src') ?? ''))));
+}
+
+function proseIsContained(prose: string): boolean {
+  if (CONTROL.test(prose.replace(/[\n\t]/g, '')) || prose.includes('$$') || hasRemoteImage(prose)) return false;
+  const tokens = parse(prose);
   for (const t of tokens) {
     if (t.type === 'html_block') return false;
     if (t.type === 'heading_open' && ['h1', 'h2', 'h3'].includes(t.tag)) return false;
-    if (t.type === 'inline' && t.children?.some((c: { type: string }) => c.type === 'html_inline')) return false;
+    if (t.type === 'inline' && t.children?.some((c) => c.type === 'html_inline')) return false;
   }
   const n = tokens.length;
   // The sentinel is a paragraph of its own at the top level: nothing of the prose is still open.
