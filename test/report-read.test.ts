@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import { readJson, runCli, tempDir } from './helpers/cli.js';
+import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 // eslint-disable-next-line no-control-regex
@@ -75,6 +75,15 @@ describe('a crafted report.json is refused when read', () => {
       assert.equal(server.requests.filter((q) => q.url === '/boom').length, 1, 'refused before anything was sent');
     });
   }
+
+  it('says it as docs/security.md shows', async () => {
+    const file = editStep(0, (s) => (s.status = XSS));
+    const r = await runCli(['merge', file, '--out', tempDir()]);
+    const documented = /^error: shard-2\/report\.json:.*$/m.exec(readFileSync(join(ROOT, 'docs', 'security.md'), 'utf8'))?.[0];
+    assert.ok(documented, 'the example is in docs/security.md');
+    const line = (text: string) => text.replace(/:\d+: /, ':N: ');
+    assert.equal(line(r.stderr.replace(file, 'shard-2/report.json')), `${line(documented)}\n`);
+  });
 
   it('a report re-indented by another tool is checked too (read whole)', async () => {
     const data = JSON.parse(source);
