@@ -205,3 +205,20 @@ describe('junit.xml', () => {
     assert.equal(ACTS_ON_TERMINAL.test(readFileSync(file, 'utf8').replace(/\t/g, '')), false);
   });
 });
+
+describe('broken notebooks and hostile file names (M2: diagnostics)', () => {
+  it('a diagnostic quoting a key written with \\u001b, and a file named with escapes, act on nothing', async () => {
+    const dir = tempDir();
+    // A file a pull request could add to a folder of notebooks: its name sets the window title.
+    writeFileSync(join(dir, 'a\u001b]0;pwned\u0007.yaml'), 'title: Named\nsteps:\n  - name: One\n    request: GET https://api.example.test/x\n');
+    const ok = await runCli(['validate', dir]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /✔ .*a\\x1b\]0;pwned\\x07\.yaml: 1 steps/);
+    assert.equal(ACTS_ON_TERMINAL.test(ok.stdout + ok.stderr), false, JSON.stringify(ok.stdout));
+    writeFileSync(join(dir, 'b.yaml'), 'title: Broken\nsteps:\n  - name: One\n    request: GET https://api.example.test/x\n    "exp\\u001b[2J\\u001b]52;c;aGk=\\u0007ect": {}\n');
+    const broken = await runCli(['validate', dir], { env: { GITHUB_ACTIONS: 'true' } });
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /unknown key `exp\\x1b\[2J\\x1b\]52;c;aGk=\\x07ect`/);
+    assert.equal(ACTS_ON_TERMINAL.test(broken.stdout + broken.stderr), false, JSON.stringify(broken.stderr));
+  });
+});

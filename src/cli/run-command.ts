@@ -19,6 +19,7 @@ import { prepareOutDir } from './out-dir.js';
 import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
 import { runSuite, type PreparedNotebook } from './run-suite.js';
+import { terminalText } from '../report/escape/terminal.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -32,7 +33,7 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env));
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env));
   if (problems || descriptions?.problems) return 2;
-  for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
+  for (const nb of notebooks) io.stdout.write(`✔ ${terminalText(nb.file)}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
   return 0;
 }
 
