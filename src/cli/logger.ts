@@ -4,7 +4,7 @@
  * clean run never pays for it at start-up.
  */
 import { createRequire } from 'node:module';
-import { CONTROL, CONTROLS } from '../report/escape/controls.js';
+import { CONTROLS, hasControl } from '../report/escape/controls.js';
 import type { Log } from '../run/log.js';
 import type { Redactor } from '../run/redact.js';
 
@@ -36,6 +36,6 @@ export function createLogger(level: string, redactor?: Redactor): Log {
  * \u escapes, the same JSON value. (The line's own final newline stays.)
  */
 function jsonControls(line: string): string {
-  if (!CONTROL.test(line.slice(0, -1))) return line;
+  if (!hasControl(line.slice(0, -1))) return line;
   return line.replace(CONTROLS, (ch) => (ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

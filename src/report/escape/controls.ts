@@ -9,10 +9,15 @@
  * that they were there and nothing acts on them.
  */
 
-/** Every such character; the format escapers decide which of \n and \t they keep. */
-// eslint-disable-next-line no-control-regex
-export const CONTROL_SOURCE = '[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+// C0 is given per escaper: some keep the line break and the tab.
+const C0 = { all: '\\u0000-\\u001f', keepNewline: '\\u0000-\\u0009\\u000b-\\u001f', keepNewlineTab: '\\u0000-\\u0008\\u000b-\\u001f' };
+const OTHERS = '\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb';
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 
+/** Every such character (a regex source); the format escapers decide which of \n and \t they keep. */
+export const CONTROL_SOURCE = `[${C0.all}${OTHERS}]|${LONE_SURROGATE}`;
+
+/** Exact, for tests and rare paths; the escapers use the faster checks below. */
 export const CONTROL = new RegExp(CONTROL_SOURCE);
 export const CONTROLS = new RegExp(CONTROL_SOURCE, 'g');
 
@@ -26,8 +31,30 @@ export function visibleControl(ch: string): string {
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** `text` with every control character made visible except those in `keep` ("\n", "\t"). */
-export function showControls(text: string, keep = ''): string {
-  if (!CONTROL.test(text)) return text;
-  return text.replace(CONTROLS, (ch) => (keep.includes(ch) ? ch : visibleControl(ch)));
+/**
+ * Per set of kept characters: a plain character class (fast: most text has nothing to replace, and
+ * a class is tested at ~1 ns a character), and the lone-surrogate alternation only for text that
+ * has a surrogate at all (measured: the combined regex cost ~1 µs on a short title, 10 ms on a
+ * 50 KB body).
+ */
+function matchers(c0: string) {
+  return { any: new RegExp(`[${c0}${OTHERS}]`), all: new RegExp(`[${c0}${OTHERS}]`, 'g'), withLone: new RegExp(`[${c0}${OTHERS}]|${LONE_SURROGATE}`, 'g') };
+}
+const KEEP = { '': matchers(C0.all), '\n': matchers(C0.keepNewline), '\n\t': matchers(C0.keepNewlineTab) } as const;
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE = new RegExp(LONE_SURROGATE);
+
+export type Kept = keyof typeof KEEP;
+
+/** Does `text` hold a control character other than those in `keep`? */
+export function hasControl(text: string, keep: Kept = ''): boolean {
+  return KEEP[keep].any.test(text) || (SURROGATE.test(text) && LONE.test(text));
+}
+
+/** `text` with every control character made visible except those in `keep` ("\n", "\n\t"). */
+export function showControls(text: string, keep: Kept = ''): string {
+  const m = KEEP[keep];
+  const lone = SURROGATE.test(text) && LONE.test(text);
+  if (!lone && !m.any.test(text)) return text;
+  return text.replace(lone ? m.withLone : m.all, visibleControl);
 }

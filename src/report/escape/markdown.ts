@@ -14,7 +14,7 @@
  * Prose that fails the check is shown verbatim in a fenced block instead.
  */
 import MarkdownIt from 'markdown-it';
-import { CONTROL, showControls } from './controls.js';
+import { hasControl, showControls } from './controls.js';
 
 /**
  * The marks that mean something inside a line of Markdown (CommonMark and GitHub's extensions):
@@ -82,7 +82,7 @@ function hasRemoteImage(prose: string): boolean {
 }
 
 function proseIsContained(prose: string): boolean {
-  if (CONTROL.test(prose.replace(/[\n\t]/g, '')) || prose.includes('$$') || hasRemoteImage(prose)) return false;
+  if (hasControl(prose, '\n\t') || prose.includes('$$') || hasRemoteImage(prose)) return false;
   const tokens = parse(prose);
   for (const t of tokens) {
     if (t.type === 'html_block') return false;

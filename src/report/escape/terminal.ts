@@ -5,7 +5,7 @@
  * write the clipboard (OSC 52) or reorder text; and under GitHub Actions no line can start a
  * workflow command.
  */
-import { CONTROL, CONTROL_SOURCE, showControls, visibleControl } from './controls.js';
+import { CONTROL_SOURCE, hasControl, showControls, visibleControl } from './controls.js';
 
 /** One line of text from outside (a step name, a message, a value): nothing in it acts on the terminal. */
 export function terminalText(text: string): string {
@@ -26,7 +26,7 @@ const SGR_OR_CONTROL = new RegExp(`\\x1b\\[[0-9;]*m|${CONTROL_SOURCE}`, 'g');
  * this catches one that was not, so a missed field costs legibility, never control of the terminal.
  */
 export function terminalLine(line: string): string {
-  if (!CONTROL.test(line)) return line;
+  if (!hasControl(line)) return line;
   return line.replace(SGR_OR_CONTROL, (m) => (m.length > 2 && m.charCodeAt(0) === 0x1b ? m : visibleControl(m)));
 }
 
