@@ -123,9 +123,9 @@ export class SchemaRegistry {
   }
 }
 
-/** A JSON Schema a notebook may name: not the notebook format's own or report.json's, not an OpenAPI description beside them. */
+/** A JSON Schema a notebook may name: not the notebook format's own, not an OpenAPI description beside them. */
 function isSchemaFile(name: string): boolean {
-  return name.endsWith('.json') && name !== 'notebook.schema.json' && name !== 'report.schema.json' && !name.endsWith('.openapi.json');
+  return name.endsWith('.json') && name !== 'notebook.schema.json' && !name.endsWith('.openapi.json');
 }
 
 function idFor(file: string): string {

@@ -4,7 +4,7 @@
  * writes it has one step per line; any other layout of valid JSON (an older version, a file
  * re-indented by another tool) is read whole with JSON.parse. Reports of older versions lack
  * `counts`, `attempts` and `flaky`: they are filled in. Every part is checked against
- * schemas/report.schema.json as it is read (report-schema.ts): a crafted file is refused, named.
+ * schemas/report/report.schema.json as it is read (report-schema.ts): a crafted file is refused, named.
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';

@@ -1,6 +1,6 @@
 /**
  * `merge` and `--baseline` read report.json files that may come from anywhere (a CI artefact, a
- * fork's pull request): each is checked against schemas/report.schema.json as it is read, so a
+ * fork's pull request): each is checked against schemas/report/report.schema.json as it is read, so a
  * field every report renders (a status, a count, a duration) is what it claims to be before any
  * writer sees it. A file that fails says which file, where and what is wrong (exit 2). The
  * writers escape everything as well (src/report/escape/): the schema keeps the data sane, the
@@ -11,7 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 
-const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'report.schema.json');
+// In a folder of its own: the files directly in schemas/ are response schemas (the Stripe objects),
+// which notebooks name, the mock validates with and the OpenAPI generator lists.
+const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'report', 'report.schema.json');
 
 interface Validators {
   whole: ValidateFunction;
