@@ -45,8 +45,11 @@ describe('the terminal escaper (console, annotations, diagnostics)', () => {
     run(hostile, (s) => assert.equal(CONTROL.test(terminalText(s)), false, JSON.stringify(terminalText(s))));
   });
 
-  it('terminalLines keeps line breaks only', () => {
-    run(hostile, (s) => assert.equal(CONTROL.test(terminalLines(s).replace(/\n/g, '')), false));
+  it('terminalLines keeps line breaks only, and no line of it starts a workflow command', () => {
+    run(hostile, (s) => {
+      assert.equal(CONTROL.test(terminalLines(s).replace(/\n/g, '')), false);
+      for (const line of terminalLines(s).split('\n')) assert.doesNotMatch(line, /^\s*(::|##\[)/);
+    });
   });
 
   it('terminalLine lets our colours (SGR) through and nothing else', () => {

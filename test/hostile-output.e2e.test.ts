@@ -222,3 +222,14 @@ describe('broken notebooks and hostile file names (M2: diagnostics)', () => {
     assert.equal(ACTS_ON_TERMINAL.test(broken.stdout + broken.stderr), false, JSON.stringify(broken.stderr));
   });
 });
+
+describe('usage errors quoting a hostile file name (M2: stderr)', () => {
+  it('a file named with a line break and `::set-output` cannot start a workflow command on stderr', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a\n::set-output name=x::y\n.yaml'), 'title: No base URL\nsteps:\n  - name: One\n    request: GET /x\n');
+    const r = await runCli(['run', dir, '--out', tempDir()], { env: { GITHUB_ACTIONS: 'true' } });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no base URL/);
+    for (const line of (r.stdout + r.stderr).split('\n')) assert.doesNotMatch(line, WORKFLOW, JSON.stringify(r.stderr));
+  });
+});

@@ -12,9 +12,14 @@ export function terminalText(text: string): string {
   return showControls(text);
 }
 
-/** Text meant to span lines (an annotation's message): line breaks kept, every other control shown. */
+/**
+ * Text meant to span lines (an error that quotes a file, an annotation's message): line breaks
+ * kept, every other control shown, and no line of it reading as a GitHub workflow command (the
+ * runner reads stderr too, and this text is printed with or without GITHUB_ACTIONS).
+ */
 export function terminalLines(text: string): string {
-  return showControls(text.replace(/\r\n?/g, '\n'), '\n');
+  const shown = showControls(text.replace(/\r\n?/g, '\n'), '\n');
+  return shown.includes('::') || shown.includes('##[') ? shown.split('\n').map(workflowSafeLine).join('\n') : shown;
 }
 
 // eslint-disable-next-line no-control-regex
