@@ -15,6 +15,7 @@ import { LIMITS } from '../notebook/limits.js';
 import { loadNotebookText } from '../notebook/load.js';
 import type { ImportArgs } from './args.js';
 import type { Io } from './run-command.js';
+import { terminalLines, terminalText } from '../report/escape/terminal.js';
 
 export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
   let result;
@@ -22,7 +23,7 @@ export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
     result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out, allowFiles: args.allowFiles, allowFetch: args.allowFetch });
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;
-    io.stderr.write(`error: ${err.message}\n${err.hint ? `  = hint: ${err.hint}\n` : ''}`);
+    io.stderr.write(`error: ${terminalLines(err.message)}\n${err.hint ? `  = hint: ${terminalLines(err.hint)}\n` : ''}`);
     return 2;
   }
   const say = args.out ? io.stdout : io.stderr;
@@ -52,7 +53,7 @@ export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
       written.push(relative(process.cwd(), resolve(out)) || out);
     } else io.stdout.write(text);
   }
-  for (const w of result.warnings.sort((a, b) => a.line - b.line)) say.write(`${args.file}:${w.line}: warning: ${w.message}\n`);
+  for (const w of result.warnings.sort((a, b) => a.line - b.line)) say.write(`${terminalText(args.file)}:${w.line}: warning: ${terminalText(w.message)}\n`);
   const target = written.length ? ` → ${written.join(', ')}` : '';
   say.write(`Imported ${steps} step${steps === 1 ? '' : 's'} from ${args.file} (${result.format})${target}; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}.\n`);
   return 0;

@@ -4,6 +4,7 @@
  * clean run never pays for it at start-up.
  */
 import { createRequire } from 'node:module';
+import { CONTROLS, hasControl } from '../report/escape/controls.js';
 import type { Log } from '../run/log.js';
 import type { Redactor } from '../run/redact.js';
 
@@ -18,7 +19,7 @@ export function createLogger(level: string, redactor?: Redactor): Log {
   const load = (): Log => {
     if (!real) {
       const { pino } = require('pino') as typeof import('pino');
-      real = pino({ level, base: { name: 'api-notebook' } }, pino.destination({ fd: 2, sync: true })) as unknown as Log;
+      real = pino({ level, base: { name: 'api-notebook' }, hooks: { streamWrite: jsonControls } }, pino.destination({ fd: 2, sync: true })) as unknown as Log;
     }
     return real;
   };
@@ -27,4 +28,14 @@ export function createLogger(level: string, redactor?: Redactor): Log {
     load()[name](redactor ? redactor.value(fields) : fields, redactor ? redactor.text(message) : message);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), debugEnabled: LEVELS.debug >= threshold };
+}
+
+/**
+ * JSON escapes C0 but may leave DEL, C1 (U+009B is a CSI), bidi overrides and the other characters
+ * of escape/controls.ts raw, and a log read in a terminal would act on them: they are written as
+ * \u escapes, the same JSON value. (The line's own final newline stays.)
+ */
+function jsonControls(line: string): string {
+  if (!hasControl(line.slice(0, -1))) return line;
+  return line.replace(CONTROLS, (ch) => (ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

@@ -60,7 +60,9 @@ main(process.argv.slice(2), io).then(
   async (err: unknown) => {
     const { UsageError } = await import('./args.js');
     if (err instanceof UsageError) {
-      io.stderr.write(`error: ${err.message}\n`);
+      // A usage error may quote what it was given (a file's text, a path): nothing in it may act on the terminal.
+      const { terminalLines } = await import('../report/escape/terminal.js');
+      io.stderr.write(`error: ${terminalLines(err.message)}\n`);
       process.exitCode = 2;
     } else {
       const { crashReport } = await import('./crash.js');

@@ -24,6 +24,7 @@ import type { SessionTarget } from '../run/session.js';
 import { UsageError, type OpenArgs } from './args.js';
 import { createLogger } from './logger.js';
 import { useColor, type Io } from './run-command.js';
+import { terminalText } from '../report/escape/terminal.js';
 
 const TEARDOWN_DEADLINE_MS = 10_000;
 const TIMEOUT_MS = 30_000;
@@ -81,7 +82,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   io.stdout.write(`${server.url}#token=${token}\n`);
   const warning = exposureWarning(server.address, server.port);
   if (warning) io.stderr.write(`${warning}\n`);
-  io.stderr.write(`${notebook.title} (${file.displayPath} → ${target.url}) is open at the URL above. Ctrl-C stops; the teardown of what was run runs first.\n`);
+  io.stderr.write(`${terminalText(notebook.title)} (${terminalText(file.displayPath)} → ${terminalText(target.url)}) is open at the URL above. Ctrl-C stops; the teardown of what was run runs first.\n`);
   if (args.browser && !io.env.CI) openBrowser(`${server.localUrl}#code=${codes.issue()}`, io.env);
   const stopWatching = file.watch(() => void app.reload());
 
@@ -101,7 +102,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   stopWatching();
   try {
     const ran = await app.session.teardownPending(AbortSignal.any([second.signal, AbortSignal.timeout(TEARDOWN_DEADLINE_MS)]));
-    for (const step of ran) io.stderr.write(`  teardown: ${step.name} → ${app.live.cells.get(`teardown-${step.index}`)?.status ?? 'not run'}\n`);
+    for (const step of ran) io.stderr.write(`  teardown: ${terminalText(step.name)} → ${app.live.cells.get(`teardown-${step.index}`)?.status ?? 'not run'}\n`);
     if (!ran.length) io.stderr.write('  nothing to tear down\n');
   } finally {
     await server.close();

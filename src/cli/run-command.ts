@@ -20,6 +20,7 @@ import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
 import { checkTlsFiles, insecureSources, insecureWarning, networkOptions, registerLiteralPassphrases } from './network.js';
 import { runSuite, type PreparedNotebook } from './run-suite.js';
+import { terminalText } from '../report/escape/terminal.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -35,7 +36,7 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
   if (problems || descriptions?.problems) return 2;
   if (checkTlsFiles(notebooks, args.allowFiles, false, io.stderr, useColor(io.stderr, io.env))) return 2;
-  for (const nb of notebooks) io.stdout.write(`✔ ${nb.file}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
+  for (const nb of notebooks) io.stdout.write(`✔ ${terminalText(nb.file)}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
   return 0;
 }
 

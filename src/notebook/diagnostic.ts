@@ -8,6 +8,8 @@
  *      |     ^^^^^^
  *      = hint: did you mean `expect`?
  */
+import { CONTROLS } from '../report/escape/controls.js';
+import { terminalText } from '../report/escape/terminal.js';
 import type { Span } from './types.js';
 
 export interface Diagnostic {
@@ -20,10 +22,10 @@ export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined, 
   const red = (s: string) => (color ? `\x1b[1;31m${s}\x1b[0m` : s);
   const blue = (s: string) => (color ? `\x1b[34m${s}\x1b[0m` : s);
   // Messages quote what was written (a key, a value): a 100 KB value must not flood the terminal.
-  const lines = [`${red('error')}: ${clip(d.message)}`];
+  const lines = [`${red('error')}: ${terminalText(clip(d.message))}`];
   const gutter = String(d.span.line).length;
   const pad = ' '.repeat(gutter);
-  lines.push(`${pad}${blue('-->')} ${d.span.file}:${d.span.line}:${d.span.col}`);
+  lines.push(`${pad}${blue('-->')} ${terminalText(d.span.file)}:${d.span.line}:${d.span.col}`);
   const full = lineOf(sourceText, d.span.line);
   if (full !== undefined) {
     const { text, col } = excerpt(full, d.span.col);
@@ -32,7 +34,7 @@ export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined, 
     const width = Math.max(1, Math.min(d.span.length, text.length - col + 1));
     lines.push(`${pad} ${blue('|')} ${' '.repeat(Math.max(0, col - 1))}${red('^'.repeat(width))}`);
   }
-  if (d.hint) lines.push(`${pad} ${blue('=')} hint: ${clip(d.hint)}`);
+  if (d.hint) lines.push(`${pad} ${blue('=')} hint: ${terminalText(clip(d.hint))}`);
   return lines.join('\n');
 }
 
@@ -58,11 +60,11 @@ function clip(text: string): string {
 
 /**
  * The part of a long line around the column (a 100 KB one-line expression must not flood the
- * terminal), with control characters made visible so they cannot garble it.
+ * terminal), with control characters (C0, C1, bidi: escape/controls.ts) shown as U+FFFD, one
+ * character each so the caret stays under the column, so they cannot garble it.
  */
 function excerpt(line: string, col: number): { text: string; col: number } {
-  // eslint-disable-next-line no-control-regex
-  const visible = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\ufffd');
+  const visible = (s: string) => s.replace(CONTROLS, (ch) => (ch === '\t' ? ch : '\ufffd'));
   if (line.length <= WINDOW + 20) return { text: visible(line), col };
   const from = Math.max(0, Math.min(col - 1 - WINDOW / 2, line.length - WINDOW));
   const to = Math.min(line.length, from + WINDOW);

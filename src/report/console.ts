@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
 import { coverageLine } from '../openapi/coverage.js';
+import { guardLines, terminalText as t } from './escape/terminal.js';
 import { openApiErrorLines, short, stepTitle } from './format.js';
 import type { NotebookSink, Reporter } from './reporter.js';
 
@@ -16,6 +17,8 @@ export interface ConsoleOptions {
   quiet: boolean;
   /** Report files to list in the summary. */
   files: () => string[];
+  /** Under GitHub Actions (GITHUB_ACTIONS=true): no line may read as a workflow command. */
+  actions?: boolean;
 }
 
 const MARK = { passed: '✔', failed: '✘', error: '!', skipped: '-' } as const;
@@ -30,7 +33,10 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   const magenta = paint('35');
   const tone = { passed: green, failed: red, error: yellow, skipped: dim };
   const out = batchedWriter(opts.out);
-  const write = (s: string) => out.write(s + '\n');
+  // Every field from outside is escaped where it is put in a line (terminalText); every line
+  // passes guardLines too, the backstop that lets only our colours through.
+  const actions = opts.actions === true;
+  const write = (s: string) => out.write(guardLines(s, actions) + '\n');
   let progress: NodeJS.Timeout | undefined;
   let progressShown = false;
   let concurrent = false;
@@ -52,9 +58,9 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       // With --jobs, a notebook's lines are kept and printed together when it finishes, so
       // notebooks running at once never interleave; a serial run prints each step as it ends.
       const held: string[] = [];
-      const line = concurrent ? (s: string) => held.push(s) : write;
-      if (!opts.quiet) line(`\n${bold(info.title)} ${dim(`(${info.file} → ${info.baseUrl})`)}`);
-      if (concurrent) status.start(info.slot, info.title);
+      const line = concurrent ? (s: string) => held.push(guardLines(s, actions)) : write;
+      if (!opts.quiet) line(`\n${bold(t(info.title))} ${dim(`(${t(info.file)} → ${t(info.baseUrl)})`)}`);
+      if (concurrent) status.start(info.slot, t(info.title));
       return {
         onStepStart(step) {
           // Only on a terminal and a serial run: a line that says what we are waiting for, if it takes a while.
@@ -62,7 +68,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
           clearProgress();
           progress = setTimeout(() => {
             progressShown = true;
-            out.write(dim(`  … ${step.name} (waiting for the response)`));
+            out.write(guardLines(dim(`  … ${t(step.name)} (waiting for the response)`), actions));
           }, 400);
           progress.unref();
         },
@@ -73,7 +79,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
           if (opts.quiet && !bad) return;
           line(stepLine(r, tone[r.status], dim, magenta));
           if (bad) for (const l of evidence(r, red, dim)) line(`      ${l}`);
-          for (const w of r.warnings ?? []) line(`      ${yellow(`warning: ${w}`)}`);
+          for (const w of r.warnings ?? []) line(`      ${yellow(`warning: ${t(w)}`)}`);
         },
         onNotebookEnd() {
           if (!concurrent) return;
@@ -88,9 +94,9 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       write('');
       for (const l of baselineLines(result, { red, green, yellow, dim })) write(l);
       write(summaryLine(result, { green, red, yellow, dim, bold, magenta }));
-      for (const c of result.coverageBySpec ?? (result.coverage ? [result.coverage] : [])) write(coverageLine(c));
+      for (const c of result.coverageBySpec ?? (result.coverage ? [result.coverage] : [])) write(t(coverageLine(c)));
       const files = opts.files();
-      if (files.length) write(dim(`Reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`));
+      if (files.length) write(dim(`Reports: ${files.map((f) => t(relative(process.cwd(), f) || f)).join(', ')}`));
       out.flush();
     },
   };
@@ -115,7 +121,7 @@ function liveStatus(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?:
     const list = [...running.values()].map((n) => `${n.title} (${n.steps})`).join(', ');
     const width = Math.max(20, (stream.columns || 80) - 1);
     const text = `  … running ${running.size}: ${list}`;
-    stream.write(`\r\x1b[2K${dim(text.length > width ? `${text.slice(0, width - 1)}…` : text)}`);
+    stream.write(`\r\x1b[2K${dim(guardLines(text.length > width ? `${text.slice(0, width - 1)}…` : text, false))}`);
     shown = true;
   };
   const schedule = () => {
@@ -178,12 +184,13 @@ function batchedWriter(stream: NodeJS.WritableStream & { isTTY?: boolean }): { w
 function baselineLines(result: RunRecord, c: Record<'green' | 'red' | 'yellow' | 'dim', (s: string) => string>): string[] {
   const b = result.baseline;
   if (!b) return [];
-  const lines = [`Compared with ${b.file}: ${(b.counts.newlyFailing ? c.red : c.dim)(`${b.counts.newlyFailing} newly failing`)}, ${(b.counts.fixed ? c.green : c.dim)(`${b.counts.fixed} fixed`)}, ${(b.counts.slower ? c.yellow : c.dim)(`${b.counts.slower} slower by more than ${b.thresholdPercent}%`)}`];
+  const lines = [`Compared with ${t(b.file)}: ${(b.counts.newlyFailing ? c.red : c.dim)(`${b.counts.newlyFailing} newly failing`)}, ${(b.counts.fixed ? c.green : c.dim)(`${b.counts.fixed} fixed`)}, ${(b.counts.slower ? c.yellow : c.dim)(`${b.counts.slower} slower by more than ${b.thresholdPercent}%`)}`];
   const LIMIT = 20;
-  const at = (r: StepRef) => c.dim(`(${r.file}:${r.line})`);
-  for (const r of b.newlyFailing.slice(0, LIMIT)) lines.push(`  ${c.red('newly failing')} ${r.notebook} — ${r.step}: ${r.was ?? 'new'} → ${r.status} ${at(r)}`);
-  for (const r of b.fixed.slice(0, LIMIT)) lines.push(`  ${c.green('fixed')} ${r.notebook} — ${r.step}: ${r.was} → ${r.status} ${at(r)}`);
-  for (const r of b.slower.slice(0, LIMIT)) lines.push(`  ${c.yellow('slower')} ${r.notebook} — ${r.step}: ${r.baselineMs.toFixed(1)} ms → ${r.durationMs.toFixed(1)} ms ${at(r)}`);
+  const at = (r: StepRef) => c.dim(`(${t(r.file)}:${t(String(r.line))})`);
+  const ref = (r: StepRef) => `${t(r.notebook)} — ${t(r.step)}`;
+  for (const r of b.newlyFailing.slice(0, LIMIT)) lines.push(`  ${c.red('newly failing')} ${ref(r)}: ${t(String(r.was ?? 'new'))} → ${t(r.status)} ${at(r)}`);
+  for (const r of b.fixed.slice(0, LIMIT)) lines.push(`  ${c.green('fixed')} ${ref(r)}: ${t(String(r.was))} → ${t(r.status)} ${at(r)}`);
+  for (const r of b.slower.slice(0, LIMIT)) lines.push(`  ${c.yellow('slower')} ${ref(r)}: ${r.baselineMs.toFixed(1)} ms → ${r.durationMs.toFixed(1)} ms ${at(r)}`);
   const listed = Math.min(LIMIT, b.newlyFailing.length) + Math.min(LIMIT, b.fixed.length) + Math.min(LIMIT, b.slower.length);
   const total = b.counts.newlyFailing + b.counts.fixed + b.counts.slower;
   if (total > listed) lines.push(c.dim(`  … ${total - listed} more in report.json`));
@@ -191,13 +198,13 @@ function baselineLines(result: RunRecord, c: Record<'green' | 'red' | 'yellow' |
 }
 
 function stepLine(r: StepResult, color: (s: string) => string, dim: (s: string) => string, flakyTone: (s: string) => string): string {
-  const parts = [`  ${color(MARK[r.status])} ${stepTitle(r)}`];
-  if (r.request) parts.push(dim(`${r.request.method} ${pathOf(r.request.url)}`));
-  if (r.response) parts.push(dim(`→ ${r.response.status}`));
-  if (r.redirects?.length) parts.push(dim(`(after ${r.redirects.length} redirect${r.redirects.length === 1 ? '' : 's'}: ${r.redirects.map((h) => h.status).join(', ')})`));
+  const parts = [`  ${color(MARK[r.status] ?? '?')} ${t(stepTitle(r))}`];
+  if (r.request) parts.push(dim(`${t(r.request.method)} ${t(pathOf(r.request.url))}`));
+  if (r.response) parts.push(dim(`→ ${t(String(r.response.status))}`));
+  if (r.redirects?.length) parts.push(dim(`(after ${r.redirects.length} redirect${r.redirects.length === 1 ? '' : 's'}: ${r.redirects.map((h) => t(String(h.status))).join(', ')})`));
   if (r.status !== 'skipped') parts.push(dim(`${Math.round(r.durationMs)} ms`));
-  else if (r.skipReason) parts.push(dim(`(skipped: ${r.skipReason})`));
-  if (r.flaky) parts.push(flakyTone(`flaky: passed on attempt ${r.attempts} (before: ${r.retried?.[0]?.message ?? 'failed'})`));
+  else if (r.skipReason) parts.push(dim(`(skipped: ${t(r.skipReason)})`));
+  if (r.flaky) parts.push(flakyTone(`flaky: passed on attempt ${r.attempts} (before: ${t(r.retried?.[0]?.message ?? 'failed')})`));
   else if (r.attempts > 1) parts.push(dim(`(${r.attempts} attempts)`));
   return parts.join(' ');
 }
@@ -218,8 +225,8 @@ export function pathOf(url: string): string {
 export function evidence(r: StepResult, red: (s: string) => string, dim: (s: string) => string): string[] {
   const lines: string[] = [];
   if (r.error) {
-    lines.push(red(`error (${r.error.kind}): ${r.error.message}`));
-    lines.push(dim(`at ${r.span.file}:${r.span.line}`));
+    lines.push(red(`error (${t(r.error.kind)}): ${t(r.error.message)}`));
+    lines.push(dim(`at ${t(r.span.file)}:${r.span.line}`));
   }
   for (const c of r.checks.filter((x) => !x.passed)) lines.push(...checkEvidence(c, red, dim));
   // A body kept as bytes: its size and digest say which one came back (never the bytes).
@@ -228,22 +235,22 @@ export function evidence(r: StepResult, red: (s: string) => string, dim: (s: str
 }
 
 function checkEvidence(c: CheckResult, red: (s: string) => string, dim: (s: string) => string): string[] {
-  const lines = [red(`${c.label}: ${c.message ?? 'failed'}`), dim(`  at ${c.span.file}:${c.span.line}:${c.span.col}`)];
+  const lines = [red(`${t(c.label)}: ${t(c.message ?? 'failed')}`), dim(`  at ${t(c.span.file)}:${c.span.line}:${c.span.col}`)];
   if (c.kind === 'schema') {
     const errors = (c.details as { errors?: Array<{ instancePath: string; message?: string; params?: unknown }> })?.errors ?? [];
-    for (const e of errors.slice(0, 10)) lines.push(`  - body${e.instancePath.replace(/\//g, '.')}: ${e.message} ${dim(JSON.stringify(e.params))}`);
+    for (const e of errors.slice(0, 10)) lines.push(`  - ${t(`body${e.instancePath.replace(/\//g, '.')}`)}: ${t(String(e.message))} ${dim(t(JSON.stringify(e.params) ?? ''))}`);
     if (errors.length > 10) lines.push(dim(`  … ${errors.length - 10} more in report.json`));
   } else if (c.kind === 'body') {
     const mismatches = (c.details as { mismatches?: Array<{ path: string; expected: unknown; actual: unknown }> })?.mismatches ?? [];
     for (const m of mismatches.slice(0, 10)) {
-      lines.push(`  ${m.path}`);
-      lines.push(`    - expected ${short(m.expected)}`);
-      lines.push(`    + actual   ${short(m.actual)}`);
+      lines.push(`  ${t(m.path)}`);
+      lines.push(`    - expected ${t(short(m.expected))}`);
+      lines.push(`    + actual   ${t(short(m.actual))}`);
     }
   } else {
-    lines.push(`  expected: ${short(c.expected)}`);
-    lines.push(`  actual:   ${short(c.actual)}`);
-    if (c.kind === 'openapi') for (const l of openApiErrorLines(c).slice(0, 10)) lines.push(`  - ${l}`);
+    lines.push(`  expected: ${t(short(c.expected))}`);
+    lines.push(`  actual:   ${t(short(c.actual))}`);
+    if (c.kind === 'openapi') for (const l of openApiErrorLines(c).slice(0, 10)) lines.push(`  - ${t(l)}`);
   }
   return lines;
 }

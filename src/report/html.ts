@@ -1,28 +1,26 @@
 /**
  * reports/report.html: the walkthrough. Reads like the notebook (prose, then request, response,
  * checks, captures, timing), with a summary that links to each failure. Self-contained (inline
- * CSS, no scripts, no network), readable on a phone and printable. Prose is markdown rendered
- * by markdown-it with raw HTML disabled, so a notebook cannot inject markup into the report.
+ * CSS, no scripts, no network: a Content-Security-Policy says so to the browser), readable on a
+ * phone and printable. Prose is markdown rendered by markdown-it with raw HTML disabled and remote
+ * images as links (html-safety.ts); every other text goes through escape/html.ts.
  */
-import MarkdownIt from 'markdown-it';
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
 import type { Coverage } from '../openapi/coverage.js';
 import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle, uploadText } from './format.js';
 import { pathOf } from './console.js';
 import { recordOf } from './json.js';
+import { escapeHtml } from './escape/html.js';
+import { CSP, renderProse } from './html-safety.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
 
-const md = new MarkdownIt({ html: false, linkify: true });
-const MARK = { passed: '✔', failed: '✘', error: '!', skipped: '–' } as const;
+const MARK: Record<string, string> = { passed: '✔', failed: '✘', error: '!', skipped: '–' };
+const mark = (status: string) => MARK[status] ?? '?';
 
-const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const HTML_SPECIAL = /[&<>"']/;
-
-export function escapeHtml(text: string): string {
-  // Most text (titles, paths) has nothing to escape: test first, replace only when needed.
-  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ENTITY[c]) : text;
-}
+export { escapeHtml };
+/** Numbers and statuses too: a crafted report.json (merge, --baseline) may put anything there. */
+const text = (v: unknown) => escapeHtml(String(v));
 
 const CSS = `
 :root{--ok:#1a7f37;--bad:#cf222e;--err:#9a6700;--skip:#6e7781;--line:#d0d7de;--soft:#f6f8fa;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;line-height:1.5}
@@ -98,18 +96,18 @@ function check(c: CheckResult): string {
 function flakyNote(r: StepResult): string {
   if (!r.retried?.length) return '';
   const verdict = r.flaky ? `Flaky: passed on attempt ${r.attempts}` : `Failed on all ${r.attempts} attempts`;
-  return `<p class="meta">${verdict}. Earlier attempts: ${r.retried.map((x) => escapeHtml(`${x.status}: ${x.message}`)).join('; ')}</p>`;
+  return `<p class="meta">${escapeHtml(verdict)}. Earlier attempts: ${r.retried.map((x) => escapeHtml(`${x.status}: ${x.message}`)).join('; ')}</p>`;
 }
 
 function badges(r: StepResult): string {
-  return `<span class="badge ${r.status}">${MARK[r.status]} ${r.status}</span>${r.flaky ? '<span class="badge flaky">flaky</span>' : ''}`;
+  return `<span class="badge ${text(r.status)}">${mark(r.status)} ${text(r.status)}</span>${r.flaky ? '<span class="badge flaky">flaky</span>' : ''}`;
 }
 
 function detailedStep(r: StepResult, anchor: string): string {
   const max = r.status === 'failed' || r.status === 'error' ? BODY_CAP.bad : BODY_CAP.passed;
-  const parts = [`<section class="step ${r.status}" id="${anchor}" data-status="${r.status}">`];
+  const parts = [`<section class="step ${text(r.status)}" id="${anchor}" data-status="${text(r.status)}">`];
   parts.push(`<h3>${badges(r)}${escapeHtml(stepTitle(r))}</h3>`);
-  if (r.doc) parts.push(`<div class="prose">${md.render(r.doc)}</div>`);
+  if (r.doc) parts.push(`<div class="prose">${renderProse(r.doc)}</div>`);
   if (r.skipReason) parts.push(`<p class="meta">Skipped: ${escapeHtml(r.skipReason)}</p>`);
   for (const w of r.warnings ?? []) parts.push(`<p class="warning">Warning: ${escapeHtml(w)}</p>`);
   if (r.redirects?.length) parts.push(`<h4>Redirects</h4><ol class="redirects">${redirectLines(r).map((l) => `<li><code>${escapeHtml(l)}</code></li>`).join('')}</ol>`);
@@ -120,7 +118,7 @@ function detailedStep(r: StepResult, anchor: string): string {
     if (upload) parts.push(block(r.request.multipart ? 'Request body (multipart)' : 'Request body (file)', upload, max));
   }
   if (r.response) {
-    parts.push(`<h4>Response</h4><p class="http">${r.response.status} <span class="meta">in ${r.response.durationMs.toFixed(1)} ms</span></p>${headersTable(r.response.headers)}`);
+    parts.push(`<h4>Response</h4><p class="http">${text(r.response.status)} <span class="meta">in ${r.response.durationMs.toFixed(1)} ms</span></p>${headersTable(r.response.headers)}`);
     if (r.response.body !== null && r.response.body !== undefined) parts.push(block('Response body', pretty(r.response.body), max));
   }
   if (r.error) parts.push(`<p class="fail"><strong>Error (${escapeHtml(r.error.kind)})</strong>: ${escapeHtml(r.error.message)} <span class="meta">at ${escapeHtml(`${r.span.file}:${r.span.line}`)}</span></p>`);
@@ -128,7 +126,7 @@ function detailedStep(r: StepResult, anchor: string): string {
   const captures = Object.entries(r.captures);
   if (captures.length) parts.push(`<h4>Captured</h4><table class="headers">${captures.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td><code>${escapeHtml(short(v, 300))}</code></td></tr>`).join('')}</table>`);
   parts.push(flakyNote(r));
-  if (r.status !== 'skipped') parts.push(`<p class="meta">${r.durationMs.toFixed(1)} ms</p>`);
+  if (r.status !== 'skipped') parts.push(`<p class="meta">${text(r.durationMs.toFixed(1))} ms</p>`);
   parts.push('</section>\n');
   return parts.join('\n');
 }
@@ -143,7 +141,7 @@ const COMPACT_BLOCK = 1000;
 function compactStep(r: StepResult, state: NotebookState): string {
   const what = r.request ? `  ${r.request.method} ${pathOf(r.request.url)}${r.response ? ` → ${r.response.status}` : ''}` : '';
   const when = r.status === 'skipped' ? `  (skipped: ${r.skipReason ?? ''})` : `  ${r.durationMs.toFixed(1)} ms`;
-  const line = escapeHtml(`${MARK[r.status]} ${r.flaky ? '[flaky] ' : ''}${stepTitle(r)}${what}${when}`);
+  const line = escapeHtml(`${mark(r.status)} ${r.flaky ? '[flaky] ' : ''}${stepTitle(r)}${what}${when}`);
   let text = '';
   if (state.open === COMPACT_BLOCK) text += closeCompact(state);
   if (state.open === 0) text += '<pre class="compact">';
@@ -180,7 +178,7 @@ function coverageTable(c: Coverage): string {
   const rows = c.operations.map((o) => `<tr class="${o.exercised ? 'pass' : 'miss'}"><td>${o.exercised ? '✔' : '✘'}</td><td class="http">${escapeHtml(o.method)} ${escapeHtml(o.path)}</td>` +
     `<td>${escapeHtml(o.documented.join(', '))}</td><td>${escapeHtml(Object.entries(o.seen).map(([s, n]) => `${s}\u00a0×${n}`).join(', ') || '—')}</td></tr>`).join('');
   const exercised = c.operations.filter((o) => o.exercised).length;
-  return `<section class="coverage" data-coverage="${escapeHtml(c.spec)}"><h2>OpenAPI coverage: ${c.percent}%</h2><p class="meta">${exercised} of ${c.operations.length} operations of ${escapeHtml(c.spec)} exercised</p>` +
+  return `<section class="coverage" data-coverage="${escapeHtml(c.spec)}"><h2>OpenAPI coverage: ${text(c.percent)}%</h2><p class="meta">${exercised} of ${c.operations.length} operations of ${escapeHtml(c.spec)} exercised</p>` +
     `<table class="headers"><thead><tr><th></th><th>operation</th><th>documented</th><th>seen</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
@@ -199,8 +197,8 @@ function baselineSection(run: RunRecord): string {
   if (!b) return '';
   const table = (rows: string[]) => (rows.length ? `<table class="diff">${rows.join('')}</table>` : '');
   return `<section class="baseline" id="baseline"><h2>Compared with the baseline</h2>
-<p class="meta">${escapeHtml(b.file)}${b.startedAt ? ` · started ${escapeHtml(b.startedAt)}` : ''} · slower means more than ${b.thresholdPercent}% slower</p>
-<dl class="summary"><div><dt>newly failing</dt><dd data-baseline="newlyFailing">${b.counts.newlyFailing}</dd></div><div><dt>fixed</dt><dd data-baseline="fixed">${b.counts.fixed}</dd></div><div><dt>slower</dt><dd data-baseline="slower">${b.counts.slower}</dd></div></dl>
+<p class="meta">${escapeHtml(b.file)}${b.startedAt ? ` · started ${escapeHtml(b.startedAt)}` : ''} · slower means more than ${text(b.thresholdPercent)}% slower</p>
+<dl class="summary"><div><dt>newly failing</dt><dd data-baseline="newlyFailing">${text(b.counts.newlyFailing)}</dd></div><div><dt>fixed</dt><dd data-baseline="fixed">${text(b.counts.fixed)}</dd></div><div><dt>slower</dt><dd data-baseline="slower">${text(b.counts.slower)}</dd></div></dl>
 ${b.newlyFailing.length ? `<h3>Newly failing</h3>${table(b.newlyFailing.map((r) => refRow(r, `${r.was ?? 'new'} → ${r.status}`)))}` : ''}
 ${b.fixed.length ? `<h3>Fixed</h3>${table(b.fixed.map((r) => refRow(r, `${r.was} → ${r.status}`)))}` : ''}
 ${b.slower.length ? `<h3>Slower</h3>${table(b.slower.map((r) => refRow(r, `${r.baselineMs.toFixed(1)} ms → ${r.durationMs.toFixed(1)} ms`)))}` : ''}
@@ -213,11 +211,12 @@ function head(run: RunRecord, notebooks: Array<StreamedNotebook<NotebookState>>)
   const failures = notebooks.flatMap((nb) => nb.state.failures).slice(0, FAILURES_LISTED);
   const total = notebooks.reduce((n, nb) => n + nb.state.failureCount, 0);
   const more = total > failures.length ? `<li>… and ${total - failures.length} more (report.json)</li>` : '';
-  const cells = (['notebooks', 'steps', 'passed', 'failed', 'errors', 'skipped', 'flaky'] as const).map((k) => `<div><dt>${k}</dt><dd data-summary="${k}">${s[k] ?? 0}</dd></div>`).join('');
+  const cells = (['notebooks', 'steps', 'passed', 'failed', 'errors', 'skipped', 'flaky'] as const).map((k) => `<div><dt>${k}</dt><dd data-summary="${k}">${text(s[k] ?? 0)}</dd></div>`).join('');
   const titles = notebooks.map((n) => n.info.title);
   const shard = run.shard ? ` · shard ${run.shard.index}/${run.shard.total}` : run.merged ? ` · merged from ${run.merged.reports} reports` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP(CSS)}">
 <title>${escapeHtml(titles.length > 3 ? `${titles.length} notebooks` : titles.join(', ') || 'api-notebook')} · ${verdict}</title><style>${CSS}</style></head>
 <body>
 <header><h1>${escapeHtml(titles.length === 1 ? titles[0] : 'API notebook run')}</h1>
@@ -242,8 +241,8 @@ export function htmlReporter(outDir: string): Reporter {
       for (const nb of notebooks) {
         const rec = recordOf(nb);
         out.write(`<article class="notebook"><h2>${escapeHtml(rec.title)}</h2>
-<p class="meta">${escapeHtml(rec.file)} → ${escapeHtml(rec.baseUrl)} · <span class="verdict ${rec.status}">${escapeHtml(rec.status)}</span> · ${(rec.durationMs / 1000).toFixed(2)} s</p>
-${rec.description ? `<div class="prose">${md.render(rec.description)}</div>` : ''}
+<p class="meta">${escapeHtml(rec.file)} → ${escapeHtml(rec.baseUrl)} · <span class="verdict ${escapeHtml(rec.status)}">${escapeHtml(rec.status)}</span> · ${(rec.durationMs / 1000).toFixed(2)} s</p>
+${rec.description ? `<div class="prose">${renderProse(rec.description)}</div>` : ''}
 ${nb.state.compact ? `<p class="compact-note">Failures are shown in full, and the first ${DETAILED_PASSED} other steps; the other ${nb.state.compact} passed or skipped steps are one line each (report.json has them in full).</p>` : ''}
 `);
         segment(nb);

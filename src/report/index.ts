@@ -39,7 +39,7 @@ export async function createReporters(names: ReporterName[], opts: ReporterOptio
   if (opts.io.env.GITHUB_ACTIONS === 'true') reporters.push((await import('./github.js')).githubReporter(opts.io.stdout));
   // The console goes last so its summary can list the files the others have just written.
   if (names.includes('console')) {
-    reporters.push(consoleReporter({ out: opts.io.stdout, color: opts.color, quiet: opts.quiet, files: () => fileReporters.flatMap((r) => r.files ?? []) }));
+    reporters.push(consoleReporter({ out: opts.io.stdout, color: opts.color, quiet: opts.quiet, files: () => fileReporters.flatMap((r) => r.files ?? []), actions: opts.io.env.GITHUB_ACTIONS === 'true' }));
   }
   return reporters;
 }

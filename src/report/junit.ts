@@ -7,21 +7,10 @@ import { hostname } from 'node:os';
 import type { StepResult } from '../run/results.js';
 import { failureText, stepTitle } from './format.js';
 import { recordOf } from './json.js';
+import { xmlEscape } from './escape/xml.js';
 import { streamedReporter, type Reporter } from './reporter.js';
 
-// Characters XML 1.0 cannot hold at all, even escaped.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-const XML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-// eslint-disable-next-line no-control-regex
-const XML_SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-
-export function xmlEscape(text: string): string {
-  // Most names need no escaping: test once, replace only when needed (measured per step).
-  if (!XML_SPECIAL.test(text)) return text;
-  return text.replace(INVALID_XML, '\uFFFD').replace(/[&<>"']/g, (c) => XML_ENTITY[c]);
-}
+export { xmlEscape };
 
 const attr = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
 const seconds = (ms: number) => (ms / 1000).toFixed(3);

@@ -4,22 +4,23 @@
  * folded in <details>, never cut.
  */
 import type { RunRecord, StepResult } from '../run/results.js';
+import { mdCode, mdFence, mdProse, mdText } from './escape/markdown.js';
 import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle, uploadText } from './format.js';
 import { recordOf } from './json.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
 
-const ICON = { passed: '✅', failed: '❌', error: '⚠️', skipped: '⏭️' } as const;
+const ICON: Record<string, string> = { passed: '✅', failed: '❌', error: '⚠️', skipped: '⏭️' };
+/** A status's icon; a status this version does not know (a crafted report) is shown as text. */
+const icon = (status: string) => ICON[status] ?? mdText(String(status));
+const num = (n: unknown) => mdText(String(n));
 
-/** A fence longer than any run of backticks inside, so a body cannot close it. */
-function fenced(text: string, lang = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${text}\n${fence}`;
-}
-
-/** Markdown table cells cannot hold pipes or newlines. */
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const inline = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+/**
+ * Everything below goes through src/report/escape/markdown.ts: values (bodies, headers, errors,
+ * operands, URLs) as code, names and messages as escaped text, the author's prose as checked
+ * Markdown. The only raw Markdown and HTML here is the template's own.
+ */
+const cell = mdText;
+const inline = mdCode;
 
 const BODY_CAP = 20_000;
 
@@ -28,16 +29,16 @@ function body(label: string, value: unknown): string {
   if (text.length > BODY_CAP) text = `${text.slice(0, BODY_CAP)}\n… ${text.length - BODY_CAP} more characters in report.json`;
   const lang = typeof value === 'string' ? '' : 'json';
   const lines = text.split('\n').length;
-  if (lines > FOLD_LINES) return `<details><summary>${label} (${lines} lines)</summary>\n\n${fenced(text, lang)}\n\n</details>`;
-  return `${label}:\n\n${fenced(text, lang)}`;
+  if (lines > FOLD_LINES) return `<details><summary>${label} (${lines} lines)</summary>\n\n${mdFence(text, lang)}\n\n</details>`;
+  return `${label}:\n\n${mdFence(text, lang)}`;
 }
 
 function step(r: StepResult, anchor: string): string {
-  const out = [`<a name="${anchor}"></a>`, `### ${ICON[r.status]} ${stepTitle(r)}${r.flaky ? ' (flaky)' : ''}`, ''];
-  if (r.doc) out.push(r.doc.trim(), '');
-  if (r.skipReason) out.push(`_Skipped: ${r.skipReason}_`, '');
-  for (const w of r.warnings ?? []) out.push(`> ⚠️ Warning: ${w}`, '');
-  if (r.redirects?.length) out.push('**Redirects**', '', ...redirectLines(r).map((l, i) => `${i + 1}. ${inline(l)}`), '');
+  const out = [`<a name="${anchor}"></a>`, `### ${icon(r.status)} ${mdText(stepTitle(r))}${r.flaky ? ' (flaky)' : ''}`, ''];
+  if (r.doc) out.push(mdProse(r.doc), '');
+  if (r.skipReason) out.push(`_Skipped: ${mdText(r.skipReason)}_`, '');
+  for (const w of r.warnings ?? []) out.push(`> ⚠️ Warning: ${mdText(w)}`, '');
+  if (r.redirects?.length) out.push('**Redirects**', '', ...redirectLines(r).map((l, i) => `${i + 1}. ${mdCode(l)}`), '');
   if (r.request) {
     out.push(`**Request** ${inline(`${r.request.method} ${r.request.url}`)}`, '');
     if (r.request.body) out.push(body('Request body', r.request.body), '');
@@ -48,17 +49,17 @@ function step(r: StepResult, anchor: string): string {
     out.push(`**Response** ${inline(String(r.response.status))} in ${r.response.durationMs.toFixed(1)} ms`, '');
     if (r.response.body !== null && r.response.body !== undefined) out.push(body('Response body', r.response.body), '');
   }
-  if (r.error) out.push(`> **Error (${r.error.kind})**: ${r.error.message}  `, `> at ${inline(`${r.span.file}:${r.span.line}`)}`, '');
+  if (r.error) out.push(`> **Error (${mdText(r.error.kind)})**: ${mdText(r.error.message)}  `, `> at ${inline(`${r.span.file}:${r.span.line}`)}`, '');
   for (const c of r.checks) {
     if (c.passed) out.push(`- ✔ ${cell(c.label)}`);
     else {
-      out.push(`- ✘ **${cell(c.label)}**: ${c.message ?? 'failed'} (at ${inline(`${c.span.file}:${c.span.line}:${c.span.col}`)})`);
-      out.push('', fenced(checkDetailLines(c).join('\n')).replace(/^/gm, '  '));
+      out.push(`- ✘ **${cell(c.label)}**: ${mdText(c.message ?? 'failed')} (at ${inline(`${c.span.file}:${c.span.line}:${c.span.col}`)})`);
+      out.push('', mdFence(checkDetailLines(c).join('\n')).replace(/^/gm, '  '));
     }
   }
   const captures = Object.entries(r.captures);
   if (captures.length) out.push('', `Captured: ${captures.map(([k, v]) => `${inline(k)} = ${inline(short(v, 120))}`).join(', ')}`);
-  if (r.retried?.length) out.push('', `_${r.flaky ? `Flaky: passed on attempt ${r.attempts}` : `Failed on all ${r.attempts} attempts`}; earlier: ${r.retried.map((x) => `${x.status}: ${cell(x.message)}`).join('; ')}_`);
+  if (r.retried?.length) out.push('', `_${r.flaky ? `Flaky: passed on attempt ${r.attempts}` : `Failed on all ${r.attempts} attempts`}; earlier: ${r.retried.map((x) => `${cell(String(x.status))}: ${cell(x.message)}`).join('; ')}_`);
   out.push('');
   return out.join('\n');
 }
@@ -83,7 +84,7 @@ function stepMarkdown(r: StepResult, nb: StreamedNotebook<NotebookState>, index:
   }
   if (bad || nb.state.detailed++ < DETAILED_PASSED) return step(r, anchor) + '\n';
   const what = r.request ? ` ${inline(`${r.request.method} ${r.request.url}${r.response ? ` → ${r.response.status}` : ''}`)}` : '';
-  return `- ${ICON[r.status]} ${cell(stepTitle(r))}${r.flaky ? ' (flaky)' : ''}${what}${r.status === 'skipped' ? ` _skipped: ${cell(r.skipReason ?? '')}_` : ` ${r.durationMs.toFixed(1)} ms`}\n`;
+  return `- ${icon(r.status)} ${cell(stepTitle(r))}${r.flaky ? ' (flaky)' : ''}${what}${r.status === 'skipped' ? ` _skipped: ${cell(r.skipReason ?? '')}_` : ` ${r.durationMs.toFixed(1)} ms`}\n`;
 }
 
 function head(run: RunRecord, notebooks: Array<StreamedNotebook<NotebookState>>): string {
@@ -93,15 +94,15 @@ function head(run: RunRecord, notebooks: Array<StreamedNotebook<NotebookState>>)
   const total = notebooks.reduce((n, nb) => n + nb.state.failureCount, 0);
   const b = run.baseline;
   return [
-    `# ${notebooks.length === 1 ? notebooks[0].info.title : 'API notebook run'}: ${verdict}`,
+    `# ${notebooks.length === 1 ? mdText(notebooks[0].info.title) : 'API notebook run'}: ${verdict}`,
     '',
     '| Notebooks | Steps | Passed | Failed | Errors | Skipped | Flaky | Duration |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${s.notebooks} | ${s.steps} | ${s.passed} | ${s.failed} | ${s.errors} | ${s.skipped} | ${s.flaky ?? 0} | ${(s.durationMs / 1000).toFixed(2)} s |`,
+    `| ${num(s.notebooks)} | ${num(s.steps)} | ${num(s.passed)} | ${num(s.failed)} | ${num(s.errors)} | ${num(s.skipped)} | ${num(s.flaky ?? 0)} | ${(s.durationMs / 1000).toFixed(2)} s |`,
     '',
-    ...(run.shard ? [`Shard ${run.shard.index}/${run.shard.total}.`, ''] : run.merged ? [`Merged from ${run.merged.reports} reports.`, ''] : []),
+    ...(run.shard ? [`Shard ${num(run.shard.index)}/${num(run.shard.total)}.`, ''] : run.merged ? [`Merged from ${num(run.merged.reports)} reports.`, ''] : []),
     ...(b ? [`**Compared with the baseline** ${inline(b.file)}: ${b.counts.newlyFailing} newly failing, ${b.counts.fixed} fixed, ${b.counts.slower} slower by more than ${b.thresholdPercent}%`, '',
-      ...b.newlyFailing.map((r) => `- newly failing: ${cell(r.notebook)} — ${cell(r.step)} (${r.was ?? 'new'} → ${r.status})`),
+      ...b.newlyFailing.map((r) => `- newly failing: ${cell(r.notebook)} — ${cell(r.step)} (${cell(String(r.was ?? 'new'))} → ${cell(String(r.status))})`),
       ...b.fixed.map((r) => `- fixed: ${cell(r.notebook)} — ${cell(r.step)}`),
       ...b.slower.map((r) => `- slower: ${cell(r.notebook)} — ${cell(r.step)} (${r.baselineMs.toFixed(1)} → ${r.durationMs.toFixed(1)} ms)`), ''] : []),
     ...(failures.length ? ['**Failures**', '', ...failures, ...(total > failures.length ? [`- … and ${total - failures.length} more (report.json)`] : []), ''] : []),
@@ -117,10 +118,10 @@ export function markdownReporter(outDir: string): Reporter {
       out.write(head(run, notebooks));
       for (const nb of notebooks) {
         const rec = recordOf(nb);
-        out.write([`## ${rec.title}`, '', `${inline(rec.file)} → ${inline(rec.baseUrl)} · **${rec.status}** · ${(rec.durationMs / 1000).toFixed(2)} s`, '', rec.description?.trim() ?? '', '', ''].join('\n'));
+        out.write([`## ${mdText(rec.title)}`, '', `${inline(rec.file)} → ${inline(rec.baseUrl)} · **${mdText(rec.status)}** · ${(rec.durationMs / 1000).toFixed(2)} s`, '', mdProse(rec.description ?? ''), '', ''].join('\n'));
         segment(nb);
       }
-      out.write(`<sub>${run.tool.name} ${run.tool.version} · started ${run.startedAt}</sub>\n`);
+      out.write(`<sub>${mdText(run.tool.name)} ${mdText(run.tool.version)} · started ${mdText(run.startedAt)}</sub>\n`);
     },
   });
 }

@@ -3,13 +3,15 @@
  * `merge` and `--baseline` handle a report of any size in flat memory. report.json as this tool
  * writes it has one step per line; any other layout of valid JSON (an older version, a file
  * re-indented by another tool) is read whole with JSON.parse. Reports of older versions lack
- * `counts`, `attempts` and `flaky`: they are filled in.
+ * `counts`, `attempts` and `flaky`: they are filled in. Every part is checked against
+ * schemas/report/report.schema.json as it is read (report-schema.ts): a crafted file is refused, named.
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { NotebookRecord, RunRecord, StepResult } from '../run/results.js';
 import { emptyCounts } from '../run/results.js';
 import { NOTEBOOK_STEPS_OPEN } from './json.js';
+import { reportSchema, ReportSchemaError } from './report-schema.js';
 
 export class ReportReadError extends Error {}
 
@@ -37,7 +39,7 @@ export async function* readReport(file: string, options: ReadOptions = {}): Asyn
   const events: ReportEvent[] = [];
   let streamed = 0;
   try {
-    for await (const e of streamLines(file, withSteps)) {
+    for await (const e of streamLines(file, withSteps, valid)) {
       events.push(e);
       // Hold back only until the layout is known to be ours; then pass events straight on.
       if (events.length > 2 || e.kind === 'step') {
@@ -51,19 +53,34 @@ export async function* readReport(file: string, options: ReadOptions = {}): Asyn
   } catch (err) {
     if (!(err instanceof NotStreamable) || streamed > 0) throw err instanceof NotStreamable ? new ReportReadError(`${file}: ${err.message}`) : err;
   }
-  for (const e of readWhole(file)) if (withSteps || e.kind !== 'step') yield e;
+  for (const e of readWhole(file, valid)) if (withSteps || e.kind !== 'step') yield e;
 }
 
-async function* streamLines(file: string, withSteps: boolean): AsyncGenerator<ReportEvent> {
+/** Runs one of reportSchema's checks; its failure is a ReportReadError like any other. */
+function valid(checkIt: () => void): void {
+  try {
+    checkIt();
+  } catch (err) {
+    throw err instanceof ReportSchemaError ? new ReportReadError(err.message) : err;
+  }
+}
+
+type Valid = typeof valid;
+
+async function* streamLines(file: string, withSteps: boolean, valid: Valid): AsyncGenerator<ReportEvent> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let head = '';
   let state: 'head' | 'notebooks' | 'steps' | 'end' = 'head';
   let lineNo = 0;
+  let notebook = -1;
+  let step = 0;
   for await (const line of lines) {
     lineNo++;
     if (state === 'head') {
       if (line === '  "notebooks": [') {
-        yield { kind: 'run', run: checkRun(parse(`${head}  "notebooks": []\n}`, lineNo)) };
+        const run = checkRun(parse(`${head}  "notebooks": []\n}`, lineNo), file);
+        valid(() => reportSchema.head(run, file, lineNo));
+        yield { kind: 'run', run };
         state = 'notebooks';
       } else {
         head += line + '\n';
@@ -72,7 +89,11 @@ async function* streamLines(file: string, withSteps: boolean): AsyncGenerator<Re
     } else if (state === 'notebooks') {
       const t = line.trim();
       if (t.endsWith(NOTEBOOK_STEPS_OPEN) && t.startsWith('{')) {
-        yield { kind: 'notebook', notebook: fillRecord(parse(`${t.slice(0, -NOTEBOOK_STEPS_OPEN.length)}}`, lineNo)) };
+        const record = parse(`${t.slice(0, -NOTEBOOK_STEPS_OPEN.length)}}`, lineNo);
+        notebook++;
+        step = 0;
+        valid(() => reportSchema.notebook(record, file, lineNo, notebook));
+        yield { kind: 'notebook', notebook: fillRecord(record) };
         state = 'steps';
       } else if (t === ']') state = 'end';
       else throw new NotStreamable(`line ${lineNo}: unexpected text`);
@@ -82,7 +103,12 @@ async function* streamLines(file: string, withSteps: boolean): AsyncGenerator<Re
         yield { kind: 'notebookEnd' };
         state = 'notebooks';
       } else if (t.startsWith('{')) {
-        if (withSteps) yield { kind: 'step', step: fillStep(parse(t.endsWith(',') ? t.slice(0, -1) : t, lineNo)) };
+        if (withSteps) {
+          const data = parse(t.endsWith(',') ? t.slice(0, -1) : t, lineNo);
+          const index = step++;
+          valid(() => reportSchema.step(data, file, lineNo, notebook, index));
+          yield { kind: 'step', step: fillStep(data) };
+        }
       }
       else if (t !== '') throw new NotStreamable(`line ${lineNo}: unexpected text`);
     } else if (line.trim() !== '}' && line.trim() !== '') throw new NotStreamable(`line ${lineNo}: unexpected text`);
@@ -98,15 +124,16 @@ function parse(text: string, line: number): any {
   }
 }
 
-function* readWhole(file: string): Generator<ReportEvent> {
+function* readWhole(file: string, valid: Valid): Generator<ReportEvent> {
   let data: any;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ReportReadError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const { notebooks, ...run } = checkRun(data) as RunRecord & { notebooks: unknown };
+  const { notebooks, ...run } = checkRun(data, file) as RunRecord & { notebooks: unknown };
   if (!Array.isArray(notebooks)) throw new ReportReadError(`${file}: not an api-notebook report.json (no \`notebooks\` list)`);
+  valid(() => reportSchema.whole(data, file));
   yield { kind: 'run', run };
   for (const nb of notebooks as Array<NotebookRecord & { steps?: unknown[] }>) {
     const { steps, ...record } = nb;
@@ -116,9 +143,9 @@ function* readWhole(file: string): Generator<ReportEvent> {
   }
 }
 
-function checkRun(data: any): Omit<RunRecord, 'notebooks'> {
+function checkRun(data: any, file: string): Omit<RunRecord, 'notebooks'> {
   if (!data || typeof data !== 'object' || data.tool?.name !== 'api-notebook' || typeof data.summary !== 'object') {
-    throw new ReportReadError('not an api-notebook report.json (it has no `tool.name: "api-notebook"` and `summary`)');
+    throw new ReportReadError(`${file}: not an api-notebook report.json (it has no \`tool.name: "api-notebook"\` and \`summary\`)`);
   }
   return data;
 }
