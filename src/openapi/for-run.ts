@@ -18,6 +18,7 @@ import type { Notebook } from '../notebook/types.js';
 import type { Coverage } from './coverage.js';
 import type { Description } from './description.js';
 import { DescriptionError, DescriptionNotFetched, isHttpUrl, loadDescription } from './load.js';
+import { terminalLines } from '../report/escape/terminal.js';
 
 export interface RunDescriptions {
   forNotebook(notebook: Notebook): Description | undefined;
@@ -52,9 +53,9 @@ export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string
     // Named on the command line, so within the working directory's repository.
     const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile), join(process.cwd(), '--openapi'), "the working directory's repository");
     if (d instanceof DescriptionNotFetched) {
-      stderr.write(`warning: --openapi: ${d.message}\n${d.hint ? ` = hint: ${d.hint}\n` : ''}\n`);
+      stderr.write(`warning: --openapi: ${terminalLines(d.message)}\n${d.hint ? ` = hint: ${terminalLines(d.hint)}\n` : ''}\n`);
     } else if (d instanceof DescriptionError) {
-      stderr.write(`error: --openapi: ${d.message}\n${d.hint ? ` = hint: ${d.hint}\n` : ''}\n`);
+      stderr.write(`error: --openapi: ${terminalLines(d.message)}\n${d.hint ? ` = hint: ${terminalLines(d.hint)}\n` : ''}\n`);
       problems++;
     } else {
       for (const nb of notebooks) chosen.set(nb, d);
