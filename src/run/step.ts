@@ -12,7 +12,7 @@ import { checkStatus } from '../checks/status.js';
 import { ExprRuntimeError, truthy } from '../expr/index.js';
 import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.js';
 import type { Step } from '../notebook/types.js';
-import { AuthError } from './auth.js';
+import { AuthError, authFor, withheldAuthWarning } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import { MissingValueError, renderRequest } from './request.js';
 import type { StepError, StepResult } from './results.js';
@@ -200,7 +200,6 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
 
 /** Sends the request (once more after a 401 with OAuth2) and records both sides in the result. */
 async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, scope: ReturnType<typeof scopeOf>, result: StepResult): Promise<HttpResponse> {
-  const authSpec = step.auth === 'inherit' ? ctx.notebook.auth : step.auth === 'none' ? undefined : step.auth;
   let request: HttpRequest;
   try {
     request = renderRequest(step.request, ctx.notebook, ctx.baseUrl, scope, ctx.timeoutMs);
@@ -208,6 +207,8 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     if (err instanceof MissingValueError) throw new RunError(err.kind, err.message);
     throw err instanceof ExprRuntimeError ? new RunError('expression', `in the request: ${err.message}`) : err;
   }
+  // The notebook's auth goes only to the base URL's origin; a step's own `auth:` goes anywhere.
+  const { spec: authSpec, withheld } = authFor(step.auth, ctx.notebook.auth, request.url, ctx.baseUrl);
   const send = async () => {
     // Without auth, nothing to wait for: each await is a turn of the microtask queue on every step.
     const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs)), ...request.headers } } : request;
@@ -220,6 +221,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
     result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes };
+    if (withheld && (response.status === 401 || response.status === 403)) (result.warnings ??= []).push(ctx.redactor.text(withheldAuthWarning(request.url, ctx.baseUrl)));
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {
