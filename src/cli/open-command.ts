@@ -14,7 +14,7 @@ import { newToken } from '../open/guard.js';
 import { NotebookFile } from '../open/notebook-file.js';
 import { startOpenServer } from '../open/server.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
-import { InputError, resolveInputs } from '../run/inputs.js';
+import { argvSecretWarnings, InputError, resolveInputs } from '../run/inputs.js';
 import { Redactor } from '../run/redact.js';
 import type { SessionTarget } from '../run/session.js';
 import { UsageError, type OpenArgs } from './args.js';
@@ -41,6 +41,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
     return 2;
   }
   const notebook = version.notebook;
+  for (const line of argvSecretWarnings(notebook.inputs, Object.keys(args.vars))) io.stderr.write(`${line}\n`);
   // The notebook's `openapi:` description, checked against every response as `run` does.
   const descriptions = await loadRunDescriptions([notebook], undefined, io.stderr, useColor(io.stderr, io.env));
   if (descriptions.problems) return 2;
@@ -49,7 +50,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   const log = createLogger('warn', redactor);
   const target = await targetFor(notebook, args);
   const http = createHttpClient();
-  const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
+  const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: { ...args.varFile, ...args.vars }, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
   const token = newToken();
   let server;
   try {
@@ -99,7 +100,7 @@ async function knownInputs(notebook: Notebook, args: OpenArgs, env: NodeJS.Proce
   const values: Record<string, unknown> = {};
   for (const def of notebook.inputs) {
     try {
-      Object.assign(values, await resolveInputs(notebook.file, [def], { env, overrides: args.vars }));
+      Object.assign(values, await resolveInputs(notebook.file, [def], { env, overrides: { ...args.varFile, ...args.vars } }));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
     }
