@@ -7,6 +7,7 @@
  * with no `%`, `&`, `\`, NUL or line break (most of them) with a much shorter regex of the literal
  * forms only. Secrets under 4 characters are refused, never printed.
  */
+import { redactEscapedRuns } from './escaped-runs.js';
 import { NEEDS_FULL, secretPatternSources, type Source } from './secret-patterns.js';
 
 export const REDACTED = '[REDACTED]';
@@ -114,11 +115,7 @@ export class Redactor {
 
   /** Whether some secret is in `s`. */
   private found(s: string): boolean {
-    for (const p of this.patternsFor(s)) {
-      p.lastIndex = 0;
-      if (p.test(s)) return true;
-    }
-    return false;
+    return this.text(s) !== s;
   }
 
   /** How many secrets are known (0: nothing to redact but the sensitive headers). */
@@ -127,6 +124,17 @@ export class Redactor {
   }
 
   text(s: string): string {
+    if (!NEEDS_FULL.test(s)) {
+      for (const p of this.fast) s = s.replace(p, REDACTED);
+      return s;
+    }
+    for (const p of this.full) s = s.replace(p, REDACTED);
+    // Every character escaped alike, wrapped base64, UTF-16 text: decoded, then searched (escaped-runs.ts).
+    return this.secrets.length ? redactEscapedRuns(s, (decoded) => this.plain(decoded)) : s;
+  }
+
+  /** A decoded run: its secrets in any form but another run (each run is decoded once). */
+  private plain(s: string): string {
     for (const p of this.patternsFor(s)) s = s.replace(p, REDACTED);
     return s;
   }
@@ -181,9 +189,7 @@ export class Redactor {
   }
 
   private walk(v: unknown): unknown {
-    if (typeof v === 'string') {
-      return this.found(v) ? this.text(v) : v;
-    }
+    if (typeof v === 'string') return this.text(v);
     if (Array.isArray(v)) {
       let copy: unknown[] | undefined;
       for (let i = 0; i < v.length; i++) {

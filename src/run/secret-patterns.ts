@@ -1,24 +1,20 @@
 /**
- * The regexes that find one secret in any form it can take on its way to an output: raw, and
- * the whole secret upper- or lower-cased; percent-encoded (upper or lower hex, any encode set:
- * WHATWG path/query/userinfo, RFC 3986, forms with `+` for spaces, encoded again) or
- * `\xNN`-escaped; JSON-escaped (`\"`, `\\`, `\n`, `\u00e9`, escaped again); HTML/XML-escaped
- * (`&quot;`, `&#39;`, `&#x27;`, `&amp;lt;`); every character, letters and digits too, as `%XX`,
- * `&#NN;`, `&#xXX;` or `\uXXXX` (what "escape everything" encoders write); base64 (the secret
- * alone, `secret:`, and at any offset inside a longer base64 text such as a basic-auth
- * `user:secret`, also wrapped in lines as MIME and PEM write it); hex of its UTF-8 bytes, either
- * case; its UTF-16 bytes (LE or BE) read back as text; and its Unicode normal forms (NFC,
- * NFD, NFKC, NFKD). The punctuation of a secret may each take a different form; a text mixing them
- * is still one match.
- *
- * The size of these sources is what a scan costs (V8 stops optimising a regex past ~20 KB of
- * source): letters and digits, most of a token, stay literal except in the every-character forms,
- * which are near-literal too, so a 1,000-character JWT stays affordable.
+ * The regexes that find one secret in the forms it can take on its way to an output: raw, in any
+ * letter case (upper, lower or mixed: a server that normalises case) and in each Unicode normal
+ * form (NFC, NFD, NFKC, NFKD); percent-encoded (upper or lower hex, any encode set: WHATWG
+ * path/query/userinfo, RFC 3986, forms with `+` for spaces, encoded again) or `\xNN`-escaped;
+ * JSON-escaped (`\"`, `\\`, `\n`, `\u00e9`, escaped again); HTML/XML-escaped (`&quot;`, `&#39;`,
+ * `&#x27;`, `&amp;lt;`); base64 (the secret alone, `secret:`, and at any offset inside a longer
+ * base64 text such as a basic-auth `user:secret`); hex of its UTF-8 bytes, either case. The
+ * punctuation of a secret may each take a different form; a text mixing them is still one match.
+ * Letters and digits stay literal (most of a token), which keeps the regexes small: their size is
+ * what compiling and scanning cost. The forms where letters are escaped too (every character
+ * `%XX`, `&#NN;`, `\uXXXX`), wrapped base64 and UTF-16 text are found by escaped-runs.ts instead.
  *
  * Two sets, so the common string costs little: every escaped form holds a `%XX`, an entity or a
- * `\`, UTF-16 text a NUL and wrapped base64 a line break. A string with none of those (most header values,
- * ids, plain JSON strings) can only hold the literal forms, and is scanned with `fast`, a short
- * regex of literals; any other string with `full`, which has every form.
+ * `\`. A string with none of those, no NUL and no line break (most header values, ids, plain
+ * JSON strings) can only hold the literal forms, and is scanned with `fast`, a short regex of
+ * literals; any other string with `full`, which has every form.
  */
 
 export interface Source {
@@ -33,7 +29,12 @@ export interface Source {
  */
 export const NEEDS_FULL = /%[0-9A-Fa-f]{2}|&(?:#|[A-Za-z]+;)|[\\\0\n\r]/;
 
-/** Regex sources for every form of `secret`: `fast` for strings without NEEDS_FULL, `full` for the rest. */
+/**
+ * Regex sources for the forms of `secret`: `fast` for strings without NEEDS_FULL, `full` for the
+ * rest. The uniform escapes (every character `%XX`, `&#NN;`, `\uXXXX`), wrapped base64 and UTF-16
+ * text are not here: escaped-runs.ts decodes such runs and looks for the secret in what they say,
+ * at a cost that does not grow with the secret's length.
+ */
 export function secretPatternSources(secret: string): { fast: Source[]; full: Source[] } {
   const fast: Source[] = [];
   const full: Source[] = [];
@@ -42,20 +43,10 @@ export function secretPatternSources(secret: string): { fast: Source[]; full: So
     fast.push({ source: literalForms(variant), length: variant.length });
     full.push({ source: anyEncoding(variant), length: variant.length });
   }
-  for (const text of new Set([secret, secret.toUpperCase(), secret.toLowerCase()])) {
-    for (const source of everyCharacter(text)) full.push({ source, length: text.length });
-  }
-  const cores = base64Cores(secret);
   for (const f of [...base64Forms(secret), ...hexForms(secret)]) {
     const source = { source: escapeRegExp(f), length: f.length };
     fast.push(source);
-    // A core is in `full` as it may be wrapped (below), which matches it unwrapped too.
-    if (!cores.includes(f)) full.push(source);
-  }
-  for (const core of cores) full.push({ source: wrapped(core), length: core.length });
-  for (const text of utf16Texts(secret)) {
-    if (!NEEDS_FULL.test(text)) fast.push({ source: escapeRegExp(text), length: text.length });
-    full.push({ source: compactEncoding(text), length: text.length });
+    full.push(source);
   }
   return { fast: dedupe(fast), full: dedupe(full) };
 }
@@ -113,26 +104,6 @@ function anyEncoding(text: string): string {
   return source;
 }
 
-/**
- * `text` with every character escaped, letters and digits included, in one scheme each: each
- * UTF-8 byte as `%XX` (or encoded again, `%25XX`), each character as a decimal or hex HTML entity,
- * each UTF-16 unit as a JSON `\uXXXX` (backslashes doubled when escaped again).
- */
-function everyCharacter(text: string): string[] {
-  let percent = '';
-  let decimal = '';
-  let hexEntity = '';
-  let json = '';
-  for (const c of text) {
-    for (const b of Buffer.from(c, 'utf8')) percent += `%(?:25)?${hex(b, 2)}`;
-    const cp = c.codePointAt(0)!;
-    decimal += `&#0*${cp};`;
-    hexEntity += `&#[xX]0*${hex(cp, 1)};`;
-    // A run of backslashes is taken from its start where a match may begin (linear time; see REPEAT).
-    for (let i = 0; i < c.length; i++) json += `${json ? MORE_BACKSLASHES : SOME_BACKSLASHES}[uU]${hex(c.charCodeAt(i), 4)}`;
-  }
-  return [percent, decimal, hexEntity, json];
-}
 
 const NAMED_ENTITIES: Record<string, string[]> = { '"': ['quot'], "'": ['apos'], '&': ['amp'], '<': ['lt'], '>': ['gt'] };
 const JSON_SHORT: Record<string, string> = { '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' };
@@ -148,8 +119,6 @@ const REPEAT = { backslashes: 31, percent: 4, amp: 4, zeros: 8 };
 const BACKSLASHES = `(?:(?<!\\\\)\\\\{1,${REPEAT.backslashes}})?`;
 /** The backslashes of a JSON escape: a whole run, or the last one of a longer run. */
 const SOME_BACKSLASHES = `(?:(?<!\\\\)\\\\{1,${REPEAT.backslashes}}|\\\\)`;
-/** The backslashes of an escape inside a form, after its first character: a match cannot start there. */
-const MORE_BACKSLASHES = `\\\\{1,${REPEAT.backslashes}}`;
 
 /** Hex digits of `n`, as a source matching them in upper or lower case. */
 const hex = (n: number, width: number) => anyCaseHex(n.toString(16).padStart(width, '0'));
@@ -179,23 +148,6 @@ function charForms(c: string): string {
   return `(?:${alternatives.join('|')})`;
 }
 
-/**
- * For the UTF-16 texts, twice as long as the secret, fewer forms (they cost compile time): letters
- * and digits literal, every other character raw or JSON-escaped.
- */
-function compactEncoding(text: string): string {
-  let source = '';
-  for (const c of text) {
-    if (/[a-z0-9]/i.test(c)) source += c;
-    else {
-      // Raw, `\uXXXX`, or escaped as JSON escapes it (`\"`, `\\`, `\n`), backslashes doubled or not.
-      const backslashes = source ? MORE_BACKSLASHES : SOME_BACKSLASHES;
-      const short = JSON_SHORT[c] ? `|${backslashes}${JSON_SHORT[c]}` : '';
-      source += `(?:${backslashes}u${hex(c.charCodeAt(0), 4)}${short}|${source ? '\\\\{0,31}' : BACKSLASHES}${escapeRegExp(c)})`;
-    }
-  }
-  return source;
-}
 
 /**
  * The secret in base64 (and base64url): alone, as a basic-auth username with an empty password
@@ -221,14 +173,6 @@ function base64Cores(secret: string): string[] {
   return cores;
 }
 
-/**
- * base64 broken into lines (MIME: 76 characters, PEM: 64), the break raw or JSON-escaped: a line
- * may end anywhere in the secret, so one may come after any character.
- */
-function wrapped(core: string): string {
-  const lineBreak = '(?:\\r?\\n|(?:\\\\r)?\\\\n)?';
-  return [...core].map(escapeRegExp).join(lineBreak);
-}
 
 /** Hex of the secret's UTF-8 bytes, lower and upper case (a digest-like dump, `xxd -p`, a hex-encoded header). */
 function hexForms(secret: string): string[] {
@@ -236,11 +180,6 @@ function hexForms(secret: string): string[] {
   return [hex, hex.toUpperCase()];
 }
 
-/** The secret's UTF-16 bytes (LE, BE) read back one byte per character, as a server that mixes up encodings echoes them. */
-function utf16Texts(secret: string): string[] {
-  const le = Buffer.from(secret, 'utf16le');
-  return [le.toString('latin1'), Buffer.from(le).swap16().toString('latin1')];
-}
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
