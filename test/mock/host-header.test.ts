@@ -80,7 +80,7 @@ after(async () => {
 describe('the mock answers only for its own Host names', () => {
   it('a rebinding name (or another port) can neither write nor read: 421 with a Stripe error, and nothing was created', async () => {
     const port = local.url.port;
-    for (const host of [`attacker.example:${port}`, `127.0.0.1.attacker.example:${port}`, `localhost:${Number(port) + 1}`, 'localhost', `127.0.0.2:${port}`, `evil:${port}@localhost:${port}`]) {
+    for (const host of [`attacker.example:${port}`, `127.0.0.1.attacker.example:${port}`, 'attacker.example', `127.0.0.2:${port}`, `evil:${port}@localhost:${port}`, `localhost.attacker.example:${port}`]) {
       const write = await send(local, 'POST', '/v1/customers', host, 'description=planted');
       assert.equal(write.status, 421, host);
       assert.equal(write.body.error.type, 'invalid_request_error');
@@ -96,9 +96,9 @@ describe('the mock answers only for its own Host names', () => {
     assert.match(raw, /^HTTP\/1\.1 421 /, 'no Host at all is refused too');
   });
 
-  it('its own names answer: the bound address, localhost in any case with a trailing dot, [::1]', async () => {
+  it('its own names answer: the bound address, localhost in any case with a trailing dot, [::1], with any port or none (a proxy, docker -p)', async () => {
     const port = local.url.port;
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost.:${port}`, `[::1]:${port}`]) {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost.:${port}`, `[::1]:${port}`, 'localhost', `localhost:${Number(port) + 1}`, '127.0.0.1:8080']) {
       const r = await send(local, 'GET', '/v1/account', host);
       assert.equal(r.status, 200, `${host}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.object, 'account');

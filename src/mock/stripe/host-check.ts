@@ -41,17 +41,18 @@ function splitHost(value: string): { name: string; port?: number } | undefined {
 }
 
 /**
- * The refusal for a request whose Host is not this mock (undefined: it may go on). A Host with
- * no port means port 80; one with another port is another server.
+ * The refusal for a request whose Host is not this mock (undefined: it may go on). The port is
+ * not compared: a rebinding page can only send its own name, while a proxy or a port mapping
+ * (`docker run -p 8080:12111`, then `localhost:8080`) passes on our name with another port.
  */
 export function hostRefusal(req: IncomingMessage, names: ReadonlySet<string>, port: number): StripeError | undefined {
   const given = req.headers.host;
   const parsed = given === undefined ? undefined : splitHost(given);
-  if (parsed && names.has(parsed.name) && (parsed.port ?? 80) === port) return undefined;
+  if (parsed && names.has(parsed.name)) return undefined;
   const shown = given === undefined ? 'no Host header' : `Host ${JSON.stringify(given.slice(0, 200))}`;
   return new StripeError(
     421,
     'invalid_request_error',
-    `This mock does not answer for ${shown}: it answers only for localhost, 127.0.0.1, [::1] and the address it listens on (port ${port}), so that a web page cannot reach it through a name of its own (DNS rebinding). To use another name, start the mock with --host NAME.`,
+    `This mock does not answer for ${shown}: it answers only for localhost, 127.0.0.1, [::1] and the address it listens on (port ${port} here), so that a web page cannot reach it through a name of its own (DNS rebinding). To use another name, start the mock with --host NAME.`,
   );
 }
