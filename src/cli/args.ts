@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readVarFiles } from './var-file.js';
 
 export class UsageError extends Error {}
 
@@ -47,6 +48,8 @@ export interface RunArgs {
   /** --proxy URL: every request through this proxy (NO_PROXY still applies); --no-proxy: ignore HTTP(S)_PROXY. */
   proxy?: string;
   noProxy: boolean;
+  /** --var-file FILE (repeatable): inputs and vars from files of name=value lines (src/cli/var-file.ts); `vars` wins. */
+  varFile: Record<string, string>;
 }
 
 export interface MergeArgs {
@@ -76,6 +79,8 @@ export interface OpenArgs {
   vars: Record<string, string>;
   /** --allow-files DIR (repeatable, absolute), as for run. */
   allowFiles: string[];
+  /** --var-file FILE (repeatable), as for run. */
+  varFile: Record<string, string>;
 }
 
 export interface ImportArgs {
@@ -142,6 +147,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     http2: { type: 'boolean' },
     proxy: { type: 'string' },
     'no-proxy': { type: 'boolean' },
+    'var-file': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: command };
@@ -190,6 +196,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     http2: values.http2 === true,
     proxy: values.proxy as string | undefined,
     noProxy: values['no-proxy'] === true,
+    varFile: readVarFiles((values['var-file'] as string[] | undefined) ?? []),
   };
 }
 
@@ -257,6 +264,7 @@ function parseOpen(args: string[]): Args {
     'no-browser': { type: 'boolean' },
     var: { type: 'string', multiple: true },
     'allow-files': { type: 'string', multiple: true },
+    'var-file': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: 'open' };
@@ -265,7 +273,7 @@ function parseOpen(args: string[]): Args {
   const baseUrl = parseBaseUrl(values['base-url'] as string | undefined);
   const port = Number((values.port as string | undefined) ?? '0');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535)`);
-  return { command: 'open', notebook: positionals[0], baseUrl, host: (values.host as string | undefined) ?? '127.0.0.1', port, browser: values['no-browser'] !== true, vars, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined) };
+  return { command: 'open', notebook: positionals[0], baseUrl, host: (values.host as string | undefined) ?? '127.0.0.1', port, browser: values['no-browser'] !== true, vars, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined), varFile: readVarFiles((values['var-file'] as string[] | undefined) ?? []) };
 }
 
 /** `--allow-files DIR`, repeatable: each must be an existing folder (made absolute here, against the working directory). */
@@ -347,6 +355,8 @@ A notebook with \`mock: stripe\` runs against the embedded Stripe mock unless --
 Options:
   --base-url URL       base URL for every notebook (overrides baseUrl and mock)
   --var name=value     set an input or var (repeatable); values are strings
+  --var-file FILE      inputs and vars from a file of name=value lines (dotenv syntax; repeatable);
+                       --var wins. Use it, or the environment, for secrets: argv is public
   --out DIR            where reports go (default: reports)
   --timeout MS         deadline of each request, from sending it to the last byte of the
                        response, in milliseconds (default: 30000); a request's \`timeoutMs\`
@@ -396,7 +406,7 @@ Options:
   --baseline-threshold PCT   slower means more than PCT% slower (default: 50)
 
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 a report could not be read`,
-  validate: `api-notebook validate <files or folders…> [--var name=value]
+  validate: `api-notebook validate <files or folders…> [--var name=value] [--var-file FILE]
 
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
 OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
@@ -422,6 +432,7 @@ Options:
                        (the browser, $BROWSER or the system's, gets a one-time code, never the token)
   --var name=value     set an input or var (repeatable); values are strings
   --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable)
+  --var-file FILE      inputs and vars from a file of name=value lines (dotenv syntax; repeatable)
   --help, -h           this text`,
   import: `api-notebook import <file> [--out notebook.yaml] [options]
 

@@ -18,7 +18,7 @@ import { exposureWarning } from '../open/exposure.js';
 import { NotebookFile } from '../open/notebook-file.js';
 import { startOpenServer } from '../open/server.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
-import { InputError, resolveInputs } from '../run/inputs.js';
+import { argvSecretWarnings, InputError, resolveInputs } from '../run/inputs.js';
 import { Redactor } from '../run/redact.js';
 import type { SessionTarget } from '../run/session.js';
 import { UsageError, type OpenArgs } from './args.js';
@@ -46,6 +46,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
     return 2;
   }
   const notebook = version.notebook;
+  for (const line of argvSecretWarnings(notebook.inputs, Object.keys(args.vars))) io.stderr.write(`${line}\n`);
   // The notebook's `openapi:` description, checked against every response as `run` does.
   const descriptions = await loadRunDescriptions([notebook], undefined, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'open' });
   if (descriptions.problems) return 2;
@@ -58,7 +59,7 @@ export async function openCommand(args: OpenArgs, io: Io): Promise<number> {
   const insecure = insecureSources(undefined, [notebook]);
   if (insecure.length) io.stderr.write(insecureWarning(insecure));
   const http = createHttpClient(environmentNetworkOptions(io.env, redactor));
-  const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: args.vars, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
+  const app = new LiveNotebook({ file, version: { ...version, notebook }, inputs, overrides: { ...args.varFile, ...args.vars }, target, http, redactor, log, timeoutMs: TIMEOUT_MS, openapi: descriptions.forNotebook(notebook) });
   const token = newToken();
   const codes = new OneTimeCodes();
   // Once per reason: a program guessing codes in a loop must not flood the terminal.
@@ -117,7 +118,7 @@ async function knownInputs(notebook: Notebook, args: OpenArgs, env: NodeJS.Proce
   const values: Record<string, unknown> = {};
   for (const def of notebook.inputs) {
     try {
-      Object.assign(values, await resolveInputs(notebook.file, [def], { env, overrides: args.vars }));
+      Object.assign(values, await resolveInputs(notebook.file, [def], { env, overrides: { ...args.varFile, ...args.vars } }));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
     }

@@ -9,7 +9,7 @@ import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { coverageShortfalls } from '../openapi/coverage.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
-import { InputError, PromptInterrupted, resolveInputs, terminalAsk } from '../run/inputs.js';
+import { argvSecretWarnings, InputError, PromptInterrupted, resolveInputs, terminalAsk } from '../run/inputs.js';
 import { Redactor } from '../run/redact.js';
 import { createReporters } from '../report/index.js';
 import { UsageError, type RunArgs } from './args.js';
@@ -32,6 +32,7 @@ export interface Io {
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
   const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
+  for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), Object.keys(args.vars))) io.stderr.write(`${line}\n`);
   // `validate` sends nothing: it fetches no description or $ref unless --allow-fetch.
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
   if (problems || descriptions?.problems) return 2;
@@ -48,6 +49,9 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
   if (checkTlsFiles(notebooks, args.allowFiles, true, io.stderr, useColor(io.stderr, io.env))) return 2;
+  for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), Object.keys(args.vars))) io.stderr.write(`${line}\n`);
+  // --var wins over --var-file.
+  const overrides = { ...args.varFile, ...args.vars };
   const outDir = prepareOutDir(args.out, args.reporters);
   // Each description is read and compiled once for the whole run, before anything is sent.
   const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'run' });
@@ -66,7 +70,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   try {
     for (const notebook of notebooks) {
       const ask = io.stdinIsTTY && !io.env.CI ? (question: string, hidden: boolean) => terminalAsk(question, hidden, interrupts.stop.signal) : undefined;
-      const inputs = await resolveInputs(notebook.file, notebook.inputs, { env: io.env, overrides: args.vars, ask });
+      const inputs = await resolveInputs(notebook.file, notebook.inputs, { env: io.env, overrides, ask });
       for (const def of notebook.inputs) if (def.secret) redactor.add(inputs[def.name]);
       if (!args.baseUrl && !notebook.mock && !notebook.baseUrl && notebook.steps.some((s) => s.kind === 'http' && s.request.target.kind === 'path')) {
         throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook`);
@@ -97,7 +101,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
       prepared,
       jobs: args.jobs,
       retries: args.retries,
-      overrides: args.vars,
+      overrides,
       timeoutMs: args.timeoutMs,
       reporters,
       http,

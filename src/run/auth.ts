@@ -12,6 +12,41 @@ import { shortSecretMessage, tooShortToRedact, type Redactor } from './redact.js
 
 export class AuthError extends Error {}
 
+/**
+ * Which auth a step's request carries. A step's own `auth:` (a form, or `none`) is what its author
+ * asked for, wherever the request goes. The notebook's `auth` is inherited only by requests to
+ * the base URL's origin (scheme, host and port, as browsers and undici's redirects decide what
+ * keeps credentials): a URL written in full, or one a server handed back (a `next` link, a
+ * `Location`), may name another host, and that host must not receive the notebook's credentials
+ * (nor make the run fetch an OAuth2 token for it). `withheld` says the notebook's auth was left
+ * off, so a 401 can say why.
+ */
+export function authFor(stepAuth: AuthSpec | 'inherit' | 'none', notebookAuth: AuthSpec | undefined, url: string, baseUrl: string): { spec?: AuthSpec; withheld: boolean } {
+  if (stepAuth === 'none') return { withheld: false };
+  if (stepAuth !== 'inherit') return { spec: stepAuth, withheld: false };
+  if (!notebookAuth) return { withheld: false };
+  return sameOrigin(url, baseUrl) ? { spec: notebookAuth, withheld: false } : { withheld: true };
+}
+
+/** `URL.origin` lower-cases the host and drops a default port: `HTTP://Api.test:80` is `http://api.test`. */
+function sameOrigin(url: string, baseUrl: string): boolean {
+  try {
+    const origin = new URL(url).origin;
+    return origin !== 'null' && origin === new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** The warning on a step whose server asked for credentials the notebook's auth was kept from. */
+export function withheldAuthWarning(url: string, baseUrl: string): string {
+  let origin = url;
+  try {
+    origin = new URL(url).origin;
+  } catch {}
+  return `the notebook's \`auth\` was not sent to ${origin}: it goes only to the base URL's origin${baseUrl ? '' : ' (there is no base URL)'}; to send credentials there, write \`auth:\` on this step`;
+}
+
 interface CachedToken {
   token: string;
   expiresAt: number;

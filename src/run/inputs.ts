@@ -1,6 +1,6 @@
 /**
- * Input values: --var, then the environment variable, then the default, then (only on a
- * terminal) a prompt. Resolved before any request is sent; a missing one is a usage error.
+ * Input values: --var, then --var-file, then the environment variable, then the default, then
+ * (only on a terminal) a prompt. Resolved before any request is sent; a missing one is a usage error.
  */
 import { createInterface } from 'node:readline';
 import type { InputDef } from '../notebook/types.js';
@@ -26,7 +26,7 @@ export async function resolveInputs(file: string, inputs: InputDef[], sources: I
     else if (input.default !== undefined) values[input.name] = input.default;
     else if (sources.ask) values[input.name] = await sources.ask(input.prompt ?? `Value for ${input.name}: `, input.secret);
     else {
-      const ways = [input.env ? `set ${input.env}` : undefined, `pass --var ${input.name}=…`, input.prompt ? 'run on a terminal to be asked' : undefined].filter(Boolean);
+      const ways = [input.env ? `set ${input.env}` : undefined, `pass --var ${input.name}=…`, `put ${input.name}=… in a --var-file`, input.prompt ? 'run on a terminal to be asked' : undefined].filter(Boolean);
       throw new InputError(`${file}:${input.span.line}:${input.span.col}: input \`${input.name}\` has no value; ${ways.join(', or ')}`);
     }
     refuseShortSecret(file, input, values[input.name]);
@@ -75,4 +75,21 @@ export function terminalAsk(question: string, hidden: boolean, signal?: AbortSig
       });
     });
   });
+}
+
+/**
+ * A value given with `--var` is in the process's argv: every local user can read it (`ps`,
+ * /proc/PID/cmdline) for as long as the run lasts, and the shell keeps it in its history. One
+ * warning per secret input so set (naming the input, never the value), with the ways that keep
+ * it out of argv: a --var-file, or the input's environment variable.
+ */
+export function argvSecretWarnings(inputs: Iterable<InputDef>, argvNames: string[]): string[] {
+  const given = new Set(argvNames);
+  const warned = new Map<string, string>();
+  for (const input of inputs) {
+    if (!input.secret || !given.has(input.name) || warned.has(input.name)) continue;
+    const env = input.env ? `, or the environment variable ${input.env}` : ` (or give it \`env:\` and set that variable)`;
+    warned.set(input.name, `warning: --var ${input.name}=… sets secret input \`${input.name}\` on the command line, where other users of this machine can read it (ps, /proc) and your shell history keeps it; pass it with --var-file FILE${env} instead`);
+  }
+  return [...warned.values()];
 }

@@ -1,11 +1,14 @@
 /**
  * Secrets (secret inputs, credentials, tokens) are replaced with [REDACTED] in every result and
  * log line before any reporter or logger sees them, so no output path can leak them. Each secret
- * is matched in every form it can take (raw, percent-encoded, JSON- and HTML-escaped, base64: see
- * secret-patterns.ts); all of them share one regex in an ordinary run, so a string is scanned
- * once however many secrets there are. Secrets under 4 characters are refused, never printed.
+ * is matched in every form it can take (raw in any case, percent-encoded, JSON- and HTML-escaped,
+ * base64, hex, UTF-16, Unicode normal forms: see secret-patterns.ts); all of them share one regex
+ * in an ordinary run, so a string is scanned once however many secrets there are, and a string
+ * with no `%`, `&`, `\`, NUL or line break (most of them) with a much shorter regex of the literal
+ * forms only. Secrets under 4 characters are refused, never printed.
  */
-import { secretPatternSources } from './secret-patterns.js';
+import { redactEscapedRuns } from './escaped-runs.js';
+import { NEEDS_FULL, secretPatternSources, type Source } from './secret-patterns.js';
 
 export const REDACTED = '[REDACTED]';
 /** A secret shorter than this would blank ordinary text ("id", "ok") everywhere: it is refused. */
@@ -44,9 +47,9 @@ const MAX_SOURCE_PER_REGEX = 8 * 1024;
 interface SecretPattern {
   /** The raw secret's length: longer secrets are tried first. */
   length: number;
-  /** Regex sources for its forms, each with the length of what it matches at least. */
-  sources: Array<{ source: string; length: number }>;
-  size: number;
+  /** Regex sources for its forms, each with the length of what it matches at least (secret-patterns.ts). */
+  fast: Source[];
+  full: Source[];
 }
 
 /**
@@ -69,7 +72,10 @@ export function redactWithEvery(text: string): string {
 export class Redactor {
   private readonly known = new Set<string>();
   private readonly secrets: SecretPattern[] = [];
-  private patterns: RegExp[] = [];
+  /** For strings without `%`, `&`, `\`, NUL or line breaks: the literal forms only. */
+  private fast: RegExp[] = [];
+  /** For every other string: every form. */
+  private full: RegExp[] = [];
   /** Some secret looks like a number (a PIN): numbers in bodies are then checked too. */
   private numeric = false;
 
@@ -88,8 +94,7 @@ export class Redactor {
     if (tooShortToRedact(text)) throw new SecretTooShortError(shortSecretMessage('a secret', text));
     this.known.add(text);
     if (/^[-+0-9.eE]+$/.test(text)) this.numeric = true;
-    const sources = secretPatternSources(text);
-    this.secrets.push({ length: text.length, sources, size: sources.reduce((n, x) => n + x.source.length + 1, 0) });
+    this.secrets.push({ length: text.length, ...secretPatternSources(text) });
     this.compile();
   }
 
@@ -99,31 +104,18 @@ export class Redactor {
    */
   private compile(): void {
     this.secrets.sort((a, b) => b.length - a.length);
-    const groups: SecretPattern[][] = [];
-    let size = Infinity;
-    for (const secret of this.secrets) {
-      const last = groups[groups.length - 1];
-      if (!last || last.length >= MAX_SECRETS_PER_REGEX || size + secret.size > MAX_SOURCE_PER_REGEX) {
-        groups.push([secret]);
-        size = secret.size;
-      } else {
-        last.push(secret);
-        size += secret.size;
-      }
-    }
-    this.patterns = groups.map((group) => {
-      const sources = group.flatMap((g) => g.sources).sort((a, b) => b.length - a.length);
-      return new RegExp(sources.map((x) => x.source).join('|'), 'g');
-    });
+    this.fast = compileGroups(this.secrets.map((s) => s.fast));
+    this.full = compileGroups(this.secrets.map((s) => s.full));
+  }
+
+  /** The regexes for `s`: a string that cannot hold an escaped form is scanned for the literal ones only. */
+  private patternsFor(s: string): RegExp[] {
+    return NEEDS_FULL.test(s) ? this.full : this.fast;
   }
 
   /** Whether some secret is in `s`. */
   private found(s: string): boolean {
-    for (const p of this.patterns) {
-      p.lastIndex = 0;
-      if (p.test(s)) return true;
-    }
-    return false;
+    return this.text(s) !== s;
   }
 
   /** How many secrets are known (0: nothing to redact but the sensitive headers). */
@@ -132,7 +124,18 @@ export class Redactor {
   }
 
   text(s: string): string {
-    for (const p of this.patterns) s = s.replace(p, REDACTED);
+    if (!NEEDS_FULL.test(s)) {
+      for (const p of this.fast) s = s.replace(p, REDACTED);
+      return s;
+    }
+    for (const p of this.full) s = s.replace(p, REDACTED);
+    // Every character escaped alike, wrapped base64, UTF-16 text: decoded, then searched (escaped-runs.ts).
+    return this.secrets.length ? redactEscapedRuns(s, (decoded) => this.plain(decoded)) : s;
+  }
+
+  /** A decoded run: its secrets in any form but another run (each run is decoded once). */
+  private plain(s: string): string {
+    for (const p of this.patternsFor(s)) s = s.replace(p, REDACTED);
     return s;
   }
 
@@ -180,14 +183,12 @@ export class Redactor {
    * in one header), and the top level always is, so callers may set its fields.
    */
   value<T>(v: T): T {
-    const out = this.patterns.length ? this.walk(v) : v;
+    const out = this.fast.length ? this.walk(v) : v;
     return (out === v ? shallowCopy(v) : out) as T;
   }
 
   private walk(v: unknown): unknown {
-    if (typeof v === 'string') {
-      return this.found(v) ? this.text(v) : v;
-    }
+    if (typeof v === 'string') return this.text(v);
     // Bytes (a binary body) are never shown, only their size and digest: not walked byte by byte.
     if (ArrayBuffer.isView(v)) return v;
     if (Array.isArray(v)) {
@@ -236,6 +237,45 @@ function credentialsIn(header: string, value: string): string[] {
   const pair = Buffer.from(credentials, 'base64').toString('utf8');
   const colon = pair.indexOf(':');
   return colon < 0 ? [credentials] : [credentials, pair.slice(colon + 1)];
+}
+
+/**
+ * The sources of each secret (longest secret first) in as few regexes as keep under the bounds
+ * above; within a regex, longer forms first. A secret whose forms are too large for one regex
+ * (a long token) has them spread over several.
+ */
+function compileGroups(perSecret: Source[][]): RegExp[] {
+  const sizeOf = (sources: Source[]) => sources.reduce((total, x) => total + x.source.length + 1, 0);
+  // A secret's sources, in pieces each small enough for one regex (most secrets: one piece).
+  const pieces: Source[][] = [];
+  for (const sources of perSecret) {
+    let piece: Source[] = [];
+    for (const source of [...sources].sort((a, b) => b.length - a.length)) {
+      if (piece.length && sizeOf(piece) + source.source.length + 1 > MAX_SOURCE_PER_REGEX) {
+        pieces.push(piece);
+        piece = [];
+      }
+      piece.push(source);
+    }
+    if (piece.length) pieces.push(piece);
+  }
+  const groups: Source[][][] = [];
+  let size = Infinity;
+  for (const piece of pieces) {
+    const n = sizeOf(piece);
+    const last = groups[groups.length - 1];
+    if (!last || last.length >= MAX_SECRETS_PER_REGEX || size + n > MAX_SOURCE_PER_REGEX) {
+      groups.push([piece]);
+      size = n;
+    } else {
+      last.push(piece);
+      size += n;
+    }
+  }
+  return groups.map((group) => {
+    const sources = group.flat().sort((a, b) => b.length - a.length);
+    return new RegExp(sources.map((x) => x.source).join('|'), 'g');
+  });
 }
 
 function shallowCopy<T>(v: T): T {

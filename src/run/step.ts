@@ -17,7 +17,7 @@ import { HttpError, type HttpRequest, type HttpResponse } from '../http/client.j
 import { FlowError, sendFlow, type FlowRecord } from '../http/flow.js';
 import { maxRedirects } from '../http/redirects.js';
 import type { Step } from '../notebook/types.js';
-import { AuthError } from './auth.js';
+import { AuthError, authFor, withheldAuthWarning } from './auth.js';
 import { scopeOf, type RunContext } from './context.js';
 import { setResponseNames, withCookies, type StepPlace } from './http-state.js';
 import { SecretCookieError, watchSecretCookies } from './secret-cookies.js';
@@ -262,7 +262,6 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
 
 /** Sends the request (once more after a 401 with OAuth2) and records both sides in the result. */
 async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, scope: ReturnType<typeof scopeOf>, result: StepResult, flow: FlowRecord, place: StepPlace): Promise<HttpResponse> {
-  const authSpec = step.auth === 'inherit' ? ctx.notebook.auth : step.auth === 'none' ? undefined : step.auth;
   const defaults = ctx.notebook.defaults;
   // The request's own `cookies` / `followRedirects` win over the notebook's defaults.
   const jar = (step.request.cookies ?? defaults.cookies ?? true) ? ctx.cookies : undefined;
@@ -282,6 +281,8 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     if (tooShortToRedact(passphrase)) throw new RunError('tls', shortSecretMessage('the TLS passphrase (`tls.passphrase`)', passphrase));
     ctx.redactor.add(passphrase);
   }
+  // The notebook's auth goes only to the base URL's origin; a step's own `auth:` goes anywhere.
+  const { spec: authSpec, withheld } = authFor(step.auth, ctx.notebook.auth, request.url, ctx.baseUrl);
   const send = async () => {
     // Without auth, nothing to wait for: each await is a turn of the microtask queue on every step.
     const withAuth = authSpec ? { ...request, headers: { ...(await ctx.auth.headers(authSpec, scope, ctx.signal, request.timeoutMs, notebookTransport(ctx.notebook, scope))), ...request.headers } } : request;
@@ -305,6 +306,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     let response = await send();
     if (response.status === 401 && ctx.auth.invalidate(authSpec, scope)) response = await send();
     result.response = { status: response.status, headers: response.headers, body: response.body, durationMs: round(response.durationMs), bodyBytes: response.bytes, httpVersion: response.httpVersion, ...responseBodyFields(response) };
+    if (withheld && (response.status === 401 || response.status === 403)) (result.warnings ??= []).push(ctx.redactor.text(withheldAuthWarning(request.url, ctx.baseUrl)));
     if (ctx.log.debugEnabled !== false) ctx.log.debug({ status: response.status, ms: round(response.durationMs) }, 'response');
     return response;
   } catch (err) {

@@ -46,6 +46,37 @@ const jsonAscii = (s: string, upper: boolean) =>
     return units;
   }).join('');
 
+/** Every UTF-8 byte as %XX, letters and digits too (what "escape everything" encoders write). */
+const everyByte = (s: string, lower: boolean) => [...Buffer.from(s, 'utf8')].map((b) => `%${lower ? b.toString(16).padStart(2, '0') : b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+const everyEntity = (s: string, hex: boolean) => [...s].map((c) => (hex ? `&#x${c.codePointAt(0)!.toString(16)};` : `&#${c.codePointAt(0)};`)).join('');
+const everyUnit = (s: string, upper: boolean) => {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const hex = s.charCodeAt(i).toString(16).padStart(4, '0');
+    out += `\\u${upper ? hex.toUpperCase() : hex}`;
+  }
+  return out;
+};
+/** The UTF-16 bytes of `s` (LE or BE) read back one byte per character, as a server that mixes up encodings echoes them. */
+const utf16Text = (s: string, be: boolean) => {
+  const bytes = Buffer.from(s, 'utf16le');
+  return (be ? Buffer.from(bytes).swap16() : bytes).toString('latin1');
+};
+/**
+ * The secret's part of a base64 text broken into lines of `width` (MIME 76 with CRLF, PEM 64
+ * with LF), with a filler before it so that a line ends a few characters into the secret.
+ */
+const wrappedBase64 = (s: string, width: number, eol: string) => {
+  const filler = 'x'.repeat(((width - 4) / 4) * 3);
+  const encoded = Buffer.from(filler + s, 'utf8').toString('base64');
+  const start = (filler.length / 3) * 4;
+  const end = start + Math.floor((8 * Buffer.byteLength(s)) / 6);
+  const lines = encoded.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol);
+  // Positions in the wrapped text: one eol after every `width` characters.
+  const at = (i: number) => i + Math.floor(i / width) * eol.length;
+  return lines.slice(at(start), at(end - 1) + 1);
+};
+
 /** name → encoded form; forms equal to an earlier one are left out. */
 export function secretForms(secret: string, basicUser = 'user'): Map<string, string> {
   const forms: Array<[string, string]> = [
@@ -80,6 +111,27 @@ export function secretForms(secret: string, basicUser = 'user'): Map<string, str
     ['HTML-escaped JSON', escapeHtml(json(secret))],
     ['XML-escaped JSON', escapeXml(json(secret))],
     ['HTML-escaped twice', escapeHtml(escapeHtml(secret))],
+    ['upper case', secret.toUpperCase()],
+    ['lower case', secret.toLowerCase()],
+    ['upper case, percent-encoded', encodeURIComponent(secret.toUpperCase())],
+    ['hex', Buffer.from(secret, 'utf8').toString('hex')],
+    ['HEX', Buffer.from(secret, 'utf8').toString('hex').toUpperCase()],
+    ['base64 in MIME lines (76, CRLF)', wrappedBase64(secret, 76, '\r\n')],
+    ['base64 in PEM lines (64, LF)', wrappedBase64(secret, 64, '\n')],
+    ['base64 in PEM lines, JSON-escaped', json(wrappedBase64(secret, 64, '\n'))],
+    ['every byte %XX', everyByte(secret, false)],
+    ['every byte %xx', everyByte(secret, true)],
+    ['every character &#NN;', everyEntity(secret, false)],
+    ['every character &#xHH;', everyEntity(secret, true)],
+    ['every character \\uxxxx', everyUnit(secret, false)],
+    ['every character \\uXXXX', everyUnit(secret, true)],
+    ['UTF-16LE read as text', utf16Text(secret, false)],
+    ['UTF-16BE read as text', utf16Text(secret, true)],
+    ['UTF-16LE, JSON-escaped', json(utf16Text(secret, false))],
+    ['NFD', secret.normalize('NFD')],
+    ['NFC', secret.normalize('NFC')],
+    ['NFKD', secret.normalize('NFKD')],
+    ['NFD, percent-encoded', encodeURIComponent(secret.normalize('NFD'))],
   ];
   const out = new Map<string, string>();
   const seen = new Set<string>();
@@ -98,14 +150,29 @@ export interface Leak {
   at: string;
 }
 
-/** Every (output, secret, form) found, with a little context to show where. */
+/** A NUL however an output shows it (raw, JSON, HTML, C, a terminal's caret or symbol). */
+const NUL_SHOWN = /\u0000|\\u0000|&#0+;|&#x0+;|\\x00|\\0(?![0-7])|\u2400|\^@/gi;
+
+/**
+ * Every (output, secret, form) found, with a little context to show where. Besides each form as
+ * it is, every output is also searched in lower case (the secret in any letter case) and with its
+ * NULs taken out however it shows them (UTF-16 text, whatever a reporter made of its NULs).
+ */
 export function findLeaks(outputs: Record<string, string>, secrets: Record<string, string>): Leak[] {
   const leaks: Leak[] = [];
+  const views = Object.entries(outputs).map(([output, content]) => ({ output, content, lower: content.toLowerCase(), noNul: content.replace(NUL_SHOWN, '').toLowerCase() }));
   for (const [secretName, secret] of Object.entries(secrets)) {
     for (const [form, text] of secretForms(secret)) {
-      for (const [output, content] of Object.entries(outputs)) {
+      for (const { output, content } of views) {
         const i = content.indexOf(text);
         if (i >= 0) leaks.push({ output, secret: secretName, form, at: content.slice(Math.max(0, i - 30), i + text.length + 10) });
+      }
+    }
+    const lower = secret.toLowerCase();
+    for (const { output, lower: inLower, noNul } of views) {
+      for (const [form, text] of [['any letter case', inLower], ['NULs taken out', noNul]] as const) {
+        const i = text.indexOf(lower);
+        if (i >= 0) leaks.push({ output, secret: secretName, form, at: text.slice(Math.max(0, i - 30), i + lower.length + 10) });
       }
     }
   }

@@ -34,9 +34,9 @@ export async function startStripeMock(options: StripeMockOptions = {}): Promise<
   const log = options.logLevel === 'info' || options.logLevel === 'debug'
     ? (i: { method: string; path: string; status: number; ms: number }) => process.stderr.write(`${i.method} ${i.path} → ${i.status} (${i.ms.toFixed(1)} ms)\n`)
     : undefined;
-  const server = createStripeServer({ validator, onRequest: log, limits: options.limits });
-  server.keepAliveTimeout = 30_000;
   const host = options.host ?? '127.0.0.1';
+  const server = createStripeServer({ validator, onRequest: log, limits: options.limits, host });
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -2,6 +2,7 @@
  * The mock's HTTP layer: auth (Basic or Bearer, sk_test_ keys, one account per key), body and
  * query parsing with limits (a bad body is a 400, never a 500), routing, Idempotency-Key replay,
  * Request-Id on every response, and Stripe's error shape for everything that goes wrong.
+ * A request whose Host is not this mock is refused first (host-check.ts: DNS rebinding).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { invalidApiKey, noApiKey, StripeError, unrecognizedUrl } from './errors.js';
@@ -9,6 +10,7 @@ import { parseForm, type FormParams } from './form.js';
 import { newId } from './ids.js';
 import type { Route } from './routes/types.js';
 import { expand, expandPaths } from './expand.js';
+import { hostNames, hostRefusal } from './host-check.js';
 import { chargeRoutes, refundRoutes } from './routes/charges.js';
 import { couponRoutes } from './routes/coupons.js';
 import { invoiceRoutes } from './routes/invoices.js';
@@ -48,6 +50,8 @@ export interface MockOptions {
   onRequest?: (info: { method: string; path: string; status: number; ms: number }) => void;
   /** How much state the mock keeps (memory.ts has the defaults). */
   limits?: Partial<StoreLimits>;
+  /** The name or address it was told to listen on (`--host`): accepted in `Host` besides localhost. */
+  host?: string;
 }
 
 /**
@@ -57,11 +61,20 @@ export interface MockOptions {
 export function createStripeServer(options: MockOptions = {}): Server & { store: Store } {
   const store = new Store(options.limits);
   const { validator, onRequest } = options;
+  // Known once listening; the last Host accepted is remembered (a client sends the same one every time).
+  let names: ReadonlySet<string> = new Set();
+  let port = -1;
+  let lastHost: string | undefined;
   const server = createServer((req, res) => {
     const started = onRequest ? performance.now() : 0;
+    let refused: StripeError | undefined;
+    if (lastHost === undefined || req.headers.host !== lastHost) {
+      refused = hostRefusal(req, names, port);
+      if (!refused) lastHost = req.headers.host;
+    }
     readBody(req, (raw) => {
       try {
-        let { status, body, replayed } = typeof raw === 'string' ? handle(store, req, raw) : failure(raw);
+        let { status, body, replayed } = refused ? failure(refused) : typeof raw === 'string' ? handle(store, req, raw) : failure(raw);
         if (!validator && !onRequest) return send(res, status, body, replayed);
         const path = pathOf(req.url ?? '/');
         const problem = validator?.check(status, path, body);
@@ -77,6 +90,13 @@ export function createStripeServer(options: MockOptions = {}): Server & { store:
         else send(res, 500, failure(err).body, false);
       }
     });
+  });
+  server.on('listening', () => {
+    const address = server.address();
+    if (!address || typeof address === 'string') return;
+    port = address.port;
+    names = hostNames(options.host ?? address.address, [address.address]);
+    lastHost = undefined;
   });
   return Object.assign(server, { store });
 }
