@@ -210,7 +210,9 @@ ${step('verified with the default CA', good.url, '{ insecure: false }')}
       },
     });
     try {
+      // The notebook's auth goes only to baseUrl's origin (docs/security.md), so the API is the base URL.
       const r = await run(`title: OAuth2 over a private CA
+baseUrl: ${token.url}
 defaults:
   tls: { ca: ca.pem }
 auth:
