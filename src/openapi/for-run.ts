@@ -51,7 +51,9 @@ export async function loadRunDescriptions(notebooks: Notebook[], cliFile: string
   const chosen = new Map<Notebook, Description>();
   if (cliFile) {
     // Named on the command line, so within the working directory's repository.
-    const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile), join(process.cwd(), '--openapi'), "the working directory's repository");
+    // The user named this file on the command line, as with --ca: it is read wherever it is; its
+    // `$ref`s stay within its own repository (or folder), like a notebook's.
+    const d = await load(isHttpUrl(cliFile) ? cliFile : resolve(cliFile), isHttpUrl(cliFile) ? join(process.cwd(), '--openapi') : resolve(cliFile), "the description's own repository");
     if (d instanceof DescriptionNotFetched) {
       stderr.write(`warning: --openapi: ${terminalLines(d.message)}\n${d.hint ? ` = hint: ${terminalLines(d.hint)}\n` : ''}\n`);
     } else if (d instanceof DescriptionError) {
