@@ -7,9 +7,10 @@
  * 1. relative to the run's base URL's path (`--base-url` stands in for the servers, as it does
  *    for Schemathesis and Dredd);
  * 2. relative to each server's base path (server variables at their defaults);
- * 3. unless `strictPaths`, with a trailing path parameter spanning several segments
- *    (`/api/contents/{path}` answers `/api/contents/dir/file`, as Jupyter's description means it),
- *    when no template of that method matches segment by segment.
+ * 3. unless `strictPaths`, with the template's last path parameter spanning several segments
+ *    (`/api/contents/{path}` answers `/api/contents/dir/file`, and `/api/contents/{path}/checkpoints`
+ *    `/api/contents/dir/file/checkpoints`, as Jupyter's description means them), when no template
+ *    of that method matches segment by segment; templates with longer literal parts first.
  *
  * Concrete paths win over templates at each stage. A request nothing matches gets what was tried.
  */
@@ -49,35 +50,43 @@ export function matchOperation(ordered: readonly Operation[], bases: readonly st
     }
   }
   if (!options.strictPaths) {
-    // Longer literal prefixes first: `/api/contents/{path}` before `/api/{anything}`.
-    const spanning = ordered.filter((op) => op.spanning).sort((a, b) => b.path.length - a.path.length);
+    // Longer literal parts first: `/api/contents/{path}/checkpoints` before `/api/contents/{path}` before `/api/{anything}`.
+    const literal = (op: Operation) => op.path.replace(/\{[^}]+\}/g, '').length;
+    const spanning = ordered.filter((op) => op.spanning).sort((a, b) => literal(b) - literal(a));
     for (const c of candidates) {
       for (const op of spanning) {
-        if (!c.ops.has(op) || op.method !== method) continue;
+        if (!c.ops.has(op)) continue;
         const m = op.spanning!.exec(c.relative);
-        if (m) return found(op, m, c.relative);
+        if (m && op.method === method) return found(op, m, c.relative);
+        if (m) otherMethod(op);
       }
     }
   }
   if (other) return { kind: 'unknown-method', path, template: other.path, methods: [...methods] };
   const tried = candidates.map((c) => `${c.relative} (${c.from})`);
   if (!candidates.length) tried.push('no server base path is a prefix of it');
-  if (!options.strictPaths && candidates.length && ordered.some((op) => op.spanning)) tried.push('a trailing path parameter spanning segments');
+  if (!options.strictPaths && candidates.length && ordered.some((op) => op.spanning)) tried.push('a last path parameter spanning segments');
   return { kind: 'unknown-path', path, bases: bases.filter(Boolean), tried, relatives: candidates.map((c) => c.relative) };
 }
 
-/** `/articles/{slug}` → /^\/articles\/(?<p0>[^/]+)\/?$/; `spanning`: the last segment, a whole parameter, may hold slashes (undefined when it is not a parameter). */
+/**
+ * `/articles/{slug}` → /^\/articles\/(?<p0>[^/]+)\/?$/. `spanning`: the template's last parameter,
+ * when it is a whole segment, may hold slashes (`/contents/{path}/checkpoints` answers
+ * `/contents/a/b/checkpoints`); undefined when the template has no such parameter.
+ */
 export function templatePattern(template: string, spanning: true): RegExp | undefined;
 export function templatePattern(template: string): RegExp;
 export function templatePattern(template: string, spanning = false): RegExp | undefined {
   const trimmed = template.replace(/\/$/, '');
-  if (spanning && !/\/\{[^}/]+\}$/.test(trimmed)) return undefined;
   const parts = trimmed.split(/(\{[^}]+\})/);
+  const isParam = (part: string) => /^\{[^}]+\}$/.test(part);
+  let last = parts.length - 1;
+  while (last >= 0 && !isParam(parts[last]!)) last--;
+  if (spanning && !(last > 0 && parts[last - 1]!.endsWith('/') && (parts[last + 1] === '' || parts[last + 1]!.startsWith('/')))) return undefined;
   let n = 0;
-  const last = parts.length - 2;
   const source = parts
     .map((part, i) => {
-      if (!/^\{[^}]+\}$/.test(part)) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (!isParam(part)) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       // Named by position: a parameter's name may be any text; paramNames() maps them back.
       return `(?<p${n++}>${spanning && i === last ? '[^/]+(?:/[^/]+)*' : '[^/]+'})`;
     })

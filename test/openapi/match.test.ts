@@ -55,6 +55,25 @@ describe('matching a request to an operation', () => {
     assert.match(check('GET', '/things/1', 200, 'application/json', {}).message!, /server base paths: \/api\/v2, \/legacy/);
   });
 
+  it('the base URL\'s path comes first: a staging host under another prefix, a mock at the root', () => {
+    const at = (base: string, path: string) => d.match('GET', `http://127.0.0.1:9${path}`, { baseUrl: `http://127.0.0.1:9${base}` });
+    const staged = at('/staging', '/staging/things/1');
+    assert.equal(staged.kind === 'operation' && staged.operation.label, 'GET /things/{id}');
+    assert.equal(staged.kind === 'operation' && staged.relative, '/things/1');
+    assert.equal(at('', '/things/1').kind, 'operation', 'a mock at the root');
+    assert.equal(at('', '/api/v2/things/1').kind, 'operation', 'the servers are still tried after the base URL');
+    const none = at('/staging', '/staging/nothing');
+    assert.deepEqual(none.kind === 'unknown-path' && none.tried, ["/nothing (relative to the base URL's path /staging)", 'a last path parameter spanning segments']);
+  });
+
+  it('path parameters come back decoded; an escaped slash stays inside its segment', () => {
+    const m = d.match('GET', 'http://127.0.0.1:9/api/v2/things/a%2Fb%20c');
+    assert.ok(m.kind === 'operation');
+    assert.deepEqual(m.params, { id: 'a/b c' });
+    const bad = d.match('GET', 'http://127.0.0.1:9/api/v2/things/%E0%A4%A');
+    assert.deepEqual(bad.kind === 'operation' && bad.params, { id: '%E0%A4%A' }, 'a malformed escape stays as sent');
+  });
+
   it('status: exact, then the range, then default', () => {
     assert.equal(check('GET', '/api/v2/things/1', 200, 'application/json', { exact: 1 }).expected, '200 application/json');
     assert.equal(check('GET', '/api/v2/things/1', 201, 'application/json', { range: 1 }).expected, '2XX application/*');
