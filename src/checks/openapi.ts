@@ -8,6 +8,7 @@ import type { Span } from '../notebook/types.js';
 import type { Description, Operation } from '../openapi/description.js';
 import type { MatchOptions } from '../openapi/match.js';
 import { child } from '../openapi/resolve.js';
+import { pathParamProblem } from '../openapi/path-params.js';
 import { waived } from '../openapi/waivers.js';
 import type { CheckResult } from './result.js';
 
@@ -44,6 +45,11 @@ export function checkUnlessWaived(description: Description, x: Exchange, span: S
   description.record(op, x.status);
   if (waived(options.ignore, op.method, [op.path, match.relative], x.status)) return undefined;
   const label = `openapi ${op.label}`;
+  const param = pathParamProblem(description, op, match.params);
+  if (param) {
+    const first = param.errors[0];
+    return fail(label, op, span, `path parameter ${param.name} as its schema says`, param.value, `path parameter ${param.name} (${JSON.stringify(param.value)}, decoded) ${first?.message ?? 'is not valid'} (the schema of ${op.label}'s path parameter ${param.name})`, { errors: param.errors, parameter: param.name });
+  }
   const found = description.response(op, x.status);
   if (found.kind === 'undocumented') {
     return fail(label, op, span, op.documented, x.status, `status ${x.status} is not documented for ${op.label} (documented: ${op.documented.join(', ') || 'none'})`);

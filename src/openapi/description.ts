@@ -33,6 +33,8 @@ export interface Operation {
   spanning?: RegExp;
   /** Path templates with fewer parameters match first. */
   params: number;
+  /** The path parameters' schemas by name (the operation's, else the path item's), checked on their decoded values. */
+  pathParams: Map<string, Located>;
 }
 
 export type ResponseSpec =
@@ -77,8 +79,18 @@ export class Description {
           const r = this.files.deref(child(item, method, 'responses', key));
           if (r) responses.set(key.toUpperCase() === 'DEFAULT' ? 'default' : key.toUpperCase(), r);
         }
+        const pathParams = new Map<string, Located>();
+        // The path item's parameters, then the operation's, which override them by name.
+        for (const [at, list] of [[item, item.value.parameters], [child(item, method), op.parameters]] as const) {
+          if (!Array.isArray(list)) continue;
+          list.forEach((_p: unknown, i: number) => {
+            const param = this.files.deref(child(at, 'parameters', String(i)));
+            if (param?.value?.in === 'path' && typeof param.value.name === 'string' && param.value.schema !== undefined) pathParams.set(param.value.name, child(param, 'schema'));
+          });
+        }
         const m = method.toUpperCase();
         this.operations.push({
+          pathParams,
           method: m,
           path,
           label: `${m} ${path}`,
@@ -101,6 +113,7 @@ export class Description {
         for (const media of Object.keys(response.value.content ?? {})) roots.push(child(response, 'content', media, 'schema'));
       }
     }
+    for (const op of this.operations) roots.push(...op.pathParams.values());
     for (const name of Object.keys(root.value.components?.schemas ?? {})) roots.push(child(root, 'components', 'schemas', name));
     return roots;
   }

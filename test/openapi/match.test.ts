@@ -109,3 +109,38 @@ describe('matching a request to an operation', () => {
     await assert.rejects(loadDescription(join(dir, 'bad.yaml')), (e: DescriptionError) => e instanceof DescriptionError && /cannot be used/.test(e.message));
   });
 });
+
+describe('path parameters against their schemas', () => {
+  let items: Description;
+  before(async () => {
+    const dir = tempDir('openapi-params-');
+    writeFileSync(join(dir, 'items.json'), JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'items', version: '1' },
+      paths: {
+        '/items/{key}': {
+          parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z]+/[a-z]+$' } }],
+          get: { responses: { 200: { description: 'ok' } } },
+        },
+        '/pages/{n}': {
+          get: { parameters: [{ name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }], responses: { 200: { description: 'ok' } } },
+        },
+      },
+    }));
+    items = await loadDescription(join(dir, 'items.json'));
+  });
+  const get = (path: string) => checkOpenApi(items, { method: 'GET', url: `http://127.0.0.1:9${path}`, status: 200, headers: {}, body: '' }, SPAN);
+
+  it('are decoded before their schema check: /items/a%2Fb is key "a/b"', () => {
+    assert.equal(get('/items/a%2Fb').passed, true);
+    const raw = get('/items/ab');
+    assert.equal(raw.passed, false);
+    assert.match(raw.message!, /^path parameter key \("ab", decoded\) must match pattern/);
+  });
+
+  it('are read as the type their schema says, and a wrong one fails', () => {
+    assert.equal(get('/pages/3').passed, true);
+    assert.match(get('/pages/three').message!, /^path parameter n \("three", decoded\) must be integer/);
+    assert.match(get('/pages/0').message!, /^path parameter n \("0", decoded\) must be >= 1/);
+  });
+});
