@@ -166,6 +166,11 @@ steps:
     assert.match(steps[3].checks.find((c: any) => c.kind === 'openapi').message, /body\.id must be string/);
   });
 
+  it('--openapi replaces the file, not the notebook\'s ignore', async () => {
+    const r = await run('ignored.yaml', '--openapi', 'strict.openapi.yaml');
+    assert.deepEqual(r.report.notebooks[0].steps.map((s: any) => s.status), ['passed', 'passed', 'passed', 'failed']);
+  });
+
   it('an ignore entry that means nothing is an error where it is written', async () => {
     const r = await runCli(['validate', notebook('bad-ignore.yaml', `title: Bad\nopenapi:\n  file: users.openapi.yaml\n  ignore: [GETT /users, "4XX"]\nsteps:\n  - name: x\n    request: GET /users/1\n`)], { cwd: dir });
     assert.equal(r.code, 2);
