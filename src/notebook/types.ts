@@ -161,7 +161,7 @@ export interface Notebook {
   baseUrl?: string;
   mock?: 'stripe';
   /** The OpenAPI description named by `openapi:` (absolute path, or an http(s) URL), and where it is named. */
-  openapi?: { file: string; span: Span; /** The long form's `ignore` (src/openapi/waivers.ts). */ ignore?: string[]; /** The long form's `strictPaths`: no trailing parameter spanning segments. */ strictPaths?: boolean };
+  openapi?: { file: string; span: Span; /** The long form's `ignore` (src/openapi/waivers.ts). */ ignore?: string[]; /** The long form's `strictPaths`: no last path parameter spanning segments. */ strictPaths?: boolean };
   inputs: InputDef[];
   auth?: AuthSpec;
   defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; cookies?: boolean; followRedirects?: boolean | number; responseType?: ResponseType; arrayFormat?: ArrayFormat; tls?: TlsSpec; http2?: boolean };
