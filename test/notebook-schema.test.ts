@@ -94,6 +94,7 @@ describe('notebook.schema.json', () => {
     assert.equal(first.as, 'id');
     assert.equal(first.repeat?.max, 3);
     assert.equal(first.continueOnFailure, true);
+    assert.equal(first.kind === 'http' && first.openapi, false);
     assert.deepEqual(first.expect.status?.value, [200, 201]);
     assert.equal(first.expect.schema?.value.label, 'inline');
     assert.equal(first.expect.cookies?.[0].name, 'session');

@@ -6,7 +6,10 @@
  */
 import type { Span } from '../notebook/types.js';
 import type { Description, Operation } from '../openapi/description.js';
+import type { MatchOptions } from '../openapi/match.js';
 import { child } from '../openapi/resolve.js';
+import { pathParamProblem } from '../openapi/path-params.js';
+import { waived } from '../openapi/waivers.js';
 import type { CheckResult } from './result.js';
 
 export interface Exchange {
@@ -17,18 +20,36 @@ export interface Exchange {
   body: unknown;
 }
 
-export function checkOpenApi(description: Description, x: Exchange, span: Span): CheckResult {
-  const match = description.match(x.method, x.url);
+export interface ContractOptions extends MatchOptions {
+  /** The notebook's `openapi.ignore`: what is not checked (waivers.ts). */
+  ignore?: readonly string[];
+}
+
+/** The check of one exchange. */
+export function checkOpenApi(description: Description, x: Exchange, span: Span, options: MatchOptions = {}): CheckResult {
+  return checkUnlessWaived(description, x, span, { ...options, ignore: undefined })!;
+}
+
+/** The check of one exchange, or undefined when the notebook's `openapi.ignore` waives it (a matched response still counts for coverage). */
+export function checkUnlessWaived(description: Description, x: Exchange, span: Span, options: ContractOptions): CheckResult | undefined {
+  const match = description.match(x.method, x.url, options);
   if (match.kind !== 'operation') {
+    if (waived(options.ignore, x.method, match.kind === 'unknown-method' ? [match.template, match.path] : [match.path, ...match.relatives], x.status)) return undefined;
     const wanted = `${x.method} ${match.path}`;
     const message = match.kind === 'unknown-method'
       ? `${description.spec} has no ${x.method} operation on ${match.template} (it documents ${match.methods.join(', ')})`
-      : `${description.spec} has no operation for ${wanted}${match.bases.length ? ` (server base paths: ${match.bases.join(', ')})` : ''}`;
-    return fail(`openapi ${wanted}`, undefined, span, 'an operation of the description', 'no such operation', message, { spec: description.spec });
+      : `${description.spec} has no operation for ${wanted}${match.bases.length ? ` (server base paths: ${match.bases.join(', ')})` : ''}; tried ${match.tried.join(', ')}`;
+    return fail(`openapi ${wanted}`, undefined, span, 'an operation of the description', 'no such operation', message, { spec: description.spec, ...(match.kind === 'unknown-path' ? { tried: match.tried } : {}) });
   }
   const op = match.operation;
   description.record(op, x.status);
+  if (waived(options.ignore, op.method, [op.path, match.relative], x.status)) return undefined;
   const label = `openapi ${op.label}`;
+  const param = pathParamProblem(description, op, match.params);
+  if (param) {
+    const first = param.errors[0];
+    return fail(label, op, span, `path parameter ${param.name} as its schema says`, param.value, `path parameter ${param.name} (${JSON.stringify(param.value)}, decoded) ${first?.message ?? 'is not valid'} (the schema of ${op.label}'s path parameter ${param.name})`, { errors: param.errors, parameter: param.name });
+  }
   const found = description.response(op, x.status);
   if (found.kind === 'undocumented') {
     return fail(label, op, span, op.documented, x.status, `status ${x.status} is not documented for ${op.label} (documented: ${op.documented.join(', ') || 'none'})`);

@@ -33,6 +33,8 @@ export interface RunArgs {
   baselineThreshold: number;
   /** --openapi FILE: check every response against this description (overrides `openapi:`). */
   openapi?: string;
+  /** --openapi-mode warn: failed `openapi` checks are warnings that do not fail the run (default: fail). */
+  openapiMode: 'fail' | 'warn';
   /** --coverage-min N: fail the run when the description's coverage is below N percent. */
   coverageMin?: number;
   /** --allow-files DIR (repeatable, absolute): folders outside the notebook's repository that files may come from (src/files/access.ts). */
@@ -137,6 +139,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     baseline: { type: 'string' },
     'baseline-threshold': { type: 'string' },
     openapi: { type: 'string' },
+    'openapi-mode': { type: 'string' },
     'coverage-min': { type: 'string' },
     'allow-files': { type: 'string', multiple: true },
     'allow-fetch': { type: 'boolean' },
@@ -186,6 +189,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     baseline: values.baseline as string | undefined,
     baselineThreshold: wholeNumber('--baseline-threshold', values['baseline-threshold'] as string | undefined, 50, 0, 100_000),
     openapi: values.openapi as string | undefined,
+    openapiMode: openapiModeOf(values['openapi-mode'] as string | undefined),
     coverageMin,
     allowFiles: allowedFolders(values['allow-files'] as string[] | undefined),
     allowFetch: values['allow-fetch'] === true,
@@ -198,6 +202,11 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     noProxy: values['no-proxy'] === true,
     varFile: readVarFiles((values['var-file'] as string[] | undefined) ?? []),
   };
+}
+
+function openapiModeOf(text: string | undefined): 'fail' | 'warn' {
+  if (text === undefined || text === 'fail' || text === 'warn') return text ?? 'fail';
+  throw new UsageError(`--openapi-mode is fail or warn, got \`${text}\``);
 }
 
 /** A file named by a flag (the user's own choice, so not under the notebook file rule), made absolute. */
@@ -377,6 +386,8 @@ Options:
   --baseline FILE      compare with an earlier report.json: newly failing, fixed, slower steps
   --baseline-threshold PCT   slower means more than PCT% slower than the baseline (default: 50)
   --openapi FILE       check every response against this OpenAPI 3.0/3.1 description (overrides openapi:)
+  --openapi-mode MODE  fail (default): a response the description does not allow fails its step;
+                       warn: it is a warning (console, reports) and the run does not fail for it
   --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
   --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable); by default
                        only files inside the notebook's repository and the shipped schemas are read

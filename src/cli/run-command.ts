@@ -113,6 +113,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
       shard: args.shard ? { ...args.shard, suiteNotebooks: suite.length } : undefined,
       baseline,
       openapiFor: (notebook) => descriptions.forNotebook(notebook),
+      openapiMode: args.openapiMode,
       coverages: () => descriptions.coverages(),
       insecure: insecure.length > 0,
     });

@@ -47,6 +47,8 @@ export interface SuiteOptions {
   baseline?: BaselineComparer;
   /** The OpenAPI description a notebook's responses are checked against, if any. */
   openapiFor?: (notebook: Notebook) => Description | undefined;
+  /** `--openapi-mode warn`: failed `openapi` checks are warnings. */
+  openapiMode?: 'fail' | 'warn';
   /** Coverage of the descriptions used, read when the run ends. */
   coverages?: () => Coverage[];
   /** Some request does not verify TLS certificates: recorded in the run's record. */
@@ -83,6 +85,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
           log: o.log,
           timeoutMs: o.timeoutMs,
           openapi: o.openapiFor?.(notebook),
+          openapiMode: o.openapiMode,
           signal: o.signal,
           teardownSignal: o.teardownSignal,
           runId: `${stamp}-${slot + 1}`,

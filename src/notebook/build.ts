@@ -15,6 +15,7 @@ import { checkGraphqlExpect, fileBody, graphqlBody, isFileBody, multipartBody, t
 import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
 import { buildTls } from './transport-spec.js';
+import { openapiLongForm } from '../openapi/notebook-key.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -91,7 +92,7 @@ class Builder {
       description: raw.description,
       baseUrl: raw.baseUrl,
       mock: raw.mock,
-      openapi: typeof raw.openapi === 'string' ? this.openapi(raw.openapi) : undefined,
+      openapi: typeof raw.openapi === 'string' ? this.openapi(raw.openapi) : openapiLongForm(this, raw.openapi),
       secretCookies: raw.secretCookies as string[] | undefined,
       inputs,
       auth,
@@ -105,8 +106,8 @@ class Builder {
   }
 
   /** A file relative to the notebook's folder, or an http(s) URL; a missing file is a diagnostic here, a broken one when it is read. */
-  private openapi(path: string): Notebook['openapi'] {
-    const span = this.source.at(['openapi']);
+  openapi(path: string, at: Path = ['openapi']): Notebook['openapi'] {
+    const span = this.source.at(at);
     if (/^https?:\/\//i.test(path)) return { file: path, span };
     const file = resolve(dirname(this.source.file), path);
     if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${path}`, span, hint: `looked for ${file}; the path is relative to the notebook` });
@@ -164,7 +165,7 @@ class Builder {
       }
       const request = this.request(s.request, [...at, 'request']);
       checkGraphqlExpect(this, s, request, at);
-      return { kind: 'http' as const, ...base, request, auth: this.stepAuth(s.auth, [...at, 'auth']) };
+      return { kind: 'http' as const, ...base, request, auth: this.stepAuth(s.auth, [...at, 'auth']), ...(s.openapi === false ? { openapi: false as const } : {}) };
     });
     // Once a step names a capture, every later step (and teardown) may use it; it reads as null until set.
     ownCaptures.forEach((n) => this.defined.add(n));

@@ -143,6 +143,8 @@ export interface HttpStep extends StepBase {
   kind: 'http';
   request: RequestSpec;
   auth: StepAuth;
+  /** `openapi: false`: this step's responses are not checked against the description. */
+  openapi?: false;
 }
 
 /** A step with no request: it only computes captures and asserts over what is known. */
@@ -159,7 +161,7 @@ export interface Notebook {
   baseUrl?: string;
   mock?: 'stripe';
   /** The OpenAPI description named by `openapi:` (absolute path, or an http(s) URL), and where it is named. */
-  openapi?: { file: string; span: Span };
+  openapi?: { file: string; span: Span; /** The long form's `ignore` (src/openapi/waivers.ts). */ ignore?: string[]; /** The long form's `strictPaths`: no last path parameter spanning segments. */ strictPaths?: boolean };
   inputs: InputDef[];
   auth?: AuthSpec;
   defaults: { encoding: 'form' | 'json'; headers?: Template; timeoutMs?: number; cookies?: boolean; followRedirects?: boolean | number; responseType?: ResponseType; arrayFormat?: ArrayFormat; tls?: TlsSpec; http2?: boolean };

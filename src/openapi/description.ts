@@ -8,7 +8,10 @@ import addFormatsModule from 'ajv-formats';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Coverage } from './coverage.js';
 import { prepareSchemas } from './prepare.js';
+import { matchOperation, templatePattern, type Match, type MatchOptions } from './match.js';
 import { child, refOf, toUrl, type FileSet, type Located } from './resolve.js';
+
+export type { Match, MatchOptions } from './match.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -26,14 +29,13 @@ export interface Operation {
   /** Base paths of the servers that apply (`''` for none), longest first. */
   bases: string[];
   pattern: RegExp;
+  /** The same template with its last segment a parameter that may span segments (`/contents/{path}` → `/contents/a/b`). */
+  spanning?: RegExp;
   /** Path templates with fewer parameters match first. */
   params: number;
+  /** The path parameters' schemas by name (the operation's, else the path item's), checked on their decoded values. */
+  pathParams: Map<string, Located>;
 }
-
-export type Match =
-  | { kind: 'operation'; operation: Operation }
-  | { kind: 'unknown-path'; path: string; bases: string[] }
-  | { kind: 'unknown-method'; path: string; template: string; methods: string[] };
 
 export type ResponseSpec =
   | { kind: 'undocumented' }
@@ -44,6 +46,8 @@ export class Description {
   readonly operations: Operation[] = [];
   /** Concrete paths before templated ones (OpenAPI's rule), then longer templates first. */
   private readonly matchOrder: Operation[];
+  /** Every server base path, in the description's order. */
+  private readonly bases: string[];
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false, logger: false });
   private readonly validators = new Map<string, ValidateFunction | Error>();
   private readonly seen = new Map<Operation, Map<number, number>>();
@@ -55,6 +59,7 @@ export class Description {
     const url = toUrl(file);
     const root = files.locate(url, url)!;
     this.collectOperations(root);
+    this.bases = [...new Set(this.operations.flatMap((o) => o.bases))];
     this.matchOrder = this.operations.slice().sort((a, b) => a.params - b.params || b.path.length - a.path.length);
     prepareSchemas(files, this.schemaRoots(root), version);
     for (const [url, value] of files.entries()) this.ajv.addSchema(value as object, url, undefined, false);
@@ -74,8 +79,18 @@ export class Description {
           const r = this.files.deref(child(item, method, 'responses', key));
           if (r) responses.set(key.toUpperCase() === 'DEFAULT' ? 'default' : key.toUpperCase(), r);
         }
+        const pathParams = new Map<string, Located>();
+        // The path item's parameters, then the operation's, which override them by name.
+        for (const [at, list] of [[item, item.value.parameters], [child(item, method), op.parameters]] as const) {
+          if (!Array.isArray(list)) continue;
+          list.forEach((_p: unknown, i: number) => {
+            const param = this.files.deref(child(at, 'parameters', String(i)));
+            if (param?.value?.in === 'path' && typeof param.value.name === 'string' && param.value.schema !== undefined) pathParams.set(param.value.name, child(param, 'schema'));
+          });
+        }
         const m = method.toUpperCase();
         this.operations.push({
+          pathParams,
           method: m,
           path,
           label: `${m} ${path}`,
@@ -83,6 +98,7 @@ export class Description {
           responses,
           bases: op.servers ? basePaths(op.servers) : itemBases,
           pattern: templatePattern(path),
+          spanning: templatePattern(path, true),
           params: (path.match(/\{[^}]+\}/g) ?? []).length,
         });
       }
@@ -97,25 +113,18 @@ export class Description {
         for (const media of Object.keys(response.value.content ?? {})) roots.push(child(response, 'content', media, 'schema'));
       }
     }
+    for (const op of this.operations) roots.push(...op.pathParams.values());
     for (const name of Object.keys(root.value.components?.schemas ?? {})) roots.push(child(root, 'components', 'schemas', name));
     return roots;
   }
 
-  /** The operation a request answers, or why there is none. */
-  match(method: string, url: string): Match {
-    const path = pathnameOf(url);
-    let template: Operation | undefined;
-    const methods = new Set<string>();
-    for (const op of this.matchOrder) {
-      if (!matchesPath(op, path)) continue;
-      if (op.method === method) return { kind: 'operation', operation: op };
-      if (!template || template.path === op.path) {
-        template = op;
-        methods.add(op.method);
-      }
-    }
-    if (template) return { kind: 'unknown-method', path, template: template.path, methods: [...methods] };
-    return { kind: 'unknown-path', path, bases: [...new Set(this.operations.flatMap((o) => o.bases))].filter(Boolean) };
+  /**
+   * The operation a request answers, or why there is none (match.ts): the request's path relative
+   * to the run's base URL, then to each server's base path, then with a trailing parameter that
+   * spans segments (unless `strictPaths`).
+   */
+  match(method: string, url: string, options: MatchOptions = {}): Match {
+    return matchOperation(this.matchOrder, this.bases, method, url, options);
   }
 
   /** The documented response for a status: exact, then `2XX`-style, then `default`. */
@@ -159,23 +168,6 @@ export class Description {
   }
 }
 
-function matchesPath(op: Operation, path: string): boolean {
-  for (const base of op.bases) {
-    if (base && !(path === base || path.startsWith(`${base}/`))) continue;
-    if (op.pattern.test(path.slice(base.length) || '/')) return true;
-  }
-  return false;
-}
-
-/** `/articles/{slug}` → /^\/articles\/([^/]+)$/ (a trailing slash tolerated). */
-function templatePattern(template: string): RegExp {
-  const source = template
-    .split(/(\{[^}]+\})/)
-    .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source.replace(/\/$/, '')}/?$`);
-}
-
 /** The path part of each server URL (variables at their defaults), no trailing slash; `''` for none. */
 function basePaths(servers: unknown): string[] {
   if (!Array.isArray(servers) || servers.length === 0) return [''];
@@ -190,12 +182,4 @@ function basePaths(servers: unknown): string[] {
     return decodeURI(pathname).replace(/\/+$/, '');
   });
   return [...new Set(bases)].sort((a, b) => b.length - a.length);
-}
-
-function pathnameOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.split(/[?#]/)[0];
-  }
 }

@@ -35,6 +35,9 @@ function testcase(r: StepResult, classname: string): string {
 interface SuiteState {
   /** Flaky steps, for the suite's system-out (capped). */
   flaky: string[];
+  /** `--openapi-mode warn`: the contract failures that did not fail their steps, for the suite's system-out (capped). */
+  contract: string[];
+  contractTotal: number;
 }
 
 const FLAKY_LISTED = 200;
@@ -47,8 +50,12 @@ const FLAKY_LISTED = 200;
  */
 export function junitReporter(outDir: string): Reporter {
   return streamedReporter<SuiteState>('junit', outDir, 'junit.xml', {
-    start: () => ({ flaky: [] }),
+    start: () => ({ flaky: [], contract: [], contractTotal: 0 }),
     step(r, nb) {
+      for (const c of r.contractWarnings ?? []) {
+        if (nb.state.contract.length < FLAKY_LISTED) nb.state.contract.push(`warning: ${stepTitle(r)}: ${c.label}: ${c.message ?? 'failed'}`);
+        nb.state.contractTotal++;
+      }
       if (r.flaky && nb.state.flaky.length < FLAKY_LISTED) {
         nb.state.flaky.push(`flaky: ${stepTitle(r)} passed on attempt ${r.attempts} (before: ${r.retried?.map((x) => x.message).join('; ') ?? ''})`);
       }
@@ -70,7 +77,9 @@ export function junitReporter(outDir: string): Reporter {
         );
         segment(nb);
         const more = c.flaky > nb.state.flaky.length ? [`… and ${c.flaky - nb.state.flaky.length} more flaky steps (report.json)`] : [];
-        out.write(`    <system-out>${xmlEscape([`${rec.title}: ${rec.status}`, ...nb.state.flaky, ...more].join('\n'))}</system-out>\n    <system-err/>\n  </testsuite>\n`);
+        const { contract, contractTotal } = nb.state;
+        const moreContract = contractTotal > contract.length ? [`… and ${contractTotal - contract.length} more contract warnings (report.json)`] : [];
+        out.write(`    <system-out>${xmlEscape([`${rec.title}: ${rec.status}`, ...nb.state.flaky, ...more, ...contract, ...moreContract].join('\n'))}</system-out>\n    <system-err/>\n  </testsuite>\n`);
       });
       out.write('</testsuites>\n');
     },

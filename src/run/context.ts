@@ -20,6 +20,8 @@ export interface RunContext {
   timeoutMs: number;
   /** The OpenAPI description every response is checked against, if any. */
   openapi?: Description;
+  /** `--openapi-mode warn`: a failed `openapi` check is a warning, not a failure (contract.ts). */
+  openapiMode?: 'fail' | 'warn';
   /** The run's cookie jar: every step and the teardown share it (`open`: one per session, until Reset). */
   cookies: CookieJar;
   /** Values by name: inputs, vars, captures. */

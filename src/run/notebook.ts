@@ -26,6 +26,8 @@ export interface RunServices {
   timeoutMs: number;
   /** Every response is checked against this OpenAPI description (loaded once per run). */
   openapi?: Description;
+  /** `--openapi-mode warn`: failed `openapi` checks are warnings. */
+  openapiMode?: 'fail' | 'warn';
 }
 
 export interface NotebookRunOptions extends RunServices {
@@ -72,6 +74,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
     log: options.log,
     timeoutMs: options.timeoutMs,
     openapi: options.openapi,
+    openapiMode: options.openapiMode,
     // One jar per notebook run: the teardown below runs on this same context's jar.
     cookies: new CookieJar(),
     values,

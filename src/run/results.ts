@@ -71,6 +71,8 @@ export interface StepResult {
   skipReason?: string;
   /** Things worth a look that did not fail the step, e.g. a capture that found nothing. */
   warnings?: string[];
+  /** `--openapi-mode warn`: the failed `openapi` checks, whole (they did not fail the step). */
+  contractWarnings?: CheckResult[];
   /** Runs of this step until it passed or the retries ran out (0 when skipped, 1 when it passed first time). */
   attempts: number;
   /** Passed only after a retry. */

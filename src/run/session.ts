@@ -265,6 +265,7 @@ export class NotebookSession {
       log,
       timeoutMs,
       openapi: this.options.openapi,
+      openapiMode: this.options.openapiMode,
       cookies: this.cookies,
       values: this.values,
       signal,

@@ -7,7 +7,8 @@ import { checkBody } from '../checks/body.js';
 import { checkDuration } from '../checks/duration.js';
 import { checkCookie, cookiesSet } from '../checks/cookies.js';
 import { checkHeader } from '../checks/headers.js';
-import { checkOpenApi, describes } from '../checks/openapi.js';
+import { checkUnlessWaived, describes } from '../checks/openapi.js';
+import { contractCheck, contractOptions } from './contract.js';
 import type { CheckResult } from '../checks/result.js';
 import { checkSchema } from '../checks/schema.js';
 import { checkStatus } from '../checks/status.js';
@@ -229,7 +230,7 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
       setResponseNames(local, flow.request.url, flow.hops, response.headerLists);
       place.url = flow.request.url;
       result.checks.push(...responseChecks(step, response, scope, flow.setCookies));
-      if (ctx.openapi && result.request && describes(step.request.target.kind, result.request.url, ctx.baseUrl)) result.checks.push(checkOpenApi(ctx.openapi, { ...result.request, ...response }, step.request.span));
+      if (ctx.openapi && step.openapi !== false && result.request && describes(step.request.target.kind, result.request.url, ctx.baseUrl)) contractCheck(ctx, result, checkUnlessWaived(ctx.openapi, { ...result.request, ...response }, step.request.span, contractOptions(ctx)));
     }
     for (const capture of step.captures) {
       const value = capture.expr.evaluate(scope) ?? null;

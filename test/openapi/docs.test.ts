@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readJson, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { startPrism } from '../helpers/prism.js';
 
 const PAGE = readFileSync(join(ROOT, 'docs', 'contract-testing.md'), 'utf8');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -26,6 +27,38 @@ describe('docs/contract-testing.md', () => {
     const compact = PAGE.replace(/\s+/g, '');
     for (const op of report.coverage.operations) assert.ok(compact.includes(JSON.stringify(op)), `the page shows ${op.method} ${op.path} as the run counts it`);
     assert.match(stdout, /OpenAPI coverage of plans\.openapi\.yaml: 3 of 3 operations \(100%\)/);
+  });
+
+  it('"Matching", "Waivers" and "Warn mode": the examples run against Prism serving the description at the root, as the page shows', async () => {
+    const files = [...PAGE.matchAll(/<!-- contract-matching-example: ([\w.-]+) -->\n```yaml\n([\s\S]*?)```/g)];
+    assert.deepEqual(files.map((m) => m[1]), ['users.openapi.yaml', 'users.yaml', 'adopting.yaml', 'gaps.yaml']);
+    const dir = tempDir('contract-matching-doc-');
+    for (const [, name, text] of files) writeFileSync(join(dir, name), text);
+    const prism = await startPrism(join(dir, 'users.openapi.yaml'));
+    try {
+      const run = async (file: string, ...more: string[]) => {
+        const out = tempDir();
+        const r = await runCli(['run', file, '--base-url', prism.url, '--out', out, ...more], { cwd: dir });
+        return { ...r, steps: readJson(join(out, 'report.json')).notebooks[0].steps as any[] };
+      };
+      const users = await run('users.yaml');
+      assert.equal(users.code, 0, users.stdout);
+      assert.deepEqual(users.steps.map((s) => s.checks.find((c: any) => c.kind === 'openapi')?.passed), [true, true]);
+
+      const adopting = await run('adopting.yaml');
+      assert.equal(adopting.code, 0, adopting.stdout);
+      // Waived: the ignored path, the ignored 4XX, the step with openapi: false; checked: the others.
+      assert.deepEqual(adopting.steps.map((s) => s.checks.filter((c: any) => c.kind === 'openapi').map((c: any) => c.passed)), [[true], [], [], [], [true]]);
+
+      const output = /<!-- contract-warn-output -->\n```text\n([\s\S]*?)```/.exec(PAGE)![1]!;
+      const args = /^\$ npx api-notebook (.*)$/m.exec(output)![1]!.split(' ').filter((a, i, all) => a !== '--base-url' && all[i - 1] !== '--base-url');
+      const gaps = await run(args[1]!, ...args.slice(2));
+      assert.equal(gaps.code, 0, gaps.stdout);
+      const shown = (text: string) => text.replaceAll(prism.url, 'http://127.0.0.1:4010').replace(/\d+ ms/g, 'N ms').replace(/in [\d.]+ s/g, 'in N s').replace(/\nReports: .*\n/, '\n');
+      assert.equal(shown(gaps.stdout).trim(), shown(output.replace(/^\$.*\n/m, '')).trim());
+    } finally {
+      await prism.close();
+    }
   });
 
   it('the README points at the page and names the flags', () => {

@@ -55,6 +55,25 @@ describe('matching a request to an operation', () => {
     assert.match(check('GET', '/things/1', 200, 'application/json', {}).message!, /server base paths: \/api\/v2, \/legacy/);
   });
 
+  it('the base URL\'s path comes first: a staging host under another prefix, a mock at the root', () => {
+    const at = (base: string, path: string) => d.match('GET', `http://127.0.0.1:9${path}`, { baseUrl: `http://127.0.0.1:9${base}` });
+    const staged = at('/staging', '/staging/things/1');
+    assert.equal(staged.kind === 'operation' && staged.operation.label, 'GET /things/{id}');
+    assert.equal(staged.kind === 'operation' && staged.relative, '/things/1');
+    assert.equal(at('', '/things/1').kind, 'operation', 'a mock at the root');
+    assert.equal(at('', '/api/v2/things/1').kind, 'operation', 'the servers are still tried after the base URL');
+    const none = at('/staging', '/staging/nothing');
+    assert.deepEqual(none.kind === 'unknown-path' && none.tried, ["/nothing (relative to the base URL's path /staging)", 'a last path parameter spanning segments']);
+  });
+
+  it('path parameters come back decoded; an escaped slash stays inside its segment', () => {
+    const m = d.match('GET', 'http://127.0.0.1:9/api/v2/things/a%2Fb%20c');
+    assert.ok(m.kind === 'operation');
+    assert.deepEqual(m.params, { id: 'a/b c' });
+    const bad = d.match('GET', 'http://127.0.0.1:9/api/v2/things/%E0%A4%A');
+    assert.deepEqual(bad.kind === 'operation' && bad.params, { id: '%E0%A4%A' }, 'a malformed escape stays as sent');
+  });
+
   it('status: exact, then the range, then default', () => {
     assert.equal(check('GET', '/api/v2/things/1', 200, 'application/json', { exact: 1 }).expected, '200 application/json');
     assert.equal(check('GET', '/api/v2/things/1', 201, 'application/json', { range: 1 }).expected, '2XX application/*');
@@ -88,5 +107,40 @@ describe('matching a request to an operation', () => {
     await assert.rejects(loadDescription(join(dir, 'swagger.json')), (e: DescriptionError) => /is Swagger 2\.0; only OpenAPI 3\.0 and 3\.1 are read/.test(e.message) && /swagger2openapi/.test(e.hint!));
     await assert.rejects(loadDescription(join(dir, 'list.yaml')), /is not an OpenAPI description/);
     await assert.rejects(loadDescription(join(dir, 'bad.yaml')), (e: DescriptionError) => e instanceof DescriptionError && /cannot be used/.test(e.message));
+  });
+});
+
+describe('path parameters against their schemas', () => {
+  let items: Description;
+  before(async () => {
+    const dir = tempDir('openapi-params-');
+    writeFileSync(join(dir, 'items.json'), JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'items', version: '1' },
+      paths: {
+        '/items/{key}': {
+          parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z]+/[a-z]+$' } }],
+          get: { responses: { 200: { description: 'ok' } } },
+        },
+        '/pages/{n}': {
+          get: { parameters: [{ name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }], responses: { 200: { description: 'ok' } } },
+        },
+      },
+    }));
+    items = await loadDescription(join(dir, 'items.json'));
+  });
+  const get = (path: string) => checkOpenApi(items, { method: 'GET', url: `http://127.0.0.1:9${path}`, status: 200, headers: {}, body: '' }, SPAN);
+
+  it('are decoded before their schema check: /items/a%2Fb is key "a/b"', () => {
+    assert.equal(get('/items/a%2Fb').passed, true);
+    const raw = get('/items/ab');
+    assert.equal(raw.passed, false);
+    assert.match(raw.message!, /^path parameter key \("ab", decoded\) must match pattern/);
+  });
+
+  it('are read as the type their schema says, and a wrong one fails', () => {
+    assert.equal(get('/pages/3').passed, true);
+    assert.match(get('/pages/three').message!, /^path parameter n \("three", decoded\) must be integer/);
+    assert.match(get('/pages/0').message!, /^path parameter n \("0", decoded\) must be >= 1/);
   });
 });
