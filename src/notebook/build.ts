@@ -15,6 +15,7 @@ import { checkGraphqlExpect, fileBody, graphqlBody, isFileBody, multipartBody, t
 import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
 import { buildTls } from './transport-spec.js';
+import { findNamedDescription, isDescriptionName } from '../openapi/named.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   extraNames?: string[];
   /** --allow-files DIR: folders outside the notebook's repository that files may come from. */
   allowFiles?: string[];
+  /** --openapi FILE was given: it replaces every notebook's `openapi:`, which is then not read at all. */
+  openapiOverridden?: boolean;
 }
 
 export function buildNotebook(raw: Raw, source: SourceMap, options: BuildOptions): { notebook: Notebook; diagnostics: Diagnostic[] } {
@@ -91,7 +94,7 @@ class Builder {
       description: raw.description,
       baseUrl: raw.baseUrl,
       mock: raw.mock,
-      openapi: typeof raw.openapi === 'string' ? this.openapi(raw.openapi) : undefined,
+      openapi: typeof raw.openapi === 'string' && !this.options.openapiOverridden ? this.openapi(raw.openapi) : undefined,
       secretCookies: raw.secretCookies as string[] | undefined,
       inputs,
       auth,
@@ -108,8 +111,14 @@ class Builder {
   private openapi(path: string): Notebook['openapi'] {
     const span = this.source.at(['openapi']);
     if (/^https?:\/\//i.test(path)) return { file: path, span };
+    if (isDescriptionName(path)) {
+      const found = findNamedDescription(path, dirname(this.source.file), this.options.registry);
+      if ('file' in found) return { file: found.file, span };
+      this.diagnostics.push({ ...found.problem, span });
+      return { file: path, span };
+    }
     const file = resolve(dirname(this.source.file), path);
-    if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${path}`, span, hint: `looked for ${file}; the path is relative to the notebook` });
+    if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${path}`, span, hint: `looked for ${file}; the path is relative to the notebook; a description shipped with api-notebook or kept in a schemas/ folder is named without a path (\`openapi: stripe-2015-07-28\`)` });
     return { file, span };
   }
 
