@@ -16,6 +16,7 @@ import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
 import { buildTls } from './transport-spec.js';
 import { findNamedDescription, isDescriptionName } from '../openapi/named.js';
+import { nameOffset } from '../expr/positions.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -300,7 +301,9 @@ class Builder {
     const text = value;
     try {
       const expr = allowTemplate ? compileBareOrTemplate(text) : compileExpr(text);
-      this.checkNames(expr.names, at, text);
+      // The names are searched in the expression only, not in the `${` around it.
+      const hole = allowTemplate ? bareOrTemplateSource(text) : { source: text, start: 0 };
+      this.checkNames(expr.names, at, hole.source, hole.start);
       return expr;
     } catch (err) {
       if (!(err instanceof ExprSyntaxError)) throw err;
@@ -321,7 +324,9 @@ class Builder {
         const shift = path === at ? base : 0;
         try {
           const t = compileTemplate(x);
-          for (const e of t.exprs) this.checkNames(e.names, path, x, shift);
+          // Each name is searched in its own `${…}`, not in the text around it (`planid: ${planid}`).
+          const holes = t.exprs.length ? findPlaceholders(x) : [];
+          t.exprs.forEach((e, k) => this.checkNames(e.names, path, holes[k]?.source ?? x, shift + (holes[k] ? holes[k].start + 2 : 0)));
         } catch (err) {
           if (!(err instanceof ExprSyntaxError)) throw err;
           ok = false;
@@ -337,7 +342,8 @@ class Builder {
   private checkNames(names: readonly string[], at: Path, text?: string, shift = 0): void {
     for (const name of names) {
       if (this.isDefined(name) || name === 'undefined') continue;
-      const found = text ? text.search(new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$&')}(?![\\w$])`)) : -1;
+      // A name, not a property of the same spelling nor a word inside quotes (src/expr/positions.ts).
+      const found = text ? nameOffset(text, name) : -1;
       const offset = found >= 0 ? found + shift : -1;
       const guess = closest(name, this.knownNames());
       const laterCapture = this.capturedLater(name);
@@ -388,4 +394,14 @@ function templateHint(text: string, index: number): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The expression inside a bare-or-`${…}` value (as compileBareOrTemplate reads it), and where it starts. */
+function bareOrTemplateSource(text: string): { source: string; start: number } {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('${') && trimmed.endsWith('}')) {
+    const holes = findPlaceholders(trimmed);
+    if (holes.length === 1 && holes[0].end === trimmed.length) return { source: holes[0].source, start: text.indexOf('${') + 2 };
+  }
+  return { source: text, start: 0 };
 }
