@@ -143,3 +143,19 @@ describe('openapi: names and --openapi', () => {
     assert.equal((await runCli(['validate', 'nb.yaml', '--openapi', 'schemas/api.json'], { cwd: dir })).code, 0);
   });
 });
+
+describe('docs', () => {
+  it('contract-testing.md shows the error an unknown name really gets', async () => {
+    const page = readFileSync(join(ROOT, 'docs', 'contract-testing.md'), 'utf8');
+    const shown = /```text\n(error: no OpenAPI description named[\s\S]*?)```/.exec(page)?.[1];
+    assert.ok(shown, 'the page shows the error');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notebook.yaml'), 'title: Unknown name\nsteps: []\nopenapi: petstore\n');
+    const { code, stderr } = await runCli(['validate', 'notebook.yaml'], { cwd: dir });
+    assert.equal(code, 2);
+    // Where it looked depends on where api-notebook is installed: the hint's start is compared.
+    const upToHint = (text: string) => text.slice(0, text.indexOf(' in ', text.indexOf('= hint:')));
+    assert.equal(upToHint(stderr), upToHint(shown));
+    assert.match(stderr, /known: stripe-2015-07-28/);
+  });
+});
