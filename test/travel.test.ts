@@ -25,7 +25,9 @@ const NOTEBOOKS = readdirSync(SHIPPED).filter((f) => f.endsWith('.yaml')).sort()
 async function installedProject(): Promise<string> {
   const dir = tempDir('travel-');
   const cache = join(dir, 'npm-cache');
-  const npmEnv = { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' };
+  // Not the npm_* of an `npm test` around us (its local prefix, config, cache): this npm works in the temp project only.
+  const outside = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  const npmEnv = { ...outside, npm_config_cache: cache, npm_config_update_notifier: 'false' };
   const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, env: npmEnv });
   const tarball = join(dir, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0].filename);
   const project = join(dir, 'project');
