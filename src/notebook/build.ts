@@ -15,7 +15,7 @@ import { checkGraphqlExpect, fileBody, graphqlBody, isFileBody, multipartBody, t
 import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
 import { buildTls } from './transport-spec.js';
-import { findNamedDescription, isDescriptionName } from '../openapi/named.js';
+import { findNamedDescription, isDescriptionName, shortened } from '../openapi/named.js';
 import { nameOffset } from '../expr/positions.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
@@ -119,7 +119,7 @@ class Builder {
       return { file: path, span };
     }
     const file = resolve(dirname(this.source.file), path);
-    if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${path}`, span, hint: `looked for ${file}; the path is relative to the notebook; a description shipped with api-notebook or kept in a schemas/ folder is named without a path (\`openapi: stripe-2015-07-28\`)` });
+    if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${shortened(path)}`, span, hint: `looked for ${shortened(file, 200)}; the path is relative to the notebook; a description shipped with api-notebook or kept in a schemas/ folder is named without a path (\`openapi: stripe-2015-07-28\`)` });
     return { file, span };
   }
 

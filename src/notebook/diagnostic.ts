@@ -63,7 +63,9 @@ function clip(text: string): string {
 function excerpt(line: string, col: number): { text: string; col: number } {
   // eslint-disable-next-line no-control-regex
   const visible = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\ufffd');
-  if (line.length <= WINDOW + 20) return { text: visible(line), col };
+  // A column past the end of a short line (a parser's offset into a line it saw differently) is
+  // shown at the line's end, not after thousands of spaces.
+  if (line.length <= WINDOW + 20) return { text: visible(line), col: Math.min(col, line.length + 1) };
   const from = Math.max(0, Math.min(col - 1 - WINDOW / 2, line.length - WINDOW));
   const to = Math.min(line.length, from + WINDOW);
   const head = from > 0 ? '…' : '';

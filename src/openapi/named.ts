@@ -22,6 +22,11 @@ export function isDescriptionName(value: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) && !/\.(json|ya?ml)$/i.test(value);
 }
 
+/** A value as quoted in a message: a line of a diagnostic stays readable whatever the file holds. */
+export function shortened(value: string, max = 80): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
+
 export type NamedDescription = { file: string } | { problem: { message: string; hint: string } };
 
 /** The file `name` stands for, seen from a notebook in `notebookDir`, or why there is none. */
@@ -40,14 +45,15 @@ export function findNamedDescription(name: string, notebookDir: string, registry
       if (ending) known.add(f.slice(0, -ending.length));
     }
   }
-  const guess = closest(name, known);
+  const guess = name.length <= 200 ? closest(name, known) : undefined;
+  const shownName = shortened(name);
   const shown = dirs.filter(existsSync).map((d) => relative(cwd, d) || '.');
   return {
     problem: {
-      message: `no OpenAPI description named \`${name}\``,
+      message: `no OpenAPI description named \`${shownName}\``,
       hint: guess
         ? `did you mean \`${guess}\`?`
-        : `looked for ${name}.openapi.json (or .yaml) in ${shown.join(', ') || 'schemas/ folders (none exist)'}` +
+        : `looked for ${shownName}.openapi.json (or .yaml) in ${shown.join(', ') || 'schemas/ folders (none exist)'}` +
           (known.size ? `; known: ${[...known].sort().join(', ')}` : '') +
           '; a path to a file needs a `/` or a .json/.yaml ending (`./openapi.json`)',
     },
