@@ -10,14 +10,14 @@ export interface Loaded {
   problems: number;
 }
 
-export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean, allowFiles: readonly string[] = []): Promise<Loaded> {
+export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean, allowFiles: readonly string[] = [], openapiOverridden = false): Promise<Loaded> {
   // Named schemas are read through THE file rule, widened by --allow-files (src/files/access.ts).
   const registry = new SchemaRegistry(process.cwd(), allowFiles);
   const notebooks: Notebook[] = [];
   const results: LoadResult[] = [];
   let problems = 0;
   for (const file of files) {
-    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames], allowFiles: [...allowFiles] });
+    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames], allowFiles: [...allowFiles], openapiOverridden });
     results.push(result);
     if (result.notebook) notebooks.push(result.notebook);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');

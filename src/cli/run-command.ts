@@ -31,7 +31,7 @@ export interface Io {
 
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles, args.openapi !== undefined);
   for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), Object.keys(args.vars))) io.stderr.write(`${line}\n`);
   // `validate` sends nothing: it fetches no description or $ref unless --allow-fetch.
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
@@ -45,7 +45,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   interrupts.teardownMs = args.teardownTimeoutMs;
   const suite = collectNotebookFiles(args.paths);
   const files = args.shard ? shardFiles(suite, args.shard) : suite;
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles);
+  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles, args.openapi !== undefined);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
   if (checkTlsFiles(notebooks, args.allowFiles, true, io.stderr, useColor(io.stderr, io.env))) return 2;

@@ -4,6 +4,7 @@
  * so an expression cannot reach the process, files, prototypes or JavaScript globals.
  */
 import jsep from 'jsep';
+import { nextTokenOffset, propertyOffset, unclosedBracket } from './positions.js';
 import { ARITY, BUILDERS, FUNCTIONS, PATTERN_ARGUMENT, XPATH_ARGUMENT, deepEqual, describeType } from './functions.js';
 import { bounded, checkPlannedLength, ValueLimitError } from './limits.js';
 import { loadMarkup, xpathProblem } from './markup.js';
@@ -42,6 +43,15 @@ const ALLOWED_UNARY = new Set(['!', '-', '+']);
 type Node = jsep.Expression;
 
 /**
+ * Where each parsed expression ends (jsep keeps no positions; its `after-expression` hook runs
+ * with the parser at that point). Read only to place "two expressions side by side".
+ */
+const expressionEnds = new WeakMap<object, number>();
+jsep.hooks.add('after-expression', function (this: { index: number }, env: { node?: jsep.Expression | false }) {
+  if (env.node) expressionEnds.set(env.node, this.index);
+});
+
+/**
  * Compiled expressions by source. Notebooks repeat the same few (`body.id` is captured in most
  * steps of a long notebook), and a compiled expression holds no state, so one is shared.
  */
@@ -57,6 +67,9 @@ function compileExprUncached(source: string): Expr {
   } catch (err) {
     if (err instanceof RangeError) throw new ExprSyntaxError(`the expression nests more than ${EXPR_LIMITS.depth} levels deep`, 0);
     const e = err as Error & { index?: number; description?: string };
+    // Run out of text with a bracket open: the place to fix is where it opens, not the end.
+    const open = (e.index ?? 0) >= source.trimEnd().length ? unclosedBracket(source) : undefined;
+    if (open) throw new ExprSyntaxError(`\`${open.open}\` is never closed with \`${open.close}\``, open.index, `close it with \`${open.close}\``);
     throw new ExprSyntaxError(e.description ?? e.message, e.index ?? 0);
   }
   const names = new Set<string>();
@@ -89,7 +102,10 @@ function validate(node: Node, names: Set<string>, source: string, depth: number)
       const m = node as jsep.MemberExpression;
       sub(m.object);
       if (m.computed) sub(m.property);
-      else if (FORBIDDEN_KEYS.has((m.property as jsep.Identifier).name)) throw new ExprSyntaxError(`property \`${(m.property as jsep.Identifier).name}\` is not accessible`, 0);
+      else if (FORBIDDEN_KEYS.has((m.property as jsep.Identifier).name)) {
+        const name = (m.property as jsep.Identifier).name;
+        throw new ExprSyntaxError(`property \`${name}\` is not accessible`, Math.max(0, propertyOffset(source, name)));
+      }
       return;
     }
     case 'CallExpression': {
@@ -132,8 +148,11 @@ function validate(node: Node, names: Set<string>, source: string, depth: number)
     case 'ArrayExpression':
       (node as jsep.ArrayExpression).elements.forEach((e) => e && sub(e));
       return;
-    case 'Compound':
-      throw new ExprSyntaxError('two expressions side by side; join them with an operator such as && or ==', 0);
+    case 'Compound': {
+      // At the second expression, where an operator is missing (its first one's end, from the hook below).
+      const end = expressionEnds.get((node as jsep.Compound).body[0]);
+      throw new ExprSyntaxError('two expressions side by side; join them with an operator such as && or ==', end === undefined ? 0 : nextTokenOffset(source, end));
+    }
     default:
       throw new ExprSyntaxError(`${node.type} is not supported in expressions`, 0);
   }

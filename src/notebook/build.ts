@@ -16,6 +16,8 @@ import { fileRulesFor, type FileRules } from '../files/access.js';
 import type { Path, SourceMap } from './source.js';
 import { buildTls } from './transport-spec.js';
 import { openapiLongForm } from '../openapi/notebook-key.js';
+import { findNamedDescription, isDescriptionName, shortened } from '../openapi/named.js';
+import { nameOffset } from '../expr/positions.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -33,6 +35,8 @@ export interface BuildOptions {
   extraNames?: string[];
   /** --allow-files DIR: folders outside the notebook's repository that files may come from. */
   allowFiles?: string[];
+  /** --openapi FILE was given: it replaces every notebook's `openapi:`, which is then not read at all. */
+  openapiOverridden?: boolean;
 }
 
 export function buildNotebook(raw: Raw, source: SourceMap, options: BuildOptions): { notebook: Notebook; diagnostics: Diagnostic[] } {
@@ -92,7 +96,9 @@ class Builder {
       description: raw.description,
       baseUrl: raw.baseUrl,
       mock: raw.mock,
-      openapi: typeof raw.openapi === 'string' ? this.openapi(raw.openapi) : openapiLongForm(this, raw.openapi),
+      // With --openapi the notebook's own file is not read (a copy may not have it); the long
+      // form's waivers still apply to the file given instead.
+      openapi: typeof raw.openapi === 'string' ? (this.options.openapiOverridden ? undefined : this.openapi(raw.openapi)) : openapiLongForm(this, raw.openapi, this.options.openapiOverridden === true),
       secretCookies: raw.secretCookies as string[] | undefined,
       inputs,
       auth,
@@ -109,8 +115,14 @@ class Builder {
   openapi(path: string, at: Path = ['openapi']): Notebook['openapi'] {
     const span = this.source.at(at);
     if (/^https?:\/\//i.test(path)) return { file: path, span };
+    if (isDescriptionName(path)) {
+      const found = findNamedDescription(path, dirname(this.source.file), this.options.registry);
+      if ('file' in found) return { file: found.file, span };
+      this.diagnostics.push({ ...found.problem, span });
+      return { file: path, span };
+    }
     const file = resolve(dirname(this.source.file), path);
-    if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${path}`, span, hint: `looked for ${file}; the path is relative to the notebook` });
+    if (!existsSync(file)) this.diagnostics.push({ message: `OpenAPI description not found: ${shortened(path)}`, span, hint: `looked for ${shortened(file, 200)}; the path is relative to the notebook; a description shipped with api-notebook or kept in a schemas/ folder is named without a path (\`openapi: stripe-2015-07-28\`)` });
     return { file, span };
   }
 
@@ -292,7 +304,9 @@ class Builder {
     const text = value;
     try {
       const expr = allowTemplate ? compileBareOrTemplate(text) : compileExpr(text);
-      this.checkNames(expr.names, at, text);
+      // The names are searched in the expression only, not in the `${` around it.
+      const hole = allowTemplate ? bareOrTemplateSource(text) : { source: text, start: 0 };
+      this.checkNames(expr.names, at, hole.source, hole.start);
       return expr;
     } catch (err) {
       if (!(err instanceof ExprSyntaxError)) throw err;
@@ -313,7 +327,9 @@ class Builder {
         const shift = path === at ? base : 0;
         try {
           const t = compileTemplate(x);
-          for (const e of t.exprs) this.checkNames(e.names, path, x, shift);
+          // Each name is searched in its own `${…}`, not in the text around it (`planid: ${planid}`).
+          const holes = t.exprs.length ? findPlaceholders(x) : [];
+          t.exprs.forEach((e, k) => this.checkNames(e.names, path, holes[k]?.source ?? x, shift + (holes[k] ? holes[k].start + 2 : 0)));
         } catch (err) {
           if (!(err instanceof ExprSyntaxError)) throw err;
           ok = false;
@@ -329,7 +345,8 @@ class Builder {
   private checkNames(names: readonly string[], at: Path, text?: string, shift = 0): void {
     for (const name of names) {
       if (this.isDefined(name) || name === 'undefined') continue;
-      const found = text ? text.search(new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$&')}(?![\\w$])`)) : -1;
+      // A name, not a property of the same spelling nor a word inside quotes (src/expr/positions.ts).
+      const found = text ? nameOffset(text, name) : -1;
       const offset = found >= 0 ? found + shift : -1;
       const guess = closest(name, this.knownNames());
       const laterCapture = this.capturedLater(name);
@@ -380,4 +397,14 @@ function templateHint(text: string, index: number): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The expression inside a bare-or-`${…}` value (as compileBareOrTemplate reads it), and where it starts. */
+function bareOrTemplateSource(text: string): { source: string; start: number } {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('${') && trimmed.endsWith('}')) {
+    const holes = findPlaceholders(trimmed);
+    if (holes.length === 1 && holes[0].end === trimmed.length) return { source: holes[0].source, start: text.indexOf('${') + 2 };
+  }
+  return { source: text, start: 0 };
 }

@@ -65,7 +65,9 @@ function clip(text: string): string {
  */
 function excerpt(line: string, col: number): { text: string; col: number } {
   const visible = (s: string) => s.replace(CONTROLS, (ch) => (ch === '\t' ? ch : '\ufffd'));
-  if (line.length <= WINDOW + 20) return { text: visible(line), col };
+  // A column past the end of a short line (a parser's offset into a line it saw differently) is
+  // shown at the line's end, not after thousands of spaces.
+  if (line.length <= WINDOW + 20) return { text: visible(line), col: Math.min(col, line.length + 1) };
   const from = Math.max(0, Math.min(col - 1 - WINDOW / 2, line.length - WINDOW));
   const to = Math.min(line.length, from + WINDOW);
   const head = from > 0 ? '…' : '';

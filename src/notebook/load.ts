@@ -39,6 +39,8 @@ export interface LoadOptions {
   extraNames?: string[];
   /** --allow-files DIR: folders outside the notebook's repository that uploads may come from. */
   allowFiles?: string[];
+  /** --openapi FILE was given: the notebooks' own `openapi:` is not read (build.ts). */
+  openapiOverridden?: boolean;
   /** `js-yaml` skips the subset reader, `yaml` both fast readers (tests compare them). */
   reader?: 'auto' | 'js-yaml' | 'yaml';
 }

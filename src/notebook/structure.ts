@@ -11,6 +11,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { PACKAGE_ROOT } from '../checks/schemas.js';
 import { closest, type Diagnostic } from './diagnostic.js';
 import { LIMITS } from './limits.js';
+import { twoAuthForms } from './auth-forms.js';
 import type { Path, SourceMap } from './source.js';
 
 export const NOTEBOOK_SCHEMA_FILE = join(PACKAGE_ROOT, 'schemas', 'notebook.schema.json');
@@ -186,6 +187,8 @@ function toDiagnostic(e: ErrorObject, kept: ErrorObject[], source: SourceMap): D
       return { message: `\`${String(path.at(-1))}\` has a combination of keys that is not allowed`, span: source.at(path) };
     case 'oneOf':
     case 'anyOf':
+      const twoForms = twoAuthForms(path, e.data, source);
+      if (twoForms) return twoForms;
       const guess = (e as ErrorObject & { guess?: string }).guess;
       return { message: `${label(path)} does not match any accepted form`, span: source.at(path), hint: guess ? `did you mean \`${guess}\`? ${formHint(path) ?? ''}`.trim() : formHint(path) };
     default:

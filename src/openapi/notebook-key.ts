@@ -15,11 +15,12 @@ interface Builder {
   openapi(path: string, at?: Path): Notebook['openapi'];
 }
 
-export function openapiLongForm(b: Builder, raw: unknown): Notebook['openapi'] {
+export function openapiLongForm(b: Builder, raw: unknown, overridden = false): Notebook['openapi'] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const form = raw as { file?: unknown; ignore?: unknown; strictPaths?: unknown };
   if (typeof form.file !== 'string') return undefined;
-  const named = b.openapi(form.file, ['openapi', 'file']);
+  // Under --openapi FILE the notebook's own file is not read: only its waivers are kept.
+  const named = overridden ? { file: form.file, span: b.source.at(['openapi', 'file']) } : b.openapi(form.file, ['openapi', 'file']);
   if (!named) return undefined;
   const ignore = Array.isArray(form.ignore) ? form.ignore.filter((e): e is string => typeof e === 'string') : undefined;
   ignore?.forEach((entry, i) => {
