@@ -18,6 +18,7 @@ before(async () => {
   server = await startTestServer();
   server.route('GET', '/slow-redirect', (_req, res) => setTimeout(() => { res.writeHead(302, { location: '/slow' }); res.end(); }, 300));
   server.route('GET', '/slow', (_req, res) => setTimeout(() => json(res, 200, { ok: true }), 300));
+  server.route('POST', '/graphql', (req, res) => json(res, 200, { data: { method: req.method, sent: JSON.parse(req.body) } }));
   server.route('GET', '/logo.png', (_req, res) => { res.writeHead(200, { 'content-type': 'image/png' }); res.end(PNG); });
 });
 
@@ -80,5 +81,30 @@ steps:
       assert.ok(!text.includes(JSON.stringify(decoded).slice(1, -1)), `${f} shows the bytes as escaped text`);
     }
     assert.match(bad.stdout, /\[binary body: 12 bytes, sha256 [0-9a-f]{64}\]/);
+  });
+});
+
+describe('graphql without a method', () => {
+  it('is the standard POST; a request without graphql still needs its method (one located diagnostic, exit 2)', async () => {
+    const r = await run(`title: GraphQL
+baseUrl: BASE
+steps:
+  - name: Query
+    request: { path: /graphql, graphql: { query: "{ me { id } }", operationName: Me } }
+    assert:
+      - body.data.method == 'POST'
+      - body.data.sent.operationName == 'Me'
+`);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const bad = await run(`title: No method
+baseUrl: BASE
+steps:
+  - name: Nothing to say how
+    request: { path: /x }
+`);
+    assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+    assert.match(bad.stderr, /missing required key `method` in a request\n --> .*n\.yaml:5:14/);
+    assert.match(bad.stderr, /1 problem found/);
+    assert.doesNotMatch(bad.stderr, /"then"|at .*\.js:\d+/);
   });
 });
