@@ -19,6 +19,10 @@ before(async () => {
   server.route('GET', '/slow-redirect', (_req, res) => setTimeout(() => { res.writeHead(302, { location: '/slow' }); res.end(); }, 300));
   server.route('GET', '/slow', (_req, res) => setTimeout(() => json(res, 200, { ok: true }), 300));
   server.route('POST', '/graphql', (req, res) => json(res, 200, { data: { method: req.method, sent: JSON.parse(req.body) } }));
+  server.route('GET', '/items.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/xml' });
+    res.end(`<items>${Array.from({ length: 10_000 }, (_, i) => `<item id="i${i}"><name>n${i}</name></item>`).join('')}</items>`);
+  });
   server.route('GET', '/logo.png', (_req, res) => { res.writeHead(200, { 'content-type': 'image/png' }); res.end(PNG); });
 });
 
@@ -106,5 +110,25 @@ steps:
     assert.match(bad.stderr, /missing required key `method` in a request\n --> .*n\.yaml:5:14/);
     assert.match(bad.stderr, /1 problem found/);
     assert.doesNotMatch(bad.stderr, /"then"|at .*\.js:\d+/);
+  });
+});
+
+describe('xpath on a long list', () => {
+  it('answers in document order within seconds (the engine was quadratic: a minute for 10,000 items)', { timeout: 40_000 }, async () => {
+    const started = performance.now();
+    const r = await run(`title: A long feed
+baseUrl: BASE
+steps:
+  - name: Every item
+    request: GET /items.xml
+    assert:
+      - length(xpathAll(body, '//item/@id')) == 10000
+      - xpath(body, '//item[last()]/name') == 'n9999'
+      - xpathAll(body, '//item/name | //item/@id')[1] == 'n0'
+      - xpath(body, 'count(//item/name)') == 10000
+`);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(seconds < 15, `the run took ${seconds.toFixed(1)} s`);
   });
 });
