@@ -47,6 +47,9 @@ export function matchPartial(expected: unknown, actual: unknown, path = 'body', 
 export function checkBody(expected: unknown, actual: unknown, span: Span, text?: string): CheckResult {
   const whole = typeof expected === 'string' && text !== undefined ? expectedText(expected) : undefined;
   const mismatches = whole && whole.kind !== 'exact' ? matchPartial(expected, text) : matchPartial(expected, actual);
+  // A bytes body was matched as UTF-8, but is never shown as that (mis-decoded) text: the
+  // mismatch holds the bytes, which every report prints as their size and digest.
+  if (actual instanceof Uint8Array) for (const m of mismatches) if (m.path === 'body') m.actual = actual;
   const first = mismatches[0];
   return {
     kind: 'body',
@@ -68,6 +71,7 @@ function describe(m: Mismatch): string {
     const want = expectedText(m.expected);
     if (want.kind === 'broken') return `cannot be checked: ${want.message}`;
     // A whole text body is not quoted in the one-line message (the report shows it); a field is.
+    if (want.kind === 'pattern' && m.path === 'body' && m.actual instanceof Uint8Array) return `(${m.actual.length.toLocaleString('en')} bytes) does not match ${m.expected}`;
     if (want.kind === 'pattern' && m.path === 'body' && typeof m.actual === 'string') return `(${m.actual.length.toLocaleString('en')} characters of text) does not match ${m.expected}`;
     if (want.kind === 'pattern') return `is ${JSON.stringify(m.actual)}, expected to match ${m.expected}`;
   }

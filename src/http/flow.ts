@@ -82,7 +82,11 @@ export async function sendFlow(first: HttpRequest, options: FlowOptions, record:
       if (options.jar) record.warnings.push(...options.jar.store(setCookies, onWire.url));
     }
     const location = response.headers.location;
-    if (options.maxRedirects === 0 || !isRedirect(response.status, location)) return response;
+    if (options.maxRedirects === 0 || !isRedirect(response.status, location)) {
+      // `duration` (and expect.maxDurationMs) is the step's whole wait, as its deadline is: from
+      // sending the first request to the last byte of the final response, every hop included.
+      return record.hops.length ? { ...response, durationMs: performance.now() - started } : response;
+    }
     let target: string;
     try {
       target = resolveLocation(location, onWire.url);

@@ -206,7 +206,8 @@ class Builder {
     else if (r.body !== undefined) body = { kind: 'raw', value: this.template(r.body, [...at, 'body']) };
     const targetKey = r.url !== undefined ? 'url' : 'path';
     return {
-      method: String(r.method).toUpperCase(),
+      // A GraphQL request without a method is the standard POST.
+      method: r.method === undefined && r.graphql !== undefined ? 'POST' : String(r.method).toUpperCase(),
       target: { kind: targetKey, value: this.template(r[targetKey] ?? '', [...at, targetKey]) },
       query: r.query ? this.template(r.query, [...at, 'query']) : undefined,
       headers: r.headers ? this.template(r.headers, [...at, 'headers']) : undefined,

@@ -138,6 +138,8 @@ function explainingErrors(errors: ErrorObject[]): ErrorObject[] {
     if (allWrongType) scored.flatMap((b) => b.list).filter((e) => e.keyword !== 'type').forEach((e) => dropped.add(e));
     if (branches.size > 0 || errors.some((e) => e !== alt && e.instancePath.startsWith(alt.instancePath) && !dropped.has(e))) dropped.add(alt);
   }
+  // An `if`/`then` failure is explained by the `then` error itself (a missing key): not twice.
+  for (const e of errors) if (e.keyword === 'if') dropped.add(e);
   // A bad property name is reported once, by its propertyNames error, not again by the pattern.
   const badNames = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath));
   return errors.filter((e) => !dropped.has(e) && !(e.propertyName !== undefined && badNames.has(e.instancePath)));

@@ -339,7 +339,7 @@ function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<ty
   }
   for (const h of expect.headers) checks.push(checkHeader(h.name, h.expected.render(scope), response.headers, h.span));
   if (expect.body) checks.push(checkBody(expect.body.value.render(scope), response.body, expect.body.span, textOf(response)));
-  if (expect.text) checks.push(checkText(expect.text.value.render(scope), textOf(response) ?? '', expect.text.span));
+  if (expect.text) checks.push(checkText(expect.text.value.render(scope), textOf(response) ?? '', expect.text.span, response.body instanceof Uint8Array ? response.body : undefined));
   if (expect.maxDurationMs) checks.push(checkDuration(expect.maxDurationMs, response.durationMs));
   if (expect.schema) checks.push(checkSchema(expect.schema, response.body));
   if (expect.cookies) {
@@ -353,9 +353,11 @@ function responseChecks(step: Step, response: HttpResponse, scope: ReturnType<ty
 /** The body as text: what arrived, decoded as UTF-8 (a JSON body's raw text). */
 function textOf(response: HttpResponse): string | undefined {
   const { text, body } = response as { text?: unknown; body: unknown };
+  // A bytes body has no text of its own: a pattern reads its bytes as UTF-8 (what `/PNG/` or a
+  // signature in a binary body means), never the empty text a bytes response carries.
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
   if (typeof text === 'string') return text;
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
   return body === null || body === undefined ? '' : undefined;
 }
 
