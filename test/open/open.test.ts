@@ -93,6 +93,8 @@ describe('open: the flagship in the page', () => {
     assert.match(await inspector.locator('summary').first().textContent() ?? '', /\{…\} \d+ keys\s+id, object, /);
     assert.doesNotMatch(await inspector.textContent() ?? '', /interval: "week"/);
     await inspector.locator('summary').first().click();
+    // The folded part is rendered when it opens: wait for it rather than read in the same turn.
+    await inspector.getByText('interval: "week"').first().waitFor({ timeout: 5000 });
     assert.match(await inspector.textContent() ?? '', /interval: "week"/);
     assert.match(await page.textContent('#values') ?? '', /customerId.*capture.*"cus_/s);
     assert.match(await page.textContent('#summary') ?? '', /28 passed.*3 skipped.*played in/s);
