@@ -74,9 +74,9 @@ describe('docs/contract-testing.md', () => {
     const shop = join(home, 'shop');
     mkdirSync(join(shop, '.git'), { recursive: true });
     mkdirSync(join(shop, 'notebooks'));
-    mkdirSync(join(home, 'shared'));
+    mkdirSync(join(home, 'common'));
     writeFileSync(join(shop, 'notebooks', 'orders.yaml'), notebook[1]);
-    writeFileSync(join(home, 'shared', 'orders.openapi.yaml'), 'openapi: 3.1.0\ninfo: { title: Orders, version: "1" }\npaths:\n  /orders:\n    get:\n      responses: { "200": { description: the orders } }\n');
+    writeFileSync(join(home, 'common', 'orders.openapi.yaml'), 'openapi: 3.1.0\ninfo: { title: Orders, version: "1" }\npaths:\n  /orders:\n    get:\n      responses: { "200": { description: the orders } }\n');
     const [refusedCmd, allowedCmd] = [...output[1].matchAll(/^\$ api-notebook (.*)$/gm)].map((m) => m[1]!.split(' '));
     const refused = await runCli(refusedCmd!, { cwd: shop });
     const allowed = await runCli(allowedCmd!, { cwd: shop });
