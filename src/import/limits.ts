@@ -6,7 +6,7 @@
  * --split); measured on an 8 MiB Postman collection of 10,000 requests: about 600 MB and 30 s.
  * Documented in docs/migrating.md ("Limits").
  */
-import { open } from 'node:fs/promises';
+import { readCapped } from '../files/read-capped.js';
 import { LIMITS } from '../notebook/limits.js';
 import { ImportError } from './draft.js';
 
@@ -19,20 +19,9 @@ const MiB = (n: number) => `${(n / 1024 ** 2).toLocaleString('en', { maximumFrac
 
 /** Reads `file` as UTF-8, refusing it past the limit without reading it whole (or /dev/zero forever). */
 export async function readImportText(file: string): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(IMPORT_LIMITS.fileBytes + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) throw tooLarge(file, Math.max((await handle.stat()).size, length));
-    }
-    return buffer.subarray(0, length).toString('utf8');
-  } finally {
-    await handle.close();
-  }
+  const read = await readCapped(file, IMPORT_LIMITS.fileBytes);
+  if ('tooLarge' in read) throw tooLarge(file, read.tooLarge);
+  return read.bytes.toString('utf8');
 }
 
 export function tooLarge(file: string, bytes: number): ImportError {

@@ -4,10 +4,10 @@
  * (cycles, depth, expanded size) → structure (notebook.schema.json) → build (expressions, names,
  * schemas). Every stage is bounded (see limits.ts), so any file is answered quickly.
  */
-import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { SchemaRegistry } from '../checks/schemas.js';
+import { readCapped } from '../files/read-capped.js';
 import { checkDocument } from './document.js';
 import { buildNotebook } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -50,7 +50,7 @@ export async function loadNotebook(file: string, options: LoadOptions): Promise<
   const fail = (d: Diagnostic, text?: string): LoadResult => ({ displayPath, text, diagnostics: [d] });
   let read: Awaited<ReturnType<typeof readCapped>>;
   try {
-    read = await readCapped(file);
+    read = await readCapped(file, LIMITS.fileBytes);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return fail({ message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'this is a folder, not a notebook file' : `cannot read file (${code ?? (err as Error).message})`, span: { file: displayPath, line: 1, col: 1, length: 1 } });
@@ -60,24 +60,6 @@ export async function loadNotebook(file: string, options: LoadOptions): Promise<
   const decoded = decodeUtf8(displayPath, bytes);
   if ('diagnostic' in decoded) return fail(decoded.diagnostic, new TextDecoder().decode(bytes));
   return loadNotebookText(decoded.text, displayPath, options);
-}
-
-/** Reads at most one byte past the limit, so a huge file (or /dev/zero) costs nothing. */
-async function readCapped(file: string): Promise<{ bytes: Uint8Array } | { tooLarge: number; head: Uint8Array }> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(LIMITS.fileBytes + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) return { tooLarge: Math.max((await handle.stat()).size, length), head: buffer.subarray(0, 200) };
-    }
-    return { bytes: buffer.subarray(0, length) };
-  } finally {
-    await handle.close();
-  }
 }
 
 function firstLine(bytes: Uint8Array): string {
