@@ -4,7 +4,8 @@ import { resolve as resolvePath } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readVarFiles } from './var-file.js';
 
-export class UsageError extends Error {}
+export { UsageError } from './usage-error.js';
+import { UsageError } from './usage-error.js';
 
 export const REPORTERS = ['console', 'json', 'junit', 'html', 'markdown'] as const;
 export type ReporterName = (typeof REPORTERS)[number];

@@ -22,12 +22,8 @@ import { checkTlsFiles, insecureSources, insecureWarning, networkOptions, regist
 import { runSuite, type PreparedNotebook } from './run-suite.js';
 import { terminalText } from '../report/escape/terminal.js';
 
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  stdinIsTTY: boolean;
-}
+export type { Io } from './io.js';
+import type { Io } from './io.js';
 
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);

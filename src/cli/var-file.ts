@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { UsageError } from './args.js';
+import { UsageError } from './usage-error.js';
 
 /** A var file is a handful of lines: anything larger is not one. */
 const MAX_BYTES = 1024 * 1024;

@@ -8,20 +8,9 @@
 import { dirname, resolve } from 'node:path';
 import type { Template } from '../expr/index.js';
 import type { Path, SourceMap } from './source.js';
-import type { Located, Span } from './types.js';
+import type { TlsFileRef as FileRef, TlsSpec } from './types.js';
 
-/** A file as written (`written`) and resolved against the notebook's folder (`value`). */
-export type FileRef = Located<string> & { written: string };
-
-export interface TlsSpec {
-  ca?: FileRef[];
-  cert?: FileRef;
-  key?: FileRef;
-  pfx?: FileRef;
-  passphrase?: Template;
-  insecure?: Located<boolean>;
-  span: Span;
-}
+export type { TlsFileRef as FileRef, TlsSpec } from './types.js';
 
 type Raw = Record<string, unknown>;
 

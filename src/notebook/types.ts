@@ -6,7 +6,6 @@ import type { Expr, Template } from '../expr/index.js';
 import type { ValidateFunction } from 'ajv';
 import type { FileRules } from '../files/access.js';
 import type { ResponseType } from '../http/response-type.js';
-import type { TlsSpec } from './transport-spec.js';
 
 export interface Span {
   file: string;
@@ -172,4 +171,17 @@ export interface Notebook {
   vars: Array<{ name: string; value: Template; span: Span }>;
   steps: Step[];
   teardown: Step[];
+}
+
+/** A file as written (`written`) and resolved against the notebook's folder (`value`). */
+export type TlsFileRef = Located<string> & { written: string };
+
+export interface TlsSpec {
+  ca?: TlsFileRef[];
+  cert?: TlsFileRef;
+  key?: TlsFileRef;
+  pfx?: TlsFileRef;
+  passphrase?: Template;
+  insecure?: Located<boolean>;
+  span: Span;
 }

@@ -1,6 +1,6 @@
 /** Builds the reporters a run asked for. Files are written under outDir. */
 import type { ReporterName } from '../cli/args.js';
-import type { Io } from '../cli/run-command.js';
+import type { Io } from '../cli/io.js';
 import { consoleReporter } from './console.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';

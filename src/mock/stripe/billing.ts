@@ -6,7 +6,7 @@
  */
 import { chargeDeclineFor } from './cards.js';
 import { newId, nowSeconds } from './ids.js';
-import type { Invoice, LineItem } from './ledger.js';
+import type { Invoice, LineItem } from './records.js';
 import { defaultCard } from './operations.js';
 import { declined, MINIMUM_CHARGE, missingCard, newCharge, sourceOf, storeCharge } from './payments.js';
 import type { Account, CardData, Customer, Discount, Plan, Subscription } from './store.js';

@@ -7,7 +7,7 @@
 import { chargeDeclineFor } from './cards.js';
 import { cardError, invalidParam, StripeError } from './errors.js';
 import { newId, nowSeconds } from './ids.js';
-import type { Charge, ChargeSource, Refund, Shipping } from './ledger.js';
+import type { Charge, ChargeSource, Refund, Shipping } from './records.js';
 import type { Account, Card, CardData } from './store.js';
 
 /** Stripe's minimum charge: 50 cents (or the equivalent). */

@@ -1,5 +1,5 @@
 /** Charges, refunds, invoices, line items and recipients → Stripe's JSON (API version 2015-07-28). */
-import type { Charge, Invoice, LineItem, Recipient, Refund } from './ledger.js';
+import type { Charge, Invoice, LineItem, Recipient, Refund } from './records.js';
 import { embeddedList } from './list.js';
 import { cardFields, renderDiscount, renderPlan } from './render.js';
 import { newestFirst, type Card } from './store.js';

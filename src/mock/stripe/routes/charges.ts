@@ -1,6 +1,6 @@
 import { invalidParam, noSuch, StripeError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Charge, ChargeSource, Shipping } from '../ledger.js';
+import type { Charge, ChargeSource, Shipping } from '../records.js';
 import { CREATED_LIST_PARAMS, filterCreated, LIST_PARAMS, paginate } from '../list.js';
 import { defaultCard, findCustomer, prepareCard } from '../operations.js';
 import { Params } from '../params.js';

@@ -6,7 +6,7 @@
  */
 import { invalidParam, missingParam, noSuch, StripeError } from '../errors.js';
 import { newId, nowSeconds } from '../ids.js';
-import type { Recipient } from '../ledger.js';
+import type { Recipient } from '../records.js';
 import { LIST_PARAMS, paginate } from '../list.js';
 import { commitCard, prepareCard, removeCard } from '../operations.js';
 import { Params } from '../params.js';
