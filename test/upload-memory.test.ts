@@ -98,7 +98,7 @@ steps:
 `;
 
 describe('uploads are streamed', () => {
-  it('a 100 MB file, multipart and raw, arrives whole while the bin stays well under 100 MB of memory', { timeout: 120_000 }, async (t) => {
+  it('a 100 MB file, multipart and raw, arrives whole while the bin's peak memory grows by less than 20 MiB over a tiny upload', { timeout: 120_000 }, async (t) => {
     const dir = tempDir('upload-');
     // 100 MB is not left behind in the temp folder.
     t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -116,8 +116,9 @@ describe('uploads are streamed', () => {
     const report = readJson(join(dir, 'out-big', 'report.json'));
     assert.equal(report.notebooks[0].steps[0].request.multipart[1].size, size);
     if (process.env.SHOW_RSS) console.log(`peak RSS: tiny upload ${Math.round(small.maxRssMiB)} MiB, 100 MB upload ${Math.round(big.maxRssMiB)} MiB`);
-    // Held in memory even once, the file alone would take 100 MiB.
-    assert.ok(big.maxRssMiB < 100, `peak RSS ${Math.round(big.maxRssMiB)} MiB`);
+    // Held in memory even once, the file alone would take 100 MiB more than the tiny upload. (Measured
+    // against the tiny upload, not against a fixed figure: node's own baseline differs by version,
+    // 73 MiB on Node 20, 95 MiB on Node 24.)
     assert.ok(big.maxRssMiB - small.maxRssMiB < 20, `peak RSS ${Math.round(big.maxRssMiB)} MiB against ${Math.round(small.maxRssMiB)} MiB for a tiny upload`);
   });
 });
