@@ -18,8 +18,8 @@ import type { Io } from './run-command.js';
 
 export async function coverageCommand(args: CoverageArgs, io: Io): Promise<number> {
   const files = [...new Set(args.reports.map(reportFile))];
-  const recorded = await recordedCoverages(files);
   const description = await describedBy(args);
+  const recorded = await recordedCoverages(files);
   const mine = recorded.filter((r) => sameDescription(r.coverage, description));
   if (!mine.length) {
     const named = [...new Set(recorded.map((r) => r.coverage.spec))];
