@@ -98,6 +98,8 @@ export interface ImportArgs {
   allowFiles: string[];
   /** --allow-fetch: an imported description may fetch http(s) $refs. */
   allowFetch: boolean;
+  /** --negative: OpenAPI only; also steps for the documented 4xx responses the description says how to provoke. */
+  negative: boolean;
 }
 
 /** `api-notebook coverage <description> <reports…>`: the description's coverage by the reports' runs, as one. */
@@ -373,6 +375,7 @@ function parseImport(args: string[]): Args {
     split: { type: 'boolean' },
     'allow-files': { type: 'string', multiple: true },
     'allow-fetch': { type: 'boolean' },
+    negative: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: 'import' };
@@ -380,7 +383,7 @@ function parseImport(args: string[]): Args {
   const from = values.from as string | undefined;
   if (from !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(from)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got \`${from}\``);
   if (values.split && !values.out) throw new UsageError('--split writes one notebook per folder: give the folder with --out DIR');
-  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined), allowFetch: values['allow-fetch'] === true };
+  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined), allowFetch: values['allow-fetch'] === true, negative: values.negative === true };
 }
 
 export const HELP: Record<string, string> = {
@@ -517,6 +520,9 @@ Options:
   --allow-files DIR    an OpenAPI description's $refs may also read files in DIR (repeatable); by
                        default only files inside the imported file's repository are read
   --allow-fetch        fetch an OpenAPI description's http(s) $refs (nothing is fetched without it)
+  --negative           OpenAPI: after each operation's step, steps for the documented 4xx responses
+                       the description says how to provoke: no credentials (401), an unknown id (404),
+                       a missing required parameter or field and a wrong type (400/422)
   --help, -h           this text
 
 Reads at most 8 MiB; each notebook it writes may be at most 256 KiB (use --split).
