@@ -180,5 +180,10 @@ describe('merge and OpenAPI coverage', () => {
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     }
+    const help = await runCli(['help']);
+    assert.match(help.stdout, /api-notebook coverage <description> <report dirs or report\.json files…>/);
+    const own = await runCli(['coverage', '--help']);
+    assert.equal(own.code, 0);
+    assert.match(own.stdout, /--coverage-min-responses N/);
   });
 });
