@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
+const STRIPE = 'stripe-2015-07-28.openapi.json';
 const XSD = join(ROOT, 'test', 'fixtures', 'junit', 'JUnit.xsd');
 let server: TestServer;
 let suite: string;
@@ -143,5 +144,46 @@ describe('merge and OpenAPI coverage', () => {
     assert.equal(merged.percent, expected.percent);
     assert.deepEqual(ops(merged), ops(expected));
     assert.match(m.stdout, new RegExp(`OpenAPI coverage of .*: \\d+ of \\d+ operations \\(${expected.percent}%\\)`));
+    // Response coverage too: the same documented responses seen, though each shard alone sees fewer.
+    assert.ok(expected.responses.seen > 0);
+    assert.deepEqual(merged.responses, expected.responses);
+    assert.ok(parts.every((p) => p.responses.seen < expected.responses.seen), 'each shard alone sees fewer responses');
+
+    // `api-notebook coverage` over the two shards prints the unsharded run's line, and its table.
+    const c = await runCli(['coverage', `schemas/${STRIPE}`, one, join(two, 'report.json')]);
+    assert.equal(c.code, 0, c.stderr);
+    const line = `OpenAPI coverage of schemas/${STRIPE}: ${expected.operations.filter((o: any) => o.exercised).length} of ${expected.operations.length} operations (${expected.percent}%), ` +
+      `${expected.responses.seen} of ${expected.responses.documented} documented responses (${expected.responses.percent}%)`;
+    assert.ok(c.stdout.includes(line), c.stdout.slice(-400));
+    const whole_ = await runCli(['coverage', `schemas/${STRIPE}`, whole]);
+    assert.equal(whole_.stdout, c.stdout, 'the table of the shards is the table of the whole run');
+    assert.match(c.stdout, /^✔ +POST \/v1\/customers +200, 400, 401, 402, 404, 413 +200 ×\d+.* +\d of 6$/m);
+    assert.match(c.stdout, /^✘ +GET \/v1\/tokens\/\{token\} +200, 400, 401, 404 +— +0 of 4$/m);
+    // Below a minimum: exit 1, said plainly.
+    const gate = await runCli(['coverage', `schemas/${STRIPE}`, one, two, '--coverage-min-responses', '99']);
+    assert.equal(gate.code, 1);
+    assert.match(gate.stderr, /Failed: response coverage of schemas\/stripe-2015-07-28\.openapi\.json is [\d.]+%, below --coverage-min-responses 99%/);
+  });
+
+  it('`coverage` refuses what it cannot read: exit 2, one clear line, no stack trace', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'report.json'), '{"tool": 5}\n');
+    const cases: Array<[string[], RegExp]> = [
+      [['coverage', `schemas/${STRIPE}`], /`coverage` takes a description and at least one report/],
+      [['coverage', `schemas/${STRIPE}`, join(dir, 'nothing')], /no such report folder or file: .*nothing/],
+      [['coverage', `schemas/${STRIPE}`, dir], /report\.json/],
+      [['coverage', join(dir, 'missing.yaml'), dir], /missing\.yaml/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+    const help = await runCli(['help']);
+    assert.match(help.stdout, /api-notebook coverage <description> <report dirs or report\.json files…>/);
+    const own = await runCli(['coverage', '--help']);
+    assert.equal(own.code, 0);
+    assert.match(own.stdout, /--coverage-min-responses N/);
   });
 });

@@ -38,6 +38,8 @@ export interface RunArgs {
   openapiMode: 'fail' | 'warn';
   /** --coverage-min N: fail the run when the description's coverage is below N percent. */
   coverageMin?: number;
+  /** --coverage-min-responses N: fail the run when fewer than N percent of the documented responses were seen. */
+  coverageMinResponses?: number;
   /** --allow-files DIR (repeatable, absolute): folders outside the notebook's repository that files may come from (src/files/access.ts). */
   allowFiles: string[];
   /** --allow-fetch: `validate` may fetch http(s) descriptions and $refs (it sends nothing otherwise). */
@@ -97,9 +99,21 @@ export interface ImportArgs {
   allowFiles: string[];
   /** --allow-fetch: an imported description may fetch http(s) $refs. */
   allowFetch: boolean;
+  /** --negative: OpenAPI only; also steps for the documented 4xx responses the description says how to provoke. */
+  negative: boolean;
 }
 
-export type Args = RunArgs | MergeArgs | MockArgs | OpenArgs | ImportArgs | { command: 'help'; topic?: string } | { command: 'version' };
+/** `api-notebook coverage <description> <reports…>`: the description's coverage by the reports' runs, as one. */
+export interface CoverageArgs {
+  command: 'coverage';
+  description: string;
+  reports: string[];
+  allowFiles: string[];
+  coverageMin?: number;
+  coverageMinResponses?: number;
+}
+
+export type Args = RunArgs | MergeArgs | MockArgs | OpenArgs | ImportArgs | CoverageArgs | { command: 'help'; topic?: string } | { command: 'version' };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -112,7 +126,8 @@ export function parseCommandLine(argv: string[]): Args {
   if (command === 'merge') return parseMerge(rest);
   if (command === 'open') return parseOpen(rest);
   if (command === 'import') return parseImport(rest);
-  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, merge, open, mock, import (see api-notebook --help)`);
+  if (command === 'coverage') return parseCoverage(rest);
+  throw new UsageError(`unknown command \`${command}\`; the commands are run, validate, merge, coverage, open, mock, import (see api-notebook --help)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -142,6 +157,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     openapi: { type: 'string' },
     'openapi-mode': { type: 'string' },
     'coverage-min': { type: 'string' },
+    'coverage-min-responses': { type: 'string' },
     'allow-files': { type: 'string', multiple: true },
     'allow-fetch': { type: 'boolean' },
     ca: { type: 'string', multiple: true },
@@ -169,9 +185,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const reporters = reporterList(values.reporter as string[] | undefined);
-  const coverageText = values['coverage-min'] as string | undefined;
-  const coverageMin = coverageText === undefined ? undefined : Number(coverageText);
-  if (coverageMin !== undefined && (coverageText!.trim() === '' || !Number.isFinite(coverageMin) || coverageMin < 0 || coverageMin > 100)) throw new UsageError(`--coverage-min takes a percentage from 0 to 100, got \`${coverageText}\``);
+  const coverageMin = percentage('--coverage-min', values['coverage-min'] as string | undefined);
+  const coverageMinResponses = percentage('--coverage-min-responses', values['coverage-min-responses'] as string | undefined);
   return {
     command,
     paths: positionals,
@@ -192,6 +207,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     openapi: values.openapi as string | undefined,
     openapiMode: openapiModeOf(values['openapi-mode'] as string | undefined),
     coverageMin,
+    coverageMinResponses,
     allowFiles: allowedFolders(values['allow-files'] as string[] | undefined),
     allowFetch: values['allow-fetch'] === true,
     ca: ((values.ca as string[] | undefined) ?? []).map((f) => existingFile('--ca', f)),
@@ -230,6 +246,14 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number, m
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, got \`${text}\``);
+  return n;
+}
+
+/** `--coverage-min 80`: a percentage from 0 to 100, or undefined when the flag is not given. */
+function percentage(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`${flag} takes a percentage from 0 to 100, got \`${text}\``);
   return n;
 }
 
@@ -323,6 +347,25 @@ function parseMock(args: string[]): Args {
   return { command: 'mock', host: (values.host as string | undefined) ?? '127.0.0.1', port, logLevel: (values['log-level'] as string | undefined) ?? 'info' };
 }
 
+function parseCoverage(args: string[]): Args {
+  const { values, positionals } = parse(args, {
+    'allow-files': { type: 'string', multiple: true },
+    'coverage-min': { type: 'string' },
+    'coverage-min-responses': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help', topic: 'coverage' };
+  if (positionals.length < 2) throw new UsageError('`coverage` takes a description and at least one report, e.g. `api-notebook coverage openapi.yaml reports-1 reports-2`');
+  return {
+    command: 'coverage',
+    description: positionals[0]!,
+    reports: positionals.slice(1),
+    allowFiles: allowedFolders(values['allow-files'] as string[] | undefined),
+    coverageMin: percentage('--coverage-min', values['coverage-min'] as string | undefined),
+    coverageMinResponses: percentage('--coverage-min-responses', values['coverage-min-responses'] as string | undefined),
+  };
+}
+
 const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi'] as const;
 
 function parseImport(args: string[]): Args {
@@ -333,6 +376,7 @@ function parseImport(args: string[]): Args {
     split: { type: 'boolean' },
     'allow-files': { type: 'string', multiple: true },
     'allow-fetch': { type: 'boolean' },
+    negative: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: 'import' };
@@ -340,7 +384,7 @@ function parseImport(args: string[]): Args {
   const from = values.from as string | undefined;
   if (from !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(from)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got \`${from}\``);
   if (values.split && !values.out) throw new UsageError('--split writes one notebook per folder: give the folder with --out DIR');
-  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined), allowFetch: values['allow-fetch'] === true };
+  return { command: 'import', file: positionals[0]!, out: values.out as string | undefined, from: from as ImportArgs['from'], env: values.env as string | undefined, split: values.split === true, allowFiles: allowedFolders(values['allow-files'] as string[] | undefined), allowFetch: values['allow-fetch'] === true, negative: values.negative === true };
 }
 
 export const HELP: Record<string, string> = {
@@ -350,6 +394,7 @@ Usage:
   api-notebook run <files or folders…> [options]   run notebooks, write reports
   api-notebook validate <files or folders…>        check notebooks without sending anything
   api-notebook merge <report dirs or report.json files…> --out DIR   merge the reports of shards
+  api-notebook coverage <description> <report dirs or report.json files…>   OpenAPI coverage of shards, as one
   api-notebook open <notebook> [options]           the notebook as a live page: run cells in the browser
   api-notebook mock [--host H] [--port P]          serve the embedded Stripe mock
   api-notebook import <file> [--out notebook.yaml] a notebook from a MuleSoft notebook, Postman collection or OpenAPI description
@@ -390,6 +435,9 @@ Options:
   --openapi-mode MODE  fail (default): a response the description does not allow fails its step;
                        warn: it is a warning (console, reports) and the run does not fail for it
   --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
+  --coverage-min-responses N
+                       fail (exit 1) when fewer than N% of the documented responses (each status,
+                       4XX range and default of each operation) were seen
   --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable); by default
                        only files inside the notebook's repository and the shipped schemas are read
   --ca FILE            trust the CA certificate(s) in this PEM file too (repeatable); CAs add up with a
@@ -418,6 +466,19 @@ Options:
   --baseline-threshold PCT   slower means more than PCT% slower (default: 50)
 
 Exit codes: 0 every step passed · 1 a step failed or errored · 2 a report could not be read`,
+  coverage: `api-notebook coverage <description> <report dirs or report.json files…> [options]
+
+Prints the description's coverage by the runs of the reports (the shards of a suite, say) as one
+run would: each operation, its documented statuses, the statuses seen (how often) and how many of
+its documented responses were seen; then the totals. The reports are checked as merge checks them.
+
+Options:
+  --coverage-min N     exit 1 when fewer than N% of the operations were exercised
+  --coverage-min-responses N
+                       exit 1 when fewer than N% of the documented responses were seen
+  --allow-files DIR    the description's $refs may also read files in DIR (repeatable)
+
+Exit codes: 0 printed (and above the minimums) · 1 below a minimum · 2 a report or the description could not be read`,
   validate: `api-notebook validate <files or folders…> [--var name=value] [--var-file FILE]
 
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
@@ -460,6 +521,9 @@ Options:
   --allow-files DIR    an OpenAPI description's $refs may also read files in DIR (repeatable); by
                        default only files inside the imported file's repository are read
   --allow-fetch        fetch an OpenAPI description's http(s) $refs (nothing is fetched without it)
+  --negative           OpenAPI: after each operation's step, steps for the documented 4xx responses
+                       the description says how to provoke: no credentials (401), an unknown id (404),
+                       a missing required parameter or field and a wrong type (400/422)
   --help, -h           this text
 
 Reads at most 8 MiB; each notebook it writes may be at most 256 KiB (use --split).

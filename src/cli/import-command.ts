@@ -20,7 +20,7 @@ import { terminalLines, terminalText } from '../report/escape/terminal.js';
 export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
   let result;
   try {
-    result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out, allowFiles: args.allowFiles, allowFetch: args.allowFetch });
+    result = await importFile(args.file, { from: args.from, split: args.split, envFile: args.env, outFile: args.split ? undefined : args.out, allowFiles: args.allowFiles, allowFetch: args.allowFetch, negative: args.negative });
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;
     io.stderr.write(`error: ${terminalLines(err.message)}\n${err.hint ? `  = hint: ${terminalLines(err.hint)}\n` : ''}`);

@@ -33,6 +33,8 @@ async function main(argv: string[], io: Io): Promise<number> {
       return (await import('./run-command.js')).runCommand(args, io, interrupts);
     case 'merge':
       return (await import('./merge-command.js')).mergeCommand(args, io);
+    case 'coverage':
+      return (await import('./coverage-command.js')).coverageCommand(args, io);
     case 'open': {
       // The page stops on Ctrl-C by itself: teardown of what was run, then exit 0.
       interrupts.uninstall();

@@ -6,7 +6,7 @@
  * flat whatever the size of the shards.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { Coverage } from '../openapi/coverage.js';
+import { coverageOf, type Coverage } from '../openapi/coverage.js';
 import { join, resolve } from 'node:path';
 import { loadBaseline, type BaselineComparer } from '../report/baseline.js';
 import { createReporters } from '../report/index.js';
@@ -25,7 +25,8 @@ interface Placed {
   title: string;
 }
 
-function reportFile(path: string): string {
+/** A shard's --out folder or its report.json, as an absolute path; a usage error when neither is there. */
+export function reportFile(path: string): string {
   if (!existsSync(path)) throw new UsageError(`no such report folder or file: ${path}`);
   const file = statSync(path).isDirectory() ? join(path, 'report.json') : path;
   if (!existsSync(file)) throw new UsageError(`${path} has no report.json (give the shard's --out folder or its report.json)`);
@@ -146,9 +147,6 @@ export function mergeCoverages(all: Coverage[]): Coverage[] {
       ops.set(key, into);
     }
   }
-  return [...bySpec].map(([spec, ops]) => {
-    const operations = [...ops.values()];
-    const exercised = operations.filter((o) => o.exercised).length;
-    return { spec, operations, percent: operations.length ? Math.round((exercised / operations.length) * 1000) / 10 : 100 };
-  });
+  // Counted again from the merged statuses: the same function as one run's, so the same numbers.
+  return [...bySpec].map(([spec, ops]) => coverageOf(spec, [...ops.values()]));
 }

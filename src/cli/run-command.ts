@@ -7,7 +7,7 @@
  */
 import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
-import { coverageShortfalls } from '../openapi/coverage.js';
+import { coverageShortfalls, responseShortfalls } from '../openapi/coverage.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
 import { argvSecretWarnings, InputError, PromptInterrupted, resolveInputs, terminalAsk } from '../run/inputs.js';
 import { Redactor } from '../run/redact.js';
@@ -52,8 +52,8 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   // Each description is read and compiled once for the whole run, before anything is sent.
   const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'run' });
   if (descriptions.problems) return 2;
-  if (args.coverageMin !== undefined && !notebooks.some((nb) => descriptions.forNotebook(nb))) {
-    throw new UsageError('--coverage-min needs an OpenAPI description: give --openapi FILE, or `openapi:` in a notebook');
+  for (const [flag, min] of [['--coverage-min', args.coverageMin], ['--coverage-min-responses', args.coverageMinResponses]] as const) {
+    if (min !== undefined && !notebooks.some((nb) => descriptions.forNotebook(nb))) throw new UsageError(`${flag} needs an OpenAPI description: give --openapi FILE, or \`openapi:\` in a notebook`);
   }
   // Read before anything is sent: a baseline that cannot be read is a usage error.
   const baseline = args.baseline ? await loadBaselineFor(args.baseline, args.baselineThreshold) : undefined;
@@ -115,7 +115,10 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
     });
     const coverages = descriptions.coverages();
     if (run.interrupted) return 130;
-    const shortfalls = args.coverageMin === undefined ? [] : coverageShortfalls(coverages, args.coverageMin);
+    const shortfalls = [
+      ...(args.coverageMin === undefined ? [] : coverageShortfalls(coverages, args.coverageMin)),
+      ...(args.coverageMinResponses === undefined ? [] : responseShortfalls(coverages, args.coverageMinResponses)),
+    ];
     for (const s of shortfalls) io.stderr.write(`Failed: ${s}\n`);
     return run.summary.failed || run.summary.errors || shortfalls.length ? 1 : 0;
   } finally {

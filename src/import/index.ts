@@ -24,6 +24,8 @@ export interface ImportOptions {
   allowFiles?: readonly string[];
   /** --allow-fetch: whether an imported description's http(s) `$ref`s are fetched. */
   allowFetch?: boolean;
+  /** --negative: an OpenAPI import adds steps for the documented 4xx responses it can provoke (openapi-negative.ts). */
+  negative?: boolean;
 }
 
 export { ImportError };
@@ -41,6 +43,7 @@ export async function importFile(file: string, options: ImportOptions): Promise<
 }
 
 async function importAs(format: Format, file: string, text: string, options: ImportOptions): Promise<ImportResult> {
+  if (options.negative && format !== 'openapi') throw new ImportError(`--negative needs an OpenAPI description; ${file} is read as ${format}`, undefined, 'negative steps come from the error responses a description documents: import an OpenAPI 3.0/3.1 file');
   if (format === 'mulesoft') return importMulesoft(text, basename(file));
   const data = parseData(file, text, format);
   if (format === 'postman') {
@@ -50,7 +53,7 @@ async function importAs(format: Format, file: string, text: string, options: Imp
   }
   if (!isOpenApi(data)) throw new ImportError(`${file} is not an OpenAPI 3 description (no \`openapi: 3.x\` and \`paths\`)`, 1, 'only OpenAPI 3.0 and 3.1 are read; convert Swagger 2.0 first (for example with swagger2openapi)');
   const policy = { rules: fileRulesFor(file, options.allowFiles), fetch: options.allowFetch === true, command: 'import', maxBytes: IMPORT_LIMITS.fileBytes };
-  return importOpenApi(file, data as Record<string, unknown>, text, options.outFile, policy);
+  return importOpenApi(file, data as Record<string, unknown>, text, options.outFile, policy, options.negative === true);
 }
 
 async function readText(file: string): Promise<string> {

@@ -14,6 +14,7 @@ import type { DraftInput, DraftStep, ImportResult, Warning } from './draft.js';
 import { envName, identifier, ImportError, newDraft, newStep, uniqueName } from './draft.js';
 import { dict } from './dict.js';
 import { Positions } from './positions.js';
+import { negativeSteps, type ImportedOperation } from './openapi-negative.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -29,7 +30,7 @@ export function isOpenApi(data: unknown): boolean {
  * whether http(s) `$ref`s are fetched (--allow-fetch): an example `$ref`d from
  * `/home/me/.aws/credentials` would otherwise become a request body the skeleton then sends.
  */
-export async function importOpenApi(file: string, raw: Obj, text: string, outFile: string | undefined, policy: ReadPolicy): Promise<ImportResult> {
+export async function importOpenApi(file: string, raw: Obj, text: string, outFile: string | undefined, policy: ReadPolicy, negative = false): Promise<ImportResult> {
   let doc: Obj;
   const { options, refused } = refParserOptions(policy);
   try {
@@ -55,6 +56,7 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
   const outside = !isInside(realpathOr(resolve(file)), realpathOr(repositoryRoot(outDir)));
   if (outside) warnings.push({ line: 1, message: `the notebook's \`openapi: ${draft.openapi}\` is outside the repository the notebook is written to; run and validate it with --allow-files ${dirname(resolve(file))}, or copy the description into the repository` });
   const taken = new Set<string>();
+  const imported: ImportedOperation[] = [];
   for (const [path, item] of Object.entries<Obj>(doc.paths ?? {})) {
     for (const method of METHODS) {
       const op = item?.[method] as Obj | undefined;
@@ -63,10 +65,13 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
       for (const k of step.kept) warnings.push({ line: pos.line(['paths', path, method]), message: `${step.name}: ${k.why}` });
       step.kept.forEach((k) => (k.line = pos.line(['paths', path, method])));
       draft.steps.push(step);
+      imported.push({ method, path, op, params: parametersOf(op, Array.isArray(item.parameters) ? item.parameters : []), step });
     }
   }
   void raw;
   sharedAuth(draft);
+  // After the shared auth is settled: each negative step sends what its operation's step sends, less one thing.
+  if (negative) draft.steps = imported.flatMap((o) => [o.step, ...negativeSteps(o, doc).map((s) => ({ ...s, name: uniqueName(taken, s.name) }))]);
   if (draft.steps.length === 0) throw new ImportError(`${file} describes no operations`, pos.line(['paths']), 'an OpenAPI description lists its operations under `paths`');
   return { notebooks: [{ suggestedName: draft.title, draft }], warnings, format: `openapi ${doc.openapi}` };
 }
@@ -74,8 +79,7 @@ export async function importOpenApi(file: string, raw: Obj, text: string, outFil
 function operationStep(method: string, path: string, op: Obj, shared: Obj[], doc: Obj, vars: Record<string, { value: unknown; comment?: string }>, inputs: Record<string, DraftInput>, taken: Set<string>): DraftStep {
   const step = newStep(uniqueName(taken, String(op.summary ?? humanize(op.operationId) ?? `${method.toUpperCase()} ${path}`).trim()));
   if (op.description && op.description !== op.summary) step.doc = String(op.description);
-  const isParam = (p: unknown): p is Obj => !!p && typeof p === 'object' && typeof (p as Obj).name === 'string';
-  const params = [...shared.filter(isParam).filter((p) => !(Array.isArray(op.parameters) ? op.parameters : []).some((q: Obj) => q.name === p.name && q.in === p.in)), ...(Array.isArray(op.parameters) ? op.parameters : []).filter(isParam)];
+  const params = parametersOf(op, shared);
   const request: Record<string, unknown> = { method: method.toUpperCase() };
   let target = path;
   const query: Record<string, unknown> = dict();
@@ -106,6 +110,13 @@ function operationStep(method: string, path: string, op: Obj, shared: Obj[], doc
   if (status) step.expect = { status: Number(status) };
   step.continueOnFailure = true;
   return step;
+}
+
+/** The path item's parameters that the operation does not override, then the operation's. */
+function parametersOf(op: Obj, shared: Obj[]): Obj[] {
+  const isParam = (p: unknown): p is Obj => !!p && typeof p === 'object' && typeof (p as Obj).name === 'string';
+  const own = Array.isArray(op.parameters) ? op.parameters : [];
+  return [...shared.filter(isParam).filter((p) => !own.some((q: Obj) => q.name === p.name && q.in === p.in)), ...own.filter(isParam)];
 }
 
 function securityInto(requirements: Obj[], doc: Obj, step: DraftStep, headers: Record<string, string>, inputs: Record<string, DraftInput>): void {

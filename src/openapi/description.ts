@@ -6,7 +6,7 @@
  */
 import addFormatsModule from 'ajv-formats';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { Coverage } from './coverage.js';
+import { coverageOf, statusKeyFor, type Coverage } from './coverage.js';
 import { prepareSchemas } from './prepare.js';
 import { matchOperation, templatePattern, type Match, type MatchOptions } from './match.js';
 import { child, refOf, toUrl, type FileSet, type Located } from './resolve.js';
@@ -129,11 +129,8 @@ export class Description {
 
   /** The documented response for a status: exact, then `2XX`-style, then `default`. */
   response(op: Operation, status: number): ResponseSpec {
-    for (const key of [String(status), `${Math.floor(status / 100)}XX`, 'default']) {
-      const response = op.responses.get(key);
-      if (response) return { kind: 'found', statusKey: key, response };
-    }
-    return { kind: 'undocumented' };
+    const key = statusKeyFor(op.documented, status);
+    return key === undefined ? { kind: 'undocumented' } : { kind: 'found', statusKey: key, response: op.responses.get(key)! };
   }
 
   /** Compiled on first use, then reused for the rest of the run; an Error if the schema cannot compile. */
@@ -163,8 +160,7 @@ export class Description {
       const seen = Object.fromEntries([...(counts ?? new Map<number, number>())].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n]));
       return { method: op.method, path: op.path, documented: op.documented, seen, exercised: counts !== undefined };
     });
-    const exercised = operations.filter((o) => o.exercised).length;
-    return { spec: this.spec, operations, percent: operations.length ? Math.round((exercised / operations.length) * 1000) / 10 : 100 };
+    return coverageOf(this.spec, operations);
   }
 }
 

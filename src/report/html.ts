@@ -7,7 +7,7 @@
  */
 import type { CheckResult } from '../checks/result.js';
 import type { RunRecord, StepRef, StepResult } from '../run/results.js';
-import type { Coverage } from '../openapi/coverage.js';
+import { coverageOf, responsesSeen, type Coverage } from '../openapi/coverage.js';
 import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle, uploadText } from './format.js';
 import { pathOf } from './console.js';
 import { recordOf } from './json.js';
@@ -173,13 +173,15 @@ function stepHtml(r: StepResult, nb: StreamedNotebook<NotebookState>, index: num
   return compactStep(r, nb.state);
 }
 
-/** Every operation of the description: documented statuses, statuses seen (how often), exercised. */
+/** Every operation of the description: documented statuses, statuses seen (how often), exercised, documented responses seen. */
 function coverageTable(c: Coverage): string {
   const rows = c.operations.map((o) => `<tr class="${o.exercised ? 'pass' : 'miss'}"><td>${o.exercised ? '✔' : '✘'}</td><td class="http">${escapeHtml(o.method)} ${escapeHtml(o.path)}</td>` +
-    `<td>${escapeHtml(o.documented.join(', '))}</td><td>${escapeHtml(Object.entries(o.seen).map(([s, n]) => `${s}\u00a0×${n}`).join(', ') || '—')}</td></tr>`).join('');
+    `<td>${escapeHtml(o.documented.join(', '))}</td><td>${escapeHtml(Object.entries(o.seen).map(([s, n]) => `${s}\u00a0×${n}`).join(', ') || '—')}</td>` +
+    `<td data-responses="${text(responsesSeen(o).length)}/${text(o.documented.length)}">${text(responsesSeen(o).length)} of ${text(o.documented.length)}</td></tr>`).join('');
   const exercised = c.operations.filter((o) => o.exercised).length;
-  return `<section class="coverage" data-coverage="${escapeHtml(c.spec)}"><h2>OpenAPI coverage: ${text(c.percent)}%</h2><p class="meta">${exercised} of ${c.operations.length} operations of ${escapeHtml(c.spec)} exercised</p>` +
-    `<table class="headers"><thead><tr><th></th><th>operation</th><th>documented</th><th>seen</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  const r = c.responses ?? coverageOf(c.spec, c.operations).responses!;
+  return `<section class="coverage" data-coverage="${escapeHtml(c.spec)}"><h2>OpenAPI coverage: ${text(c.percent)}%</h2><p class="meta">${exercised} of ${c.operations.length} operations of ${escapeHtml(c.spec)} exercised · <span data-coverage-responses="${text(r.percent)}">${text(r.seen)} of ${text(r.documented)} documented responses seen (${text(r.percent)}%)</span></p>` +
+    `<table class="headers"><thead><tr><th></th><th>operation</th><th>documented</th><th>seen</th><th>responses</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function verdictOf(run: RunRecord): string {

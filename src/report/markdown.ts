@@ -7,6 +7,7 @@ import type { RunRecord, StepResult } from '../run/results.js';
 import { mdCode, mdFence, mdProse, mdText } from './escape/markdown.js';
 import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, short, stepAnchor, stepTitle, uploadText } from './format.js';
 import { recordOf } from './json.js';
+import { coverageLine } from '../openapi/coverage.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
 
 const ICON: Record<string, string> = { passed: '✅', failed: '❌', error: '⚠️', skipped: '⏭️' };
@@ -105,10 +106,14 @@ function head(run: RunRecord, notebooks: Array<StreamedNotebook<NotebookState>>)
       ...b.newlyFailing.map((r) => `- newly failing: ${cell(r.notebook)} — ${cell(r.step)} (${cell(String(r.was ?? 'new'))} → ${cell(String(r.status))})`),
       ...b.fixed.map((r) => `- fixed: ${cell(r.notebook)} — ${cell(r.step)}`),
       ...b.slower.map((r) => `- slower: ${cell(r.notebook)} — ${cell(r.step)} (${r.baselineMs.toFixed(1)} → ${r.durationMs.toFixed(1)} ms)`), ''] : []),
+    ...coveragesOf(run).map((c) => `${mdText(coverageLine(c))}  `),
+    ...(coveragesOf(run).length ? [''] : []),
     ...(failures.length ? ['**Failures**', '', ...failures, ...(total > failures.length ? [`- … and ${total - failures.length} more (report.json)`] : []), ''] : []),
     '',
   ].join('\n');
 }
+
+const coveragesOf = (run: RunRecord) => run.coverageBySpec ?? (run.coverage ? [run.coverage] : []);
 
 export function markdownReporter(outDir: string): Reporter {
   return streamedReporter<NotebookState>('markdown', outDir, 'report.md', {

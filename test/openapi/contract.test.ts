@@ -115,9 +115,13 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
     assert.deepEqual(byOp['GET /users/{id}'].seen, {});
     assert.equal(cov.operations.length, 6);
     assert.equal(cov.percent, 83.3);
-    assert.match(stdout, /OpenAPI coverage of test\/openapi\/fixtures\/v30\/api\.yaml: 5 of 6 operations \(83\.3%\)/);
+    // 9 documented responses; seen: 201 no, 4XX (a 422), featured 200, {slug} 200 (not 404), 204, pets 200 and default (a 410): 6.
+    assert.deepEqual(cov.responses, { documented: 9, seen: 6, percent: 66.7 });
+    assert.match(stdout, /OpenAPI coverage of test\/openapi\/fixtures\/v30\/api\.yaml: 5 of 6 operations \(83\.3%\), 6 of 9 documented responses \(66\.7%\)/);
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /OpenAPI coverage of test\/openapi\/fixtures\/v30\/api\.yaml: 5 of 6 operations \(83\.3%\), 6 of 9 documented responses \(66\.7%\)/);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /<h2>OpenAPI coverage: 83\.3%<\/h2>/);
+    assert.match(html, /6 of 9 documented responses seen \(66\.7%\)/);
     assert.match(html, /<td class="http">GET \/users\/\{id\}<\/td><td>200<\/td><td>—<\/td>/);
     assert.match(html, /<td>200\u00a0×1, 410\u00a0×1<\/td>/);
     assert.match(html, /openapi GET \/articles\/\{slug\}/);
@@ -133,8 +137,9 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
       assert.equal((await page.textContent('.coverage h2'))?.trim(), 'OpenAPI coverage: 83.3%');
       const rows = await page.$$eval('.coverage tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
       assert.equal(rows.length, 6);
-      assert.deepEqual(rows.find((r) => r[1] === 'GET /pets/{id}'), ['✔', 'GET /pets/{id}', '200, default', '200\u00a0×1, 410\u00a0×1']);
-      assert.deepEqual(rows.find((r) => r[1] === 'GET /users/{id}'), ['✘', 'GET /users/{id}', '200', '—']);
+      assert.deepEqual(rows.find((r) => r[1] === 'GET /pets/{id}'), ['✔', 'GET /pets/{id}', '200, default', '200\u00a0×1, 410\u00a0×1', '2 of 2']);
+      assert.deepEqual(rows.find((r) => r[1] === 'GET /users/{id}'), ['✘', 'GET /users/{id}', '200', '—', '0 of 1']);
+      assert.deepEqual(rows.find((r) => r[1] === 'POST /articles'), ['✔', 'POST /articles', '201, 4XX', '422\u00a0×1', '1 of 2'], 'a 422 is the 4XX range seen, not the 201');
       assert.ok(await page.isVisible('.coverage table'));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page fits a phone (overflows by ${overflow}px)`);
@@ -190,6 +195,19 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
     assert.equal(below.code, 1, below.stderr);
     assert.equal(below.report.summary.failed, 0);
     assert.match(below.stderr, /Failed: coverage of test\/openapi\/fixtures\/v30\/api\.yaml is 83\.3%, below --coverage-min 90%: 1 operation\(s\) never exercised/);
+  });
+
+  it('--coverage-min-responses fails the run below N documented responses seen, and passes at N', async () => {
+    const { file } = notebook('gate-responses', V30, GOOD_30);
+    const below = await run(file, ['--coverage-min-responses', '70']);
+    assert.equal(below.code, 1, below.stderr);
+    assert.equal(below.report.summary.failed, 0);
+    assert.match(below.stderr, /Failed: response coverage of test\/openapi\/fixtures\/v30\/api\.yaml is 66\.7%, below --coverage-min-responses 70%: 3 of 9 documented responses never seen/);
+    const at = await run(file, ['--coverage-min-responses', '66.6']);
+    assert.equal(at.code, 0, at.stderr);
+    const bad = await runCli(['run', file, '--coverage-min-responses', '101']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--coverage-min-responses takes a percentage from 0 to 100, got `101`/);
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readJson, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { startPrism } from '../helpers/prism.js';
+import { startStripeMock } from '../../src/mock/stripe/index.js';
 
 const PAGE = readFileSync(join(ROOT, 'docs', 'contract-testing.md'), 'utf8');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -26,6 +27,7 @@ describe('docs/contract-testing.md', () => {
     // The page shows this coverage record: keep it true.
     const compact = PAGE.replace(/\s+/g, '');
     for (const op of report.coverage.operations) assert.ok(compact.includes(JSON.stringify(op)), `the page shows ${op.method} ${op.path} as the run counts it`);
+    assert.ok(compact.includes(`"responses":${JSON.stringify(report.coverage.responses)}`), 'the page shows the response coverage as the run counts it');
     assert.match(stdout, /OpenAPI coverage of plans\.openapi\.yaml: 3 of 3 operations \(100%\)/);
   });
 
@@ -61,9 +63,44 @@ describe('docs/contract-testing.md', () => {
     }
   });
 
+  it('"Negative steps" and "Response coverage": import --negative, the run against the embedded mock and `coverage` print what the page shows', async () => {
+    const [, name, description] = /<!-- contract-negative-example: ([\w.-]+) -->\n```yaml\n([\s\S]*?)```/.exec(PAGE)!;
+    const output = /<!-- contract-negative-output -->\n```text\n([\s\S]*?)```/.exec(PAGE)![1]!;
+    const coverageOutput = /<!-- contract-coverage-output -->\n```text\n([\s\S]*?)```/.exec(PAGE)![1]!;
+    const dir = tempDir('contract-negative-doc-');
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, name!), description!);
+    const [importLine, runLine] = [...output.matchAll(/^\$ (.*)$/gm)].map((m) => m[1]!);
+    const imported = await runCli(importLine!.replace(/^npx api-notebook /, '').split(' '), { cwd: dir });
+    assert.equal(imported.code, 0, imported.stderr);
+    const mock = await startStripeMock({ port: 0 });
+    try {
+      const [envPart, ...argv] = runLine!.split(' ');
+      const [envName, envValue] = envPart!.split('=');
+      const args = argv.slice(2).map((a) => (a.startsWith('http://127.0.0.1:') ? mock.url : a));
+      const run = await runCli(args, { cwd: dir, env: { [envName!]: envValue } });
+      assert.equal(run.code, 1, 'the skeleton\'s placeholder id fails its one step, as the page says');
+      const shown = (text: string) => text.replaceAll(mock.url, 'http://127.0.0.1:12111').replace(/\d+ ms/g, 'N ms').replace(/in [\d.]+ s/g, 'in N s').replace(/\nReports: .*\n?/, '\n').trim();
+      const expected = output.slice(output.indexOf(runLine!) + runLine!.length + 1);
+      assert.equal(shown(`${imported.stdout}${run.stdout}`), shown(`${output.split('\n')[1]}\n${expected}`));
+      const report = readJson(join(dir, 'reports', 'report.json'));
+      assert.ok(report.notebooks[0].steps.filter((s: any) => s.name.includes(': ')).every((s: any) => s.status === 'passed' && s.checks.find((c: any) => c.kind === 'openapi').passed));
+      const [coverageLine] = [...coverageOutput.matchAll(/^\$ npx api-notebook (.*)$/gm)].map((m) => m[1]!.split(' '));
+      const cov = await runCli(coverageLine!, { cwd: dir });
+      assert.equal(cov.code, 0, cov.stderr);
+      assert.equal(cov.stdout, coverageOutput.replace(/^\$.*\n/, ''));
+      const gate = await runCli([...coverageLine!, '--coverage-min-responses', '90'], { cwd: dir });
+      assert.equal(gate.code, 1);
+      const said = /`(Failed: response coverage of customers[^`]*)`/.exec(PAGE)![1]!;
+      assert.equal(gate.stderr.trim(), said);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('the README points at the page and names the flags', () => {
     assert.match(README, /docs\/contract-testing\.md/);
-    for (const flag of ['--openapi FILE', '--coverage-min N']) assert.ok(README.includes(`\`${flag}\``), flag);
+    for (const flag of ['--openapi FILE', '--coverage-min N', '--coverage-min-responses N']) assert.ok(README.includes(`\`${flag}\``), flag);
   });
 
   it('"Which files and URLs are read": the refused description, and --allow-files, print what the page shows', async () => {
