@@ -98,7 +98,7 @@ steps:
 `;
 
 describe('uploads are streamed', () => {
-  it('a 100 MB file, multipart and raw, arrives whole while the bin's peak memory grows by less than 20 MiB over a tiny upload', { timeout: 120_000 }, async (t) => {
+  it('a 100 MB file, multipart and raw, arrives whole while the peak memory of the bin grows by less than 20 MiB over a tiny upload', { timeout: 120_000 }, async (t) => {
     const dir = tempDir('upload-');
     // 100 MB is not left behind in the temp folder.
     t.after(() => rmSync(dir, { recursive: true, force: true }));
