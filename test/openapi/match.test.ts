@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { checkOpenApi } from '../../src/checks/openapi.js';
+import { checkRequest } from '../../src/openapi/request-check.js';
 import type { Description } from '../../src/openapi/description.js';
 import { child } from '../../src/openapi/resolve.js';
 import { DescriptionError, loadDescription } from '../../src/openapi/load.js';
@@ -129,12 +130,14 @@ describe('path parameters against their schemas', () => {
     }));
     items = await loadDescription(join(dir, 'items.json'));
   });
-  const get = (path: string) => checkOpenApi(items, { method: 'GET', url: `http://127.0.0.1:9${path}`, status: 200, headers: {}, body: '' }, SPAN);
+  // Path parameters are part of the request check (before sending), kind openapi-request.
+  const get = (path: string) => checkRequest(items, { method: 'GET', url: `http://127.0.0.1:9${path}`, headers: {} }, SPAN, {})!;
 
   it('are decoded before their schema check: /items/a%2Fb is key "a/b"', () => {
     assert.equal(get('/items/a%2Fb').passed, true);
     const raw = get('/items/ab');
     assert.equal(raw.passed, false);
+    assert.equal(raw.kind, 'openapi-request');
     assert.match(raw.message!, /^path parameter key \("ab", decoded\) must match pattern/);
   });
 
