@@ -33,6 +33,11 @@ export function contractCheck(ctx: RunContext, result: StepResult, check: CheckR
   return false;
 }
 
+function expectsClientError(step: Step): boolean {
+  const wanted = step.expect.status?.value;
+  return !!wanted?.length && wanted.every((s) => s >= 400 && s < 500);
+}
+
 /** Thrown by the step when the request check refuses its request: the step fails, nothing is sent. */
 export class RequestRefused extends Error {}
 
@@ -43,6 +48,8 @@ export class RequestRefused extends Error {}
  */
 export function checkBeforeSending(ctx: RunContext, step: Extract<Step, { kind: 'http' }>, request: HttpRequest & { uploadRecord?: { multipart?: unknown; bodyFile?: unknown } }, result: StepResult): void {
   if (!ctx.openapi || step.openapi === false || !describes(step.request.target.kind, request.url, ctx.baseUrl)) return;
+  // A step that expects only 4xx statuses means to send a wrong request (a negative test): it goes unchecked.
+  if (expectsClientError(step)) return;
   const jarCookies = ctx.cookies.used ? ctx.cookies.header(request.url) : undefined;
   const check = checkRequest(ctx.openapi, { method: request.method, url: request.url, headers: request.headers, body: typeof request.body === 'string' ? request.body : undefined, multipart: request.uploadRecord?.multipart as never, bodyFile: request.uploadRecord?.bodyFile, jarCookies }, step.request.span, contractOptions(ctx));
   if (!contractCheck(ctx, result, check)) return;
