@@ -104,7 +104,7 @@ async function loadSwagger2(file: string, shown: string, root: Record<string, an
   }
   const after = documentProblems(converted, '3.0');
   if (after) {
-    const located = after.replace(/#(\/\S*)/g, (_m, pointer: string) => `${at(originalPointer(pointer, root))}`);
+    const located = after.replace(/#(\/\S*)/g, (_m, pointer: string) => { const from = originalPointer(pointer, root); return `${at(from)} (#${from || "/"})`; });
     throw new DescriptionError(`${shown} (Swagger 2.0, converted to OpenAPI 3.0) is not valid: ${located}`, 'the line is the node of the 2.0 file the problem comes from');
   }
   try {
