@@ -12,7 +12,7 @@ import { loadDescription } from '../../src/openapi/load.js';
 import { checkRequest } from '../../src/openapi/request-check.js';
 import { tempDir } from '../helpers/cli.js';
 
-const SPAN = { file: 'nb.yaml', line: 1, col: 1 };
+const SPAN = { file: 'nb.yaml', line: 1, col: 1, length: 1 };
 const ints = { type: 'array', items: { type: 'integer' } };
 const point = { type: 'object', properties: { x: { type: 'integer' }, y: { type: 'integer' } } };
 const ok = { 200: { description: 'ok' } };
