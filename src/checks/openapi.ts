@@ -1,15 +1,18 @@
 /**
  * The `openapi` check: the response must be one the description documents for the operation the
  * request answers — the operation exists, the status is documented (exact, `2XX`, `default`), the
- * content type is one of that response's, and the body validates against its schema. The answer
- * is counted for coverage whatever the verdict.
+ * content type is one of that response's, the body validates against its schema (no writeOnly
+ * property in it), and the headers it declares are there and valid (response-headers.ts). The
+ * answer is counted for coverage whatever the verdict. The request itself is checked before it
+ * is sent (src/openapi/request-check.ts, kind `openapi-request`).
  */
 import type { Span } from '../notebook/types.js';
 import type { Description, Operation } from '../openapi/description.js';
 import type { MatchOptions } from '../openapi/match.js';
 import { child } from '../openapi/resolve.js';
-import { pathParamProblem } from '../openapi/path-params.js';
+import { responseHeaderProblem } from '../openapi/response-headers.js';
 import { waived } from '../openapi/waivers.js';
+import { mediaType, pickMedia } from '../openapi/media.js';
 import type { CheckResult } from './result.js';
 
 export interface Exchange {
@@ -45,15 +48,19 @@ export function checkUnlessWaived(description: Description, x: Exchange, span: S
   description.record(op, x.status);
   if (waived(options.ignore, op.method, [op.path, match.relative], x.status)) return undefined;
   const label = `openapi ${op.label}`;
-  const param = pathParamProblem(description, op, match.params);
-  if (param) {
-    const first = param.errors[0];
-    return fail(label, op, span, `path parameter ${param.name} as its schema says`, param.value, `path parameter ${param.name} (${JSON.stringify(param.value)}, decoded) ${first?.message ?? 'is not valid'} (the schema of ${op.label}'s path parameter ${param.name})`, { errors: param.errors, parameter: param.name });
-  }
   const found = description.response(op, x.status);
   if (found.kind === 'undocumented') {
     return fail(label, op, span, op.documented, x.status, `status ${x.status} is not documented for ${op.label} (documented: ${op.documented.join(', ') || 'none'})`);
   }
+  const body = bodyCheck(description, op, found, x, span, label);
+  if (!body.passed) return body;
+  const header = responseHeaderProblem(description, found.response, x.headers, `${found.statusKey} of ${op.label}`);
+  if (header) return fail(label, op, span, `header ${header.header} as the ${found.statusKey} response declares it`, x.headers[header.header.toLowerCase()] ?? 'missing', header.message, { header: header.header, subject: `header.${header.header}`, ...(header.errors ? { errors: header.errors } : {}) });
+  return body;
+}
+
+/** The response's content type and body against the documented response. */
+function bodyCheck(description: Description, op: Operation, found: Extract<ReturnType<Description['response']>, { kind: 'found' }>, x: Exchange, span: Span, label: string): CheckResult {
   const content = found.response.value.content as Record<string, { schema?: unknown }> | undefined;
   const type = mediaType(x.headers['content-type']);
   const hasBody = x.body !== null && x.body !== undefined && x.body !== '';
@@ -99,17 +106,4 @@ function pass(label: string, op: Operation, span: Span, expected: unknown): Chec
 
 function fail(label: string, op: Operation | undefined, span: Span, expected: unknown, actual: unknown, message: string, details: Record<string, unknown> = {}): CheckResult {
   return { kind: 'openapi', label, operation: op?.label, passed: false, expected, actual, span, message, details: { ...details, operation: op?.label } };
-}
-
-/** `application/json; charset=utf-8` → `application/json`. */
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0].trim().toLowerCase();
-}
-
-/** Exact type, then `type/*`, then `*\/*` (keys compared without their parameters). */
-function pickMedia(keys: string[], type: string): string | undefined {
-  const bare = (k: string) => mediaType(k);
-  return keys.find((k) => bare(k) === type)
-    ?? keys.find((k) => bare(k) === `${type.split('/')[0]}/*`)
-    ?? keys.find((k) => bare(k) === '*/*');
 }

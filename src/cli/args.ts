@@ -432,7 +432,7 @@ Options:
   --baseline FILE      compare with an earlier report.json: newly failing, fixed, slower steps
   --baseline-threshold PCT   slower means more than PCT% slower than the baseline (default: 50)
   --openapi FILE       check every response against this OpenAPI 3.0/3.1 description (overrides openapi:)
-  --openapi-mode MODE  fail (default): a response the description does not allow fails its step;
+  --openapi-mode MODE  fail (default): a request or response the description does not allow fails its step;
                        warn: it is a warning (console, reports) and the run does not fail for it
   --coverage-min N     fail (exit 1) when fewer than N% of the description's operations were exercised
   --coverage-min-responses N

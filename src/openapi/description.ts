@@ -7,6 +7,7 @@
 import addFormatsModule from 'ajv-formats';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { coverageOf, statusKeyFor, type Coverage } from './coverage.js';
+import { forbidOnSide, sideFiles } from './read-write-only.js';
 import { prepareSchemas } from './prepare.js';
 import { matchOperation, templatePattern, type Match, type MatchOptions } from './match.js';
 import { child, refOf, toUrl, type FileSet, type Located } from './resolve.js';
@@ -35,7 +36,27 @@ export interface Operation {
   params: number;
   /** The path parameters' schemas by name (the operation's, else the path item's), checked on their decoded values. */
   pathParams: Map<string, Located>;
+  /** Every parameter (path item's, then the operation's overriding by `in` and name), for the request check. */
+  parameters: Parameter[];
+  /** The Request Body Object, dereferenced. */
+  requestBody?: Located;
 }
+
+/** A Parameter Object, dereferenced, with its style and explode defaults applied (OpenAPI 3 "Style Values"). */
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  style: string;
+  explode: boolean;
+  /** Its `schema`, or the schema of its one `content` entry. */
+  schema?: Located;
+  /** Its `content` media type (the value is JSON text then), if it has one. */
+  media?: string;
+}
+
+/** Which reading of a schema validates: a request's (readOnly properties refused, not required) or a response's (writeOnly). */
+export type Side = 'request' | 'response';
 
 export type ResponseSpec =
   | { kind: 'undocumented' }
@@ -48,21 +69,43 @@ export class Description {
   private readonly matchOrder: Operation[];
   /** Every server base path, in the description's order. */
   private readonly bases: string[];
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false, logger: false });
+  /** One ajv per side, and per side one that reads text (parameters, headers, form fields) as the schema's types. */
+  private readonly ajvs = new Map<string, Ajv2020>();
+  private readonly sides = new Map<Side, Array<[string, unknown]>>();
   private readonly validators = new Map<string, ValidateFunction | Error>();
   private readonly seen = new Map<Operation, Map<number, number>>();
 
   /** `spec` is the path shown to people; `file` the file (or http(s) URL) read. */
-  constructor(readonly spec: string, private readonly files: FileSet, file: string, readonly version: '3.0' | '3.1') {
-    addFormats(this.ajv);
-    for (const f of OPENAPI_FORMATS) this.ajv.addFormat(f, true);
+  constructor(readonly spec: string, readonly files: FileSet, file: string, readonly version: '3.0' | '3.1') {
     const url = toUrl(file);
     const root = files.locate(url, url)!;
     this.collectOperations(root);
     this.bases = [...new Set(this.operations.flatMap((o) => o.bases))];
     this.matchOrder = this.operations.slice().sort((a, b) => a.params - b.params || b.path.length - a.path.length);
     prepareSchemas(files, this.schemaRoots(root), version);
-    for (const [url, value] of files.entries()) this.ajv.addSchema(value as object, url, undefined, false);
+    // Compiled now, so a description whose schemas ajv cannot take fails at load, as before.
+    this.ajvFor('response', false);
+  }
+
+  /** Made on first use: a run that sends no request bodies never copies the files for the request side. */
+  private ajvFor(side: Side, text: boolean): Ajv2020 {
+    const key = `${side}${text ? ' text' : ''}`;
+    let ajv = this.ajvs.get(key);
+    if (ajv) return ajv;
+    // `coerceTypes: 'array'`: a query value `7` is the integer 7, and one value is a list of one.
+    // Only the first (the response side, made at load) checks schemas against the meta-schema:
+    // compiling the 2020-12 meta-schema costs most of a second per instance, and the other sides'
+    // schemas are the same ones with shorter `required` lists.
+    const first = this.ajvs.size === 0;
+    ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false, logger: false, validateSchema: first, ...(text ? { coerceTypes: 'array' as const } : {}) });
+    addFormats(ajv);
+    for (const f of OPENAPI_FORMATS) ajv.addFormat(f, true);
+    forbidOnSide(ajv, side);
+    let files = this.sides.get(side);
+    if (!files) this.sides.set(side, (files = sideFiles(this.files, side)));
+    for (const [url, value] of files) ajv.addSchema(value as object, url, undefined, false);
+    this.ajvs.set(key, ajv);
+    return ajv;
   }
 
   private collectOperations(root: Located): void {
@@ -80,17 +123,24 @@ export class Description {
           if (r) responses.set(key.toUpperCase() === 'DEFAULT' ? 'default' : key.toUpperCase(), r);
         }
         const pathParams = new Map<string, Located>();
+        const parameters = new Map<string, Parameter>();
         // The path item's parameters, then the operation's, which override them by name.
         for (const [at, list] of [[item, item.value.parameters], [child(item, method), op.parameters]] as const) {
           if (!Array.isArray(list)) continue;
           list.forEach((_p: unknown, i: number) => {
             const param = this.files.deref(child(at, 'parameters', String(i)));
-            if (param?.value?.in === 'path' && typeof param.value.name === 'string' && param.value.schema !== undefined) pathParams.set(param.value.name, child(param, 'schema'));
+            const p = param && parameterOf(param);
+            if (!p) return;
+            parameters.set(`${p.in}\0${p.in === 'header' ? p.name.toLowerCase() : p.name}`, p);
+            if (p.in === 'path' && p.schema) pathParams.set(p.name, p.schema);
           });
         }
+        const requestBody = op.requestBody ? this.files.deref(child(item, method, 'requestBody')) : undefined;
         const m = method.toUpperCase();
         this.operations.push({
           pathParams,
+          parameters: [...parameters.values()],
+          requestBody,
           method: m,
           path,
           label: `${m} ${path}`,
@@ -113,7 +163,16 @@ export class Description {
         for (const media of Object.keys(response.value.content ?? {})) roots.push(child(response, 'content', media, 'schema'));
       }
     }
-    for (const op of this.operations) roots.push(...op.pathParams.values());
+    for (const op of this.operations) {
+      for (const p of op.parameters) if (p.schema) roots.push(p.schema);
+      for (const media of Object.keys(op.requestBody?.value?.content ?? {})) roots.push(child(op.requestBody!, 'content', media, 'schema'));
+      for (const response of op.responses.values()) {
+        for (const name of Object.keys(response.value.headers ?? {})) {
+          const header = this.files.deref(child(response, 'headers', name));
+          if (header?.value?.schema !== undefined) roots.push(child(header, 'schema'));
+        }
+      }
+    }
     for (const name of Object.keys(root.value.components?.schemas ?? {})) roots.push(child(root, 'components', 'schemas', name));
     return roots;
   }
@@ -133,19 +192,29 @@ export class Description {
     return key === undefined ? { kind: 'undocumented' } : { kind: 'found', statusKey: key, response: op.responses.get(key)! };
   }
 
-  /** Compiled on first use, then reused for the rest of the run; an Error if the schema cannot compile. */
-  validator(schema: Located): ValidateFunction | Error {
+  /**
+   * Compiled on first use, then reused for the rest of the run; an Error if the schema cannot compile.
+   * `side`: whose reading of readOnly/writeOnly applies; `text`: the data is text (a parameter, a
+   * header, a form field) read as the schema's types — the validator then converts it in place.
+   */
+  validator(schema: Located, side: Side = 'response', text = false): ValidateFunction | Error {
     const ref = refOf(schema);
-    let v = this.validators.get(ref);
+    const key = `${side}${text ? ' text' : ''} ${ref}`;
+    let v = this.validators.get(key);
     if (!v) {
       try {
-        v = this.ajv.compile({ $ref: ref });
+        v = this.ajvFor(side, text).compile({ $ref: ref });
       } catch (err) {
         v = new Error(`the schema at ${ref} does not compile: ${(err as Error).message}`);
       }
-      this.validators.set(ref, v);
+      this.validators.set(key, v);
     }
     return v;
+  }
+
+  /** A schema with its `$ref`s followed (to see its type and properties), or undefined. */
+  schemaValue(at: Located): any {
+    return this.files.deref(at)?.value;
   }
 
   record(op: Operation, status: number): void {
@@ -162,6 +231,19 @@ export class Description {
     });
     return coverageOf(this.spec, operations);
   }
+}
+
+const LOCATIONS = new Set(['path', 'query', 'header', 'cookie']);
+/** Each location's default style (OpenAPI 3 "Style Values"); `explode` defaults to true for `form` only. */
+const DEFAULT_STYLE: Record<string, string> = { path: 'simple', query: 'form', header: 'simple', cookie: 'form' };
+
+function parameterOf(param: Located): Parameter | undefined {
+  const v = param.value;
+  if (!v || typeof v.name !== 'string' || !LOCATIONS.has(v.in)) return undefined;
+  const style = typeof v.style === 'string' ? v.style : DEFAULT_STYLE[v.in]!;
+  const media = v.content && typeof v.content === 'object' ? Object.keys(v.content)[0] : undefined;
+  const schema = v.schema !== undefined ? child(param, 'schema') : media !== undefined && v.content[media]?.schema !== undefined ? child(param, 'content', media, 'schema') : undefined;
+  return { name: v.name, in: v.in, required: v.required === true || v.in === 'path', style, explode: typeof v.explode === 'boolean' ? v.explode : style === 'form', schema, media: v.schema === undefined ? media : undefined };
 }
 
 /** The path part of each server URL (variables at their defaults), no trailing slash; `''` for none. */

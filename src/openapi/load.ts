@@ -1,5 +1,7 @@
 /**
- * Reads an OpenAPI 3.0 or 3.1 description (JSON or YAML, `$ref`s across files) into a Description.
+ * Reads an OpenAPI 3.0 or 3.1 description (JSON or YAML, `$ref`s across files) into a Description;
+ * a Swagger 2.0 one is checked and converted to 3.0 in-process (swagger2.ts), its problems named
+ * at their lines in the 2.0 file.
  *
  * Libraries: swagger-parser is two kept APIDevTools packages and a validator. We use the two
  * directly: @apidevtools/json-schema-ref-parser reads JSON and YAML and resolves `$ref`s across
@@ -17,6 +19,7 @@ import { documentProblems } from './document.js';
 import { unquotedParseError } from '../files/parse-errors.js';
 import { refParserOptions, type ReadPolicy } from './read-policy.js';
 import { FileSet } from './resolve.js';
+import { convertSwagger2, isSwagger2, lineOf, originalPointer, swagger2Problems } from './swagger2.js';
 
 export class DescriptionError extends Error {
   constructor(message: string, readonly hint?: string) {
@@ -63,16 +66,49 @@ export async function loadDescription(path: string, policy?: ReadPolicy): Promis
     throw new DescriptionError(`${shown} is not an OpenAPI description (a JSON or YAML object)`, 'an OpenAPI description starts with `openapi: 3.1.0` (or 3.0.x), `info` and `paths`');
   }
   const version = String(root.openapi ?? root.swagger ?? '').slice(0, 40);
+  if (isSwagger2(root)) return loadSwagger2(file, shown, root, version, policy);
   if (!/^3\.[01]\.\d+$/.test(version)) {
-    throw new DescriptionError(
-      root.swagger ? `${shown} is Swagger ${version}; only OpenAPI 3.0 and 3.1 are read` : `${shown} has \`openapi: ${version || '(missing)'}\`; only OpenAPI 3.0.x and 3.1.x are read`,
-      root.swagger ? 'convert it to OpenAPI 3 first (for example with swagger2openapi)' : 'the version is a string such as "3.1.0"',
-    );
+    throw new DescriptionError(`${shown} has \`openapi: ${version || '(missing)'}\`; only OpenAPI 3.0.x and 3.1.x (and Swagger 2.0) are read`, 'the version is a string such as "3.1.0"');
   }
   const problems = documentProblems(root, version.startsWith('3.0') ? '3.0' : '3.1');
   if (problems) throw new DescriptionError(`${shown} is not a valid OpenAPI ${version} document: ${problems}`, 'the path after # is where in the document; an OpenAPI linter shows every problem');
   try {
     return new Description(shown, new FileSet($refs.values() as Record<string, unknown>), file, version.startsWith('3.0') ? '3.0' : '3.1');
+  } catch (err) {
+    throw new DescriptionError(`the OpenAPI description ${shown} cannot be used: ${describe(err)}`, 'a schema in it is not a valid JSON Schema');
+  }
+}
+
+/**
+ * A Swagger 2.0 description: its `$ref`s to other files bundled in, converted to 3.0 (with the
+ * converter's patches for the small mistakes real 2.0 files have, such as a path parameter
+ * without `required: true`, which Prism accepts too), and that checked as any 3.0 one — a problem
+ * there is named at the line of the 2.0 node it came from. A file the converter cannot take is
+ * checked against the 2.0 schema, whose problems are named at their lines.
+ */
+async function loadSwagger2(file: string, shown: string, root: Record<string, any>, version: string, policy: ReadPolicy): Promise<Description> {
+  if (version !== '2.0') throw new DescriptionError(`${shown} has \`swagger: ${version || '(missing)'}\`; of Swagger, only 2.0 is read`, 'Swagger 2.0 files say `swagger: "2.0"`; OpenAPI 3 files say `openapi: 3.1.0`');
+  const at = (pointer: string) => {
+    const pos = isHttpUrl(file) ? undefined : lineOf(file, pointer);
+    return pos ? `${shown}:${pos.line}:${pos.col}` : `${shown}#${pointer || '/'}`;
+  };
+  let converted: Record<string, any>;
+  try {
+    const bundled = await new $RefParser().bundle(file, refParserOptions(policy).options);
+    converted = await convertSwagger2(bundled as object);
+  } catch (err) {
+    // The converter's own message names no line; the 2.0 schema says where the file is wrong.
+    const problems = swagger2Problems(root);
+    if (problems.length) throw new DescriptionError(`${shown} is not a valid Swagger 2.0 document: ${problems.map((p) => `${at(p.pointer)} (#${p.pointer || '/'}) ${p.message}`).join('; ')}`, 'the line is where in the 2.0 file; a Swagger linter shows every problem');
+    throw new DescriptionError(`the Swagger 2.0 description ${shown} cannot be converted to OpenAPI 3: ${describe(err)}`, 'swagger2openapi converts it in-process; check the 2.0 file with a Swagger linter');
+  }
+  const after = documentProblems(converted, '3.0');
+  if (after) {
+    const located = after.replace(/#(\/\S*)/g, (_m, pointer: string) => { const from = originalPointer(pointer, root); return `${at(from)} (#${from || "/"})`; });
+    throw new DescriptionError(`${shown} (Swagger 2.0, converted to OpenAPI 3.0) is not valid: ${located}`, 'the line is the node of the 2.0 file the problem comes from');
+  }
+  try {
+    return new Description(shown, new FileSet({ [file]: converted }), file, '3.0');
   } catch (err) {
     throw new DescriptionError(`the OpenAPI description ${shown} cannot be used: ${describe(err)}`, 'a schema in it is not a valid JSON Schema');
   }

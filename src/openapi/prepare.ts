@@ -4,7 +4,7 @@
  *
  * - 3.0: each Schema Object goes through @openapi-contrib/openapi-schema-to-json-schema (nullable,
  *   format ranges, 3.0-only keywords), then its boolean exclusiveMinimum/Maximum become 2020-12's.
- * - 3.0 and 3.1: `writeOnly` properties are not required in a response (we only check responses),
+ * - 3.0 and 3.1: `readOnly`/`writeOnly` are kept (read-write-only.ts gives each side its reading),
  *   and a `discriminator` picks the one subschema its property names, so the errors are that
  *   subschema's instead of a `oneOf` listing every branch.
  * - every `$ref` and `$id` becomes absolute, so ajv resolves them the same way wherever a schema
@@ -44,7 +44,8 @@ export function prepareSchemas(files: FileSet, roots: Located[], version: '3.0' 
 function convert30(schema: Obj, refs: string[]): Obj {
   const out = fromSchema(schema, {
     cloneSchema: true,
-    removeWriteOnly: true,
+    // Kept: which side may send them is read-write-only.ts's to say.
+    keepNotSupported: ['readOnly', 'writeOnly'],
     beforeTransform: (node: any) => {
       if (typeof node.$ref === 'string') refs.push(node.$ref);
       pickByDiscriminator(node, refs);
@@ -71,14 +72,11 @@ function exclusiveBound(node: Obj, exclusive: string, bound: string): void {
   }
 }
 
-/** 3.1 is JSON Schema already: only writeOnly and discriminator need a response's reading. */
+/** 3.1 is JSON Schema already: only a discriminator needs reading. */
 function convert31(schema: Obj, refs: string[]): Obj {
   walkSchema(schema, (node) => {
     if (typeof node.$ref === 'string') refs.push(node.$ref);
     pickByDiscriminator(node, refs);
-    if (Array.isArray(node.required) && isObj(node.properties)) {
-      node.required = node.required.filter((k: string) => node.properties[k]?.writeOnly !== true);
-    }
   });
   return schema;
 }

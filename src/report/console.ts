@@ -250,7 +250,7 @@ function checkEvidence(c: CheckResult, red: (s: string) => string, dim: (s: stri
   } else {
     lines.push(`  expected: ${t(short(c.expected))}`);
     lines.push(`  actual:   ${t(short(c.actual))}`);
-    if (c.kind === 'openapi') for (const l of openApiErrorLines(c).slice(0, 10)) lines.push(`  - ${t(l)}`);
+    if (c.kind === 'openapi' || c.kind === 'openapi-request') for (const l of openApiErrorLines(c).slice(0, 10)) lines.push(`  - ${t(l)}`);
   }
   return lines;
 }

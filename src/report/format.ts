@@ -36,15 +36,16 @@ export function checkDetailLines(c: CheckResult): string[] {
   } else {
     lines.push(`expected: ${short(c.expected)}`, `actual: ${short(c.actual)}`);
     if (c.kind === 'assert' && c.details) lines.push(`operands: ${short(c.details)}`);
-    if (c.kind === 'openapi') lines.push(...openApiErrorLines(c));
+    if (c.kind === 'openapi' || c.kind === 'openapi-request') lines.push(...openApiErrorLines(c));
   }
   return lines;
 }
 
-/** ajv's errors of a failed `openapi` check, one line each. */
+/** ajv's errors of a failed `openapi` or `openapi-request` check, one line each, named by what they are about (`body`, `query.limit`). */
 export function openApiErrorLines(c: CheckResult): string[] {
-  const errors = (c.details as { errors?: Array<{ instancePath: string; message?: string; params?: unknown }> })?.errors ?? [];
-  return errors.map((e) => `body${e.instancePath.replace(/\//g, '.')} ${e.message} ${JSON.stringify(e.params)}`);
+  const details = c.details as { errors?: Array<{ instancePath: string; message?: string; params?: unknown }>; subject?: string } | undefined;
+  const subject = details?.subject ?? 'body';
+  return (details?.errors ?? []).map((e) => `${subject}${e.instancePath.replace(/\//g, '.')} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 /** Each redirect followed, one line: `302 GET http://…/login → http://…/home`. (URLs as parsed: no control characters.) */

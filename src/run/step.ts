@@ -8,7 +8,7 @@ import { checkDuration } from '../checks/duration.js';
 import { checkCookie, cookiesSet } from '../checks/cookies.js';
 import { checkHeader } from '../checks/headers.js';
 import { checkUnlessWaived, describes } from '../checks/openapi.js';
-import { contractCheck, contractOptions } from './contract.js';
+import { checkBeforeSending, contractCheck, contractOptions, RequestRefused } from './contract.js';
 import type { CheckResult } from '../checks/result.js';
 import { checkSchema } from '../checks/schema.js';
 import { checkStatus } from '../checks/status.js';
@@ -255,6 +255,8 @@ async function runOnce(step: Step, ctx: RunContext, local: Map<string, unknown>,
     }
     return finish();
   } catch (err) {
+    // The request check refused the request: a failed check, not an error.
+    if (err instanceof RequestRefused) return finish();
     result.status = 'error';
     result.error = toStepError(err);
     return finish();
@@ -282,6 +284,7 @@ async function exchange(step: Extract<Step, { kind: 'http' }>, ctx: RunContext, 
     if (tooShortToRedact(passphrase)) throw new RunError('tls', shortSecretMessage('the TLS passphrase (`tls.passphrase`)', passphrase));
     ctx.redactor.add(passphrase);
   }
+  checkBeforeSending(ctx, step, request, result);
   // The notebook's auth goes only to the base URL's origin; a step's own `auth:` goes anywhere.
   const { spec: authSpec, withheld } = authFor(step.auth, ctx.notebook.auth, request.url, ctx.baseUrl);
   const send = async () => {

@@ -104,7 +104,7 @@ describe('OpenAPI 3.0: responses matched and validated', () => {
     ]);
     assert.ok(steps.every((s: any) => openapiCheck(s).passed));
     assert.deepEqual(steps[2].checks.find((c: any) => c.kind === 'openapi').expected, '4XX application/problem+json');
-    assert.deepEqual(steps[1].checks.map((c: any) => c.kind), ['status', 'schema', 'openapi'], 'expect.schema runs beside the openapi check');
+    assert.deepEqual(steps[1].checks.map((c: any) => c.kind), ['openapi-request', 'status', 'schema', 'openapi'], 'the request is checked first (before sending); expect.schema runs beside the openapi check');
 
     const cov = report.coverage;
     assert.equal(cov.spec, relative(ROOT, V30));

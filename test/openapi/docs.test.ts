@@ -98,6 +98,50 @@ describe('docs/contract-testing.md', () => {
     }
   });
 
+  it('"Request checks": the refused requests print what the page shows, and neither reaches the mock', async () => {
+    const dir = tempDir('contract-request-doc-');
+    const description = /<!-- contract-matching-example: users\.openapi\.yaml -->\n```yaml\n([\s\S]*?)```/.exec(PAGE)![1]!;
+    const notebook = /<!-- contract-request-example: refused\.yaml -->\n```yaml\n([\s\S]*?)```/.exec(PAGE)![1]!;
+    writeFileSync(join(dir, 'users.openapi.yaml'), description);
+    writeFileSync(join(dir, 'refused.yaml'), notebook);
+    const prism = await startPrism(join(dir, 'users.openapi.yaml'));
+    try {
+      const output = /<!-- contract-request-output -->\n```text\n([\s\S]*?)```/.exec(PAGE)![1]!;
+      const out = tempDir();
+      const r = await runCli(['run', 'refused.yaml', '--base-url', prism.url, '--out', out], { cwd: dir });
+      assert.equal(r.code, 1, r.stdout);
+      const steps = readJson(join(out, 'report.json')).notebooks[0].steps as any[];
+      assert.deepEqual(steps.map((s) => [s.checks[0].kind, s.checks[0].passed, s.response]), [['openapi-request', false, undefined], ['openapi-request', false, undefined]]);
+      const shown = (text: string) => text.replaceAll(prism.url, 'http://127.0.0.1:4010').replace(/\d+ ms/g, 'N ms').replace(/in [\d.]+ s/g, 'in N s').replace(/\nReports: .*\n/, '\n');
+      assert.equal(shown(r.stdout).trim(), shown(output.replace(/^\$.*\n/m, '')).trim());
+    } finally {
+      await prism.close();
+    }
+  });
+
+  it('"Swagger 2.0": the 2.0 example runs against Prism serving it, its requests and responses checked and passing', async () => {
+    const files = [...PAGE.matchAll(/<!-- contract-swagger2-example: ([\w.-]+) -->\n```yaml\n([\s\S]*?)```/g)];
+    assert.deepEqual(files.map((m) => m[1]), ['pets.swagger.yaml', 'pets.yaml']);
+    const dir = tempDir('contract-swagger2-doc-');
+    for (const [, name, text] of files) writeFileSync(join(dir, name), text);
+    const prism = await startPrism(join(dir, 'pets.swagger.yaml'));
+    try {
+      const out = tempDir();
+      const r = await runCli(['run', 'pets.yaml', '--base-url', prism.url, '--out', out], { cwd: dir });
+      assert.equal(r.code, 0, r.stdout);
+      const steps = readJson(join(out, 'report.json')).notebooks[0].steps as any[];
+      assert.deepEqual(steps.map((s) => s.checks.filter((c: any) => c.kind.startsWith('openapi')).map((c: any) => `${c.kind} ${c.passed}`)), [['openapi-request true', 'openapi true'], ['openapi-request true', 'openapi true']]);
+      // What the page says would fail, fails before sending.
+      writeFileSync(join(dir, 'pets-wrong.yaml'), files[1]![2]!.replace('json: { name: Rex }', 'json: { id: 1, name: Rex }').replace('limit=10', 'limit=many').replace('expect: { status: 201 }', 'expect: { status: 201 }\n    continueOnFailure: true'));
+      const wrong = await runCli(['run', 'pets-wrong.yaml', '--base-url', prism.url, '--out', out], { cwd: dir });
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stdout, /request body\.id is readOnly/);
+      assert.match(wrong.stdout, /query parameter limit \("many"\) must be integer/);
+    } finally {
+      await prism.close();
+    }
+  });
+
   it('the README points at the page and names the flags', () => {
     assert.match(README, /docs\/contract-testing\.md/);
     for (const flag of ['--openapi FILE', '--coverage-min N', '--coverage-min-responses N']) assert.ok(README.includes(`\`${flag}\``), flag);

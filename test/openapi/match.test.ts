@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { checkOpenApi } from '../../src/checks/openapi.js';
+import { checkRequest } from '../../src/openapi/request-check.js';
 import type { Description } from '../../src/openapi/description.js';
 import { child } from '../../src/openapi/resolve.js';
 import { DescriptionError, loadDescription } from '../../src/openapi/load.js';
@@ -99,12 +100,15 @@ describe('matching a request to an operation', () => {
     assert.equal(first, again);
   });
 
-  it('what is not OpenAPI 3.0/3.1 is refused with a reason', async () => {
+  it('what is not OpenAPI 3.0/3.1 or Swagger 2.0 is refused with a reason', async () => {
     const dir = tempDir('openapi-rules-');
     writeFileSync(join(dir, 'swagger.json'), JSON.stringify({ swagger: '2.0', info: { title: 'x', version: '1' }, paths: {} }));
     writeFileSync(join(dir, 'list.yaml'), '- not\n- a\n- document\n');
     writeFileSync(join(dir, 'bad.yaml'), 'openapi: 3.0.3\ninfo: [\n');
-    await assert.rejects(loadDescription(join(dir, 'swagger.json')), (e: DescriptionError) => /is Swagger 2\.0; only OpenAPI 3\.0 and 3\.1 are read/.test(e.message) && /swagger2openapi/.test(e.hint!));
+    // Swagger 2.0 is converted, not refused (test/openapi/swagger2.e2e.test.ts); another Swagger version is.
+    assert.equal((await loadDescription(join(dir, 'swagger.json'))).version, '3.0');
+    writeFileSync(join(dir, 'swagger12.json'), JSON.stringify({ swagger: '1.2', info: { title: 'x', version: '1' }, paths: {} }));
+    await assert.rejects(loadDescription(join(dir, 'swagger12.json')), /has `swagger: 1\.2`; of Swagger, only 2\.0 is read/);
     await assert.rejects(loadDescription(join(dir, 'list.yaml')), /is not an OpenAPI description/);
     await assert.rejects(loadDescription(join(dir, 'bad.yaml')), (e: DescriptionError) => e instanceof DescriptionError && /cannot be used/.test(e.message));
   });
@@ -129,12 +133,14 @@ describe('path parameters against their schemas', () => {
     }));
     items = await loadDescription(join(dir, 'items.json'));
   });
-  const get = (path: string) => checkOpenApi(items, { method: 'GET', url: `http://127.0.0.1:9${path}`, status: 200, headers: {}, body: '' }, SPAN);
+  // Path parameters are part of the request check (before sending), kind openapi-request.
+  const get = (path: string) => checkRequest(items, { method: 'GET', url: `http://127.0.0.1:9${path}`, headers: {} }, SPAN, {})!;
 
   it('are decoded before their schema check: /items/a%2Fb is key "a/b"', () => {
     assert.equal(get('/items/a%2Fb').passed, true);
     const raw = get('/items/ab');
     assert.equal(raw.passed, false);
+    assert.equal(raw.kind, 'openapi-request');
     assert.match(raw.message!, /^path parameter key \("ab", decoded\) must match pattern/);
   });
 
