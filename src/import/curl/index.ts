@@ -4,7 +4,7 @@
  * `defaults.headers`, one auth shared by all is the notebook's, and credentials are inputs.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { ImportError, newDraft, uniqueName, type DraftStep, type ImportResult, type Kept, type Warning } from '../draft.js';
+import { ImportError, newDraft, uniqueName, type DraftNotebook, type DraftStep, type ImportResult, type Kept, type Warning } from '../draft.js';
 import { sharedAuth, sharedHeaders } from '../postman.js';
 import { Inputs } from './inputs.js';
 import { maskedCommand } from './mask.js';
@@ -57,6 +57,7 @@ export function importCurl(text: string, options: CurlOptions): ImportResult {
   baseUrlFrom(draft.steps, urls, draft);
   sharedHeaders(draft);
   sharedAuth(draft);
+  sharedOptions(draft);
   Object.assign(draft.inputs, inputs.inputs);
   draft.header.push(...inputs.notes);
   const warnings: Warning[] = [];
@@ -93,5 +94,17 @@ function baseUrlFrom(steps: DraftStep[], urls: string[], draft: { baseUrl?: stri
     const rest = String(request.url).slice(origin.length);
     const { method, url: _url, ...others } = request;
     step.request = { method, path: rest.startsWith('/') ? rest : `/${rest}`, ...others };
+  }
+}
+
+/** `-L`, `-k`, `--max-time` on every line: said once under `defaults:` (they are defaults keys too). */
+function sharedOptions(draft: DraftNotebook): void {
+  const steps = draft.steps;
+  if (steps.length < 2) return;
+  for (const key of ['followRedirects', 'tls', 'timeoutMs', 'http2']) {
+    const first = JSON.stringify(steps[0]!.request![key]);
+    if (first === undefined || !steps.every((s) => JSON.stringify(s.request![key]) === first)) continue;
+    draft.defaults = { ...draft.defaults, [key]: steps[0]!.request![key] };
+    for (const s of steps) delete s.request![key];
   }
 }

@@ -39,6 +39,12 @@ export function splitCommands(text: string): Command[] {
   let at = 0;
   let line = 1;
   while (at < src.length) {
+    const comment = /^[ \t]*(?:REM\b|::|#)[^\n]*(?:\n|$)/i.exec(src.slice(at));
+    if (comment) {
+      at += comment[0].length;
+      line++;
+      continue;
+    }
     const start = at;
     const startLine = line;
     const dialect = looksLikeCmd(src, at) ? 'cmd' : 'bash';
