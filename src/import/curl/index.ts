@@ -58,6 +58,8 @@ export function importCurl(text: string, options: CurlOptions): ImportResult {
   sharedHeaders(draft);
   sharedAuth(draft);
   sharedOptions(draft);
+  // A shell runs every line of a script whatever the one before got: so does the notebook.
+  if (draft.steps.length > 1) for (const step of draft.steps) step.continueOnFailure = true;
   Object.assign(draft.inputs, inputs.inputs);
   draft.header.push(...inputs.notes);
   const warnings: Warning[] = [];

@@ -39,5 +39,5 @@ function maskValue(v: string): string {
 }
 
 function quote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[\w@%+=:,./…-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
