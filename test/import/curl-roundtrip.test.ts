@@ -63,5 +63,6 @@ test('the cmd copy of the DevTools requests imports to the same notebook as the 
   const body = (text: string) => text.replace(/^.*devtools-(bash\.sh|cmd\.txt).*$/gm, '');
   assert.equal(body(cmd.text), body(bash.text));
   assert.match(cmd.text, /note: it's a gift/);
+  assert.match(cmd.stdout, /Imported 3 steps .*; 0 warnings\./);
   assert.match(cmd.text, /address: R\. Augusta, 10/);
 });
