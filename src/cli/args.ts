@@ -322,7 +322,7 @@ function parseMock(args: string[]): Args {
   return { command: 'mock', host: (values.host as string | undefined) ?? '127.0.0.1', port, logLevel: (values['log-level'] as string | undefined) ?? 'info' };
 }
 
-const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi', 'curl'] as const;
+const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl'] as const;
 
 function parseImport(args: string[]): Args {
   const { values, positionals } = parse(args, {
@@ -453,8 +453,8 @@ listed as a warning with its source line. Without --out the notebook goes to std
 
 Options:
   --out FILE           where the notebook goes (with --split: a folder)
-  --from FORMAT        mulesoft, postman, openapi or curl (default: detected from the file);
-                       curl reads a file of curl command lines, or - for stdin
+  --from FORMAT        mulesoft, postman, openapi, curl or hurl (default: detected from the file);
+                       curl reads a file of curl command lines, or - for stdin; hurl a .hurl file
   --env FILE           a Postman environment file: its values become vars, secret ones secret inputs
   --split              Postman: one notebook per top-level folder, written into --out DIR
   --allow-files DIR    an OpenAPI description's $refs may also read files in DIR (repeatable); by

@@ -9,11 +9,12 @@ import { ImportError, type ImportResult } from './draft.js';
 import { IMPORT_LIMITS, readImportText } from './limits.js';
 import { importCurl } from './curl/index.js';
 import { readStdin } from './curl/stdin.js';
+import { importHurl } from './hurl/index.js';
 import { importMulesoft, isMulesoftNotebook } from './mulesoft.js';
 import { importOpenApi, isOpenApi } from './openapi.js';
 import { importPostman, isPostmanCollection, type PmEnvironment } from './postman.js';
 
-export const FORMATS = ['mulesoft', 'postman', 'openapi', 'curl'] as const;
+export const FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ImportOptions {
@@ -45,6 +46,7 @@ export async function importFile(file: string, options: ImportOptions): Promise<
 async function importAs(format: Format, file: string, text: string, options: ImportOptions): Promise<ImportResult> {
   if (format === 'mulesoft') return importMulesoft(text, basename(file));
   if (format === 'curl') return importCurl(text, { file, outFile: options.outFile });
+  if (format === 'hurl') return importHurl(text, { file, outFile: options.outFile });
   const data = parseData(file, text, format);
   if (format === 'postman') {
     if (!isPostmanCollection(data)) throw new ImportError(`${file} is not a Postman collection (no \`info\` and \`item\`)`, 1, 'export the collection from Postman as Collection v2.1 (or v2.0)');
@@ -68,6 +70,7 @@ async function readText(file: string): Promise<string> {
 
 /** What the file says it is: JSON/YAML with `info`+`item` is Postman, with `openapi` is OpenAPI, markdown with cells is MuleSoft. */
 function detect(file: string, text: string): Format {
+  if (/\.hurl$/i.test(file)) return 'hurl';
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{')) {
     const data = parseData(file, text, 'postman');
@@ -85,7 +88,7 @@ function unknownFormat(file: string): ImportError {
   return new ImportError(
     `${file} is not a format import reads`,
     1,
-    'import reads a MuleSoft API Notebook (markdown with ```javascript cells), a Postman collection (v2.0/v2.1 JSON) or an OpenAPI 3 description; name it with --from mulesoft|postman|openapi|curl',
+    'import reads a MuleSoft API Notebook (markdown with ```javascript cells), a Postman collection (v2.0/v2.1 JSON) or an OpenAPI 3 description; name it with --from mulesoft|postman|openapi|curl|hurl',
   );
 }
 

@@ -87,7 +87,7 @@ function pathOf(url: string): string {
 }
 
 /** Every URL on one origin (`https://api.stripe.com`): that is `baseUrl`, and the steps say `path`. */
-function baseUrlFrom(steps: DraftStep[], urls: string[], draft: { baseUrl?: string }): void {
+export function baseUrlFrom(steps: DraftStep[], urls: string[], draft: { baseUrl?: string }): void {
   const origin = /^https?:\/\/[^/?#$]+/i.exec(urls[0]!)?.[0];
   if (!origin || !urls.every((u) => u.toLowerCase().startsWith(origin.toLowerCase()) && /^($|[/?#])/.test(u.slice(origin.length)))) return;
   draft.baseUrl = origin;
