@@ -177,8 +177,8 @@ const FILTERS = new Set(['count', 'nth', 'regex', 'toInt', 'toFloat', 'toString'
 
 function filters(r: Reader, start: string, headerName: string | undefined): string {
   let expr = start;
-  // A header with a filter is read as its list of values (`header "X-Fruit" count == 4`).
-  if (headerName && FILTERS.has(r.peekWord())) expr = `headerValues(${literal(headerName)})`;
+  // A header counted or indexed is read as its list of values (`header "X-Fruit" count == 4`).
+  if (headerName && ['count', 'nth', 'first', 'last'].includes(r.peekWord())) expr = `headerValues(${literal(headerName)})`;
   for (;;) {
     const w = r.peekWord();
     if (!FILTERS.has(w)) return expr;
