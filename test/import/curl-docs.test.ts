@@ -1,4 +1,4 @@
-/** docs/migrating.md, "From curl command lines": the worked example, imported by the real bin, gives what the page shows. */
+/** docs/migrating.md, "From curl command lines" and "From Hurl": each worked example, imported by the real bin, gives what the page shows. */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +13,15 @@ function block(name: string): string {
   return m[2]!;
 }
 
-test('docs/migrating.md: the curl example gives the notebook and the warnings shown', async () => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'shop.sh'), block('curl-source') + '\n');
-  const res = await runCli(['import', 'shop.sh', '--out', 'shop.yaml'], { cwd: dir });
-  assert.equal(res.code, 0, res.stderr);
-  assert.equal(res.stdout.trimEnd(), block('curl-output'));
-  assert.equal(readFileSync(join(dir, 'shop.yaml'), 'utf8').trimEnd(), block('curl-notebook'));
-  assert.equal((await runCli(['validate', 'shop.yaml'], { cwd: dir })).code, 0);
-});
+for (const [kind, source] of [['curl', 'shop.sh'], ['hurl', 'orders.hurl']] as const) {
+  test(`docs/migrating.md: the ${kind} example gives the notebook and the warnings shown`, async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, source), block(`${kind}-source`) + '\n');
+    const out = source.replace(/\..*$/, '.yaml');
+    const res = await runCli(['import', source, '--out', out], { cwd: dir });
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout.trimEnd(), block(`${kind}-output`));
+    assert.equal(readFileSync(join(dir, out), 'utf8').trimEnd(), block(`${kind}-notebook`));
+    assert.equal((await runCli(['validate', out], { cwd: dir })).code, 0);
+  });
+}
