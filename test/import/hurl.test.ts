@@ -5,6 +5,7 @@
  * answers wrongly the same steps fail. The query and predicate mapping is checked line by line.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -124,4 +125,55 @@ test('queries, filters and predicates → expressions; what they cannot say is r
   for (const [hurl, expr] of cases) assert.equal(assertExpr(hurl, names), expr, hurl);
   assert.equal(captureExpr('header "Location" regex "/orders/(\\\\d+)"', names), 'regex(headers["location"], "/orders/(\\\\d+)")');
   for (const bad of ['jsonpath "$..id" == 1', 'jsonpath "$.a[?(@.b)]" exists', 'certificate "Subject" == "x"', 'jsonpath "$.n" isInteger']) assert.throws(() => assertExpr(bad, names), /has no expression|more than names|not one/, bad);
+});
+
+test('a Hurl chain: [BasicAuth] password a secret input, a capture used by the next entry, {{sku}} from HURL_sku, [Options] retry', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'orders.hurl'), [
+    'POST http://api.test/login', '[BasicAuth]', 'ana: s3cret-pass', 'HTTP 200', '[Captures]', 'token: jsonpath "$.token"', '',
+    'POST http://api.test/orders', 'Authorization: Bearer {{token}}', '[Options]', 'retry: 2', '{"sku": "{{sku}}", "qty": {{qty}}}', 'HTTP 200',
+    '[Asserts]', 'jsonpath "$.ok" == true', '',
+  ].join('\n'));
+  const res = await runCli(['import', 'orders.hurl', '--out', 'nb.yaml'], { cwd: dir });
+  assert.equal(res.code, 0, res.stderr);
+  const text = readFileSync(join(dir, 'nb.yaml'), 'utf8');
+  assert.ok(!text.includes('s3cret-pass') && !res.stdout.includes('s3cret-pass'), 'the password is not written anywhere');
+  const nb = parse(text);
+  assert.deepEqual(nb.inputs, { sku: { env: 'HURL_sku' }, qty: { env: 'HURL_qty' }, password: { env: 'PASSWORD', secret: true } });
+  assert.deepEqual(nb.steps[1].request.json, { sku: '${sku}', qty: '${qty}' });
+  assert.equal(nb.steps[1].retries, 2);
+  // Run it against a server that hands out a token and wants it back.
+  const seen: Array<{ url: string; auth?: string; body: string }> = [];
+  const server = createServer((req, res2) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ url: req.url!, auth: req.headers.authorization, body });
+      res2.writeHead(200, { 'content-type': 'application/json' });
+      res2.end(req.url === '/login' ? '{"token":"tok-777"}' : '{"ok":true}');
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ran = await runCli(['run', 'nb.yaml', '--base-url', url, '--out', 'out'], { cwd: dir, env: { PASSWORD: 's3cret-pass', HURL_sku: 'A-1', HURL_qty: '2' } });
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    assert.equal(seen[0]!.auth, `Basic ${Buffer.from('ana:s3cret-pass').toString('base64')}`);
+    assert.equal(seen[1]!.auth, 'Bearer tok-777');
+    assert.deepEqual(JSON.parse(seen[1]!.body), { sku: 'A-1', qty: '2' });
+  } finally {
+    await new Promise((done) => server.close(done));
+  }
+});
+
+test('bad Hurl: text before any request, an unclosed ``` body: located, exit 2, no stack trace', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'a.hurl'), 'hello there\nGET http://x.test/\n');
+  writeFileSync(join(dir, 'b.hurl'), 'POST http://x.test/\n```\nnever closed\n');
+  for (const [file, message] of [['a.hurl', /a\.hurl:1: expected a request line \(METHOD URL\)/], ['b.hurl', /b\.hurl:2: a ``` body is never closed/]] as const) {
+    const res = await runCli(['import', file], { cwd: dir });
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, message);
+    assert.doesNotMatch(res.stderr, /\n\s+at .+:\d+:\d+/);
+  }
 });
