@@ -366,7 +366,7 @@ function parseCoverage(args: string[]): Args {
   };
 }
 
-const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi'] as const;
+const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl'] as const;
 
 function parseImport(args: string[]): Args {
   const { values, positionals } = parse(args, {
@@ -515,7 +515,8 @@ listed as a warning with its source line. Without --out the notebook goes to std
 
 Options:
   --out FILE           where the notebook goes (with --split: a folder)
-  --from FORMAT        mulesoft, postman or openapi (default: detected from the file)
+  --from FORMAT        mulesoft, postman, openapi, curl or hurl (default: detected from the file);
+                       curl reads a file of curl command lines, or - for stdin; hurl a .hurl file
   --env FILE           a Postman environment file: its values become vars, secret ones secret inputs
   --split              Postman: one notebook per top-level folder, written into --out DIR
   --allow-files DIR    an OpenAPI description's $refs may also read files in DIR (repeatable); by

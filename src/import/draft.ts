@@ -35,6 +35,8 @@ export interface DraftStep {
   capture?: Record<string, string>;
   assert?: DraftAssert[];
   continueOnFailure?: boolean;
+  retries?: number;
+  retryDelayMs?: number;
   kept: Kept[];
 }
 

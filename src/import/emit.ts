@@ -43,6 +43,8 @@ function plainStep(s: DraftStep): Record<string, unknown> {
   if (s.expect && Object.keys(s.expect).length) out.expect = s.expect;
   if (s.capture && Object.keys(s.capture).length) out.capture = s.capture;
   if (s.assert?.length) out.assert = s.assert.map((a) => a.expr);
+  if (s.retries) out.retries = s.retries;
+  if (s.retryDelayMs) out.retryDelayMs = s.retryDelayMs;
   if (s.continueOnFailure) out.continueOnFailure = true;
   return out;
 }

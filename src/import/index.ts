@@ -7,11 +7,14 @@ import { parseDocument } from 'yaml';
 import { fileRulesFor } from '../files/access.js';
 import { ImportError, type ImportResult } from './draft.js';
 import { IMPORT_LIMITS, readImportText } from './limits.js';
+import { importCurl } from './curl/index.js';
+import { readStdin } from './curl/stdin.js';
+import { importHurl } from './hurl/index.js';
 import { importMulesoft, isMulesoftNotebook } from './mulesoft.js';
 import { importOpenApi, isOpenApi } from './openapi.js';
 import { importPostman, isPostmanCollection, type PmEnvironment } from './postman.js';
 
-export const FORMATS = ['mulesoft', 'postman', 'openapi'] as const;
+export const FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ImportOptions {
@@ -31,7 +34,7 @@ export interface ImportOptions {
 export { ImportError };
 
 export async function importFile(file: string, options: ImportOptions): Promise<ImportResult> {
-  const text = await readText(file);
+  const text = file === '-' ? await readStdin() : await readText(file);
   const format = options.from ?? detect(file, text);
   try {
     return await importAs(format, file, text, options);
@@ -45,6 +48,8 @@ export async function importFile(file: string, options: ImportOptions): Promise<
 async function importAs(format: Format, file: string, text: string, options: ImportOptions): Promise<ImportResult> {
   if (options.negative && format !== 'openapi') throw new ImportError(`--negative needs an OpenAPI description; ${file} is read as ${format}`, undefined, 'negative steps come from the error responses a description documents: import an OpenAPI 3.0/3.1 file');
   if (format === 'mulesoft') return importMulesoft(text, basename(file));
+  if (format === 'curl') return importCurl(text, { file, outFile: options.outFile });
+  if (format === 'hurl') return importHurl(text, { file, outFile: options.outFile });
   const data = parseData(file, text, format);
   if (format === 'postman') {
     if (!isPostmanCollection(data)) throw new ImportError(`${file} is not a Postman collection (no \`info\` and \`item\`)`, 1, 'export the collection from Postman as Collection v2.1 (or v2.0)');
@@ -68,6 +73,7 @@ async function readText(file: string): Promise<string> {
 
 /** What the file says it is: JSON/YAML with `info`+`item` is Postman, with `openapi` is OpenAPI, markdown with cells is MuleSoft. */
 function detect(file: string, text: string): Format {
+  if (/\.hurl$/i.test(file)) return 'hurl';
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{')) {
     const data = parseData(file, text, 'postman');
@@ -77,6 +83,7 @@ function detect(file: string, text: string): Format {
   }
   if (isMulesoftNotebook(text)) return 'mulesoft';
   if (/^(openapi|swagger)\s*:/m.test(text)) return 'openapi';
+  if (/^\s*(?:[$>]\s*)?curl(?:\.exe)?\s/im.test(text)) return 'curl';
   throw unknownFormat(file);
 }
 
@@ -84,7 +91,7 @@ function unknownFormat(file: string): ImportError {
   return new ImportError(
     `${file} is not a format import reads`,
     1,
-    'import reads a MuleSoft API Notebook (markdown with ```javascript cells), a Postman collection (v2.0/v2.1 JSON) or an OpenAPI 3 description; name it with --from mulesoft|postman|openapi',
+    'import reads a MuleSoft API Notebook (markdown with ```javascript cells), a Postman collection (v2.0/v2.1 JSON) or an OpenAPI 3 description; name it with --from mulesoft|postman|openapi|curl|hurl',
   );
 }
 
@@ -113,7 +120,7 @@ function parseYaml(file: string, text: string): unknown {
 }
 
 async function readEnvironment(file: string): Promise<{ data: PmEnvironment; text: string; file: string }> {
-  const text = await readText(file);
+  const text = file === '-' ? await readStdin() : await readText(file);
   const data = parseData(file, text, 'postman') as PmEnvironment;
   if (!data || typeof data !== 'object' || !Array.isArray(data.values)) {
     throw new ImportError(`${file} is not a Postman environment (no \`values\` list)`, 1, 'export the environment from Postman (Environments → … → Export)');

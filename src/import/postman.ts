@@ -257,7 +257,7 @@ function usedElsewhere(draft: DraftNotebook, name: string): boolean {
 }
 
 /** A header every request sends with the same value goes once into defaults.headers. */
-function sharedHeaders(draft: DraftNotebook): void {
+export function sharedHeaders(draft: DraftNotebook): void {
   const withRequest = draft.steps.filter((s) => s.request);
   if (withRequest.length < 2) return;
   const first = (withRequest[0]!.request!.headers ?? {}) as Record<string, string>;
@@ -276,7 +276,7 @@ function sharedHeaders(draft: DraftNotebook): void {
 }
 
 /** The same auth on every step (the collection's) is the notebook's auth, said once. */
-function sharedAuth(draft: DraftNotebook): void {
+export function sharedAuth(draft: DraftNotebook): void {
   const steps = draft.steps.filter((s) => s.request);
   const first = JSON.stringify(steps[0]?.auth);
   if (!steps.length || steps[0]!.auth === undefined || steps[0]!.auth === 'none' || !steps.every((s) => JSON.stringify(s.auth) === first)) return;
