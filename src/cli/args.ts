@@ -89,7 +89,7 @@ export interface ImportArgs {
   command: 'import';
   file: string;
   out?: string;
-  from?: 'mulesoft' | 'postman' | 'openapi';
+  from?: 'mulesoft' | 'postman' | 'openapi' | 'bruno' | 'http';
   env?: string;
   split: boolean;
   /** --allow-files DIR (repeatable, absolute), as for run. */
@@ -322,7 +322,7 @@ function parseMock(args: string[]): Args {
   return { command: 'mock', host: (values.host as string | undefined) ?? '127.0.0.1', port, logLevel: (values['log-level'] as string | undefined) ?? 'info' };
 }
 
-const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi'] as const;
+const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi', 'bruno', 'http'] as const;
 
 function parseImport(args: string[]): Args {
   const { values, positionals } = parse(args, {

@@ -9,9 +9,11 @@ import { ImportError, type ImportResult } from './draft.js';
 import { IMPORT_LIMITS, readImportText } from './limits.js';
 import { importMulesoft, isMulesoftNotebook } from './mulesoft.js';
 import { importOpenApi, isOpenApi } from './openapi.js';
+import { importBruno, isBrunoSource } from './bruno/index.js';
+import { importHttp } from './http/index.js';
 import { importPostman, isPostmanCollection, type PmEnvironment } from './postman.js';
 
-export const FORMATS = ['mulesoft', 'postman', 'openapi'] as const;
+export const FORMATS = ['mulesoft', 'postman', 'openapi', 'bruno', 'http'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ImportOptions {
@@ -29,6 +31,8 @@ export interface ImportOptions {
 export { ImportError };
 
 export async function importFile(file: string, options: ImportOptions): Promise<ImportResult> {
+  if (options.from === 'bruno' || (!options.from && isBrunoSource(file))) return importBruno(file, { split: options.split, outFile: options.outFile });
+  if (options.from === 'http' || (!options.from && /\.(http|rest)$/.test(file))) return importHttp(file, { outFile: options.outFile });
   const text = await readText(file);
   const format = options.from ?? detect(file, text);
   try {
