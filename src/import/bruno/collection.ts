@@ -61,7 +61,7 @@ export async function importBruno(input: string, options: BrunoOptions): Promise
     const mode = m.pairs.find((p) => p.key === 'auth')?.value ?? 'inherit';
     const own = authOf(bru, mode, names, m.line);
     // `auth: none` where nothing would be inherited says nothing.
-    const inherited = own === 'inherit' ? scope.auth : own !== undefined && own !== 'inherit' && 'notebook' in own && own.notebook === 'none' && !scope.auth ? undefined : own;
+    const inherited = own === 'inherit' ? scope.auth : own !== undefined && 'notebook' in own && own.notebook === 'none' && !scope.auth ? undefined : own;
     applyAuth(inherited, step, `auth: ${mode}`);
     if (inherited === rootAuth) fromCollection.add(step);
     const pre = block(bru, 'script:pre-request');

@@ -3,7 +3,7 @@
  * request of a notebook step. `{{var}}` becomes `${var}` through the Postman importer's
  * templating (the same placeholder syntax, the same dynamic `{{$…}}` variables).
  */
-import { relative, resolve } from 'node:path';
+import { notebookFile } from '../http/body-file.js';
 import { dict } from '../dict.js';
 import type { DraftStep } from '../draft.js';
 import { mapStrings, parseJsonWithVariables, templated, type RequestNames } from '../postman-request.js';
@@ -137,19 +137,19 @@ function multipartOf(file: BruFile, step: DraftStep, ctx: RequestContext, t: (s:
     const files = /^@file\((.*)\)$/.exec(p.value);
     let part: unknown;
     if (files) {
-      const paths = files[1]!.split('|').filter(Boolean).map((f) => ({ file: notebookPath(f, ctx), ...(contentType ? { contentType } : {}) }));
+      const paths = files[1]!.split('|').filter(Boolean).flatMap((f) => {
+        const sendable = notebookFile(f, ctx.collectionRoot, ctx.notebookDir);
+        if ('path' in sendable) return [{ file: sendable.path, ...(contentType ? { contentType } : {}) }];
+        step.kept.push({ line: p.line, why: `the part "${p.key}": ${sendable.why}`, source: `${p.key}: ${p.value}` });
+        return [];
+      });
+      if (!paths.length) continue;
       part = paths.length === 1 ? paths[0] : paths;
     } else part = contentType ? { value: t(p.value), contentType } : t(p.value);
     const prior = parts[p.key];
     parts[p.key] = prior === undefined ? part : [...(Array.isArray(prior) ? prior : [prior]), part];
   }
   return Object.keys(parts).length ? { request: { multipart: parts } } : undefined;
-}
-
-/** A Bruno file path (relative to the collection) as the notebook reads it (relative to itself). */
-function notebookPath(file: string, ctx: RequestContext): string {
-  const absolute = resolve(ctx.collectionRoot, file);
-  return relative(ctx.notebookDir, absolute).split('\\').join('/') || absolute;
 }
 
 /** `settings { followRedirects, maxRedirects, timeout }` → request keys; Bruno follows 5 redirects unless told. */
