@@ -82,7 +82,7 @@ export function handlerInto(handler: { source: string; line: number; file?: stri
   return kept.map((k) => ({ ...k, source: original.slice(k.line - handler.line, k.line - handler.line + k.source.split('\n').length).join('\n') || k.source }));
 }
 
-/** `client.assert(cond, "message")` → `pm.expect(cond).to.be.true`, keeping line breaks. */
+/** `client.assert(cond, "message")` → `tests["message"] = (cond)`, keeping line breaks. */
 function assertsAsExpect(source: string): string {
   let program;
   try {
@@ -95,9 +95,10 @@ function assertsAsExpect(source: string): string {
     if (!node || typeof node !== 'object') return;
     const n = node as { type?: string; callee?: { type: string; object?: { name?: string }; property?: { name?: string } }; arguments?: Array<{ start: number; end: number }>; start: number; end: number };
     if (n.type === 'CallExpression' && n.callee?.type === 'MemberExpression' && n.callee.object?.name === 'client' && n.callee.property?.name === 'assert' && n.arguments?.length) {
-      const cond = source.slice(n.arguments[0]!.start, n.arguments[0]!.end);
+      const [cond, message] = n.arguments.map((a) => source.slice(a.start, a.end));
       const tail = source.slice(n.arguments[0]!.end, n.end).replace(/[^\n]/g, '');
-      edits.push({ start: n.start, end: n.end, text: `pm.expect(${cond}).to.be.true${tail}` });
+      // The Postman translator reads `tests[name] = cond` as a check named by its message.
+      edits.push({ start: n.start, end: n.end, text: `tests[${message ?? "'assert'"}] = (${cond})${tail}` });
       return;
     }
     for (const value of Object.values(n)) (Array.isArray(value) ? value : [value]).forEach(visit);

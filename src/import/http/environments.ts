@@ -29,7 +29,8 @@ export class HttpEnvironments {
     return Object.values(this.priv).some((e) => e && typeof e === 'object' && Object.hasOwn(e, name));
   }
 
-  files(names: HttpNames): Array<{ path: string; text: string }> {
+  /** `baseVar`: the var every URL starts with, written as each environment's baseUrl. */
+  files(names: HttpNames, baseVar?: string): Array<{ path: string; text: string }> {
     const envs = new Set([...Object.keys(this.pub), ...Object.keys(this.priv)].filter((n) => n !== '$shared'));
     return [...envs].map((env) => {
       const vars: Record<string, unknown> = dict();
@@ -37,6 +38,10 @@ export class HttpEnvironments {
       for (const [k, v] of Object.entries({ ...this.pub.$shared, ...this.pub[env] })) if (names.used.has(identifier(k)) && !this.isSecret(k)) vars[identifier(k)] = typeof v === 'string' ? names.template(v, { line: 1, step: { name: '', kept: [] } }) : v;
       for (const k of Object.keys({ ...this.priv.$shared, ...this.priv[env] })) if (names.used.has(identifier(k))) inputs[identifier(k)] = { env: envName(identifier(k)), secret: true };
       const out: Record<string, unknown> = {};
+      if (baseVar && typeof vars[baseVar] === 'string') {
+        out.baseUrl = vars[baseVar];
+        delete vars[baseVar];
+      }
       if (Object.keys(vars).length) out.vars = vars;
       if (Object.keys(inputs).length) out.inputs = inputs;
       return { path: `environments/${env.replace(/[^\w.-]+/g, '-')}.yaml`, text: `# Imported by api-notebook from http-client.env.json (${env}).\n${Object.keys(out).length ? stringify(out, { lineWidth: 0 }) : '{}\n'}` };

@@ -33,9 +33,9 @@ export function mapHttp(parsed: HttpFile, ctx: HttpContext): ImportResult {
   for (const v of parsed.vars) if (!draft.vars[v.name] && !names.requestAlias(v.name)) draft.vars[v.name] = { value: names.template(v.value, { line: v.line, step: draft.steps[0]! }) };
   for (const u of names.untranslated) u.use.step.kept.push({ line: u.use.line, why: `${u.text} ${u.why ?? 'has no translation'}; it is sent as written`, source: u.text });
   declare(draft, names, ctx.envs);
-  baseUrlInto(draft);
+  const baseVar = baseUrlInto(draft);
   const warnings: Warning[] = draft.steps.flatMap((s) => s.kept.map((k) => ({ line: k.line, message: `${s.name}: ${k.why}` })));
-  return { notebooks: [{ suggestedName: draft.title, draft }], warnings, format: 'http', files: ctx.envs.files(names) };
+  return { notebooks: [{ suggestedName: draft.title, draft }], warnings, format: 'http', files: ctx.envs.files(names, baseVar) };
 }
 
 function stepOf(r: HttpRequest, names: HttpNames, taken: Set<string>, ctx: HttpContext): DraftStep {
@@ -162,7 +162,7 @@ function declare(draft: DraftNotebook, names: HttpNames, envs: HttpEnvironments)
   for (const [name] of names.used) {
     if (draft.vars[name] || draft.inputs[name]) continue;
     if (names.captured.has(name)) {
-      draft.vars[name] = { value: null, comment: 'set by a response handler above; null until then' };
+      draft.vars[name] = { value: null, comment: 'a response handler sets it; null until then' };
       continue;
     }
     const raw = names.rawName.get(name) ?? name;
@@ -174,11 +174,11 @@ function declare(draft: DraftNotebook, names: HttpNames, envs: HttpEnvironments)
 }
 
 /** Every URL starting with the same `${var}` or origin: that is the baseUrl, and URLs become paths. */
-function baseUrlInto(draft: DraftNotebook): void {
+function baseUrlInto(draft: DraftNotebook): string | undefined {
   const requests = draft.steps.filter((s) => s.request);
   const urls = requests.map((s) => String(s.request!.url));
   const prefix = /^\$\{(\w+)\}/.exec(urls[0] ?? '')?.[0] ?? /^https?:\/\/[^/?#$]+/.exec(urls[0] ?? '')?.[0];
-  if (!prefix || !urls.every((u) => u.startsWith(prefix) && /^($|[/?])/.test(u.slice(prefix.length)))) return;
+  if (!prefix || !urls.every((u) => u.startsWith(prefix) && /^($|[/?])/.test(u.slice(prefix.length)))) return undefined;
   for (const s of requests) {
     const { url, method, ...rest } = s.request!;
     const path = String(url).slice(prefix.length);
@@ -187,16 +187,17 @@ function baseUrlInto(draft: DraftNotebook): void {
   const variable = /^\$\{(\w+)\}$/.exec(prefix)?.[1];
   if (!variable) {
     draft.baseUrl = prefix;
-    return;
+    return undefined;
   }
   const value = draft.vars[variable]?.value;
-  const stillUsed = new RegExp(`\\b${variable}\\b`).test(JSON.stringify([draft.steps, Object.entries(draft.vars).filter(([k]) => k !== variable)]));
+  const stillUsed = new RegExp(`\\$\\{[^}]*\\b${variable}\\b`).test(JSON.stringify([draft.steps, Object.entries(draft.vars).filter(([k]) => k !== variable)]));
   if (typeof value === 'string' && /^https?:\/\/[^$]+$/.test(value)) draft.baseUrl = value.replace(/\/$/, '');
   else draft.header.push(`Every request starts with {{${variable}}}: give it as --base-url.`);
   if (!stillUsed) {
     delete draft.vars[variable];
     delete draft.inputs[variable];
   }
+  return variable;
 }
 
 function decode(s: string): string {
