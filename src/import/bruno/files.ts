@@ -50,7 +50,7 @@ export async function readCollection(input: string): Promise<{ collection: BruCo
   const budget = new Budget(root);
   const configPath = join(root, 'bruno.json');
   const config = exists(configPath) ? { path: configPath, text: await budget.read(configPath) } : undefined;
-  let name = basename(root);
+  let name = isFile && !config ? basename(input, '.bru') : basename(root);
   if (config) {
     try {
       const parsed = JSON.parse(config.text) as { name?: unknown };

@@ -73,7 +73,8 @@ export class BruNames {
         if ((this.firstUse.get(bruName) ?? Infinity) <= this.captured.get(bruName)!) draft.vars[name] = { value: null, comment: 'set by a step below; null until then' };
       } else {
         // Set nowhere: Bruno sends `{{name}}` as written, so that is the default; the environment may set it.
-        draft.inputs[name] = { env: envName(name), default: `{{${bruName}}}`, ...(SECRET_NAME.test(bruName) ? { secret: true } : {}) };
+        // A secret's name gets no default: a run without it says so instead of sending `{{token}}`.
+        draft.inputs[name] = SECRET_NAME.test(bruName) ? { env: envName(name), secret: true } : { env: envName(name), default: `{{${bruName}}}` };
       }
     }
   }

@@ -60,6 +60,7 @@ function valueOf(text: string): string {
 /** JetBrains' names in Postman's words, line for line. */
 const RENAMES: Array<[RegExp, string]> = [
   [/\bclient\.test\s*\(/g, 'pm.test('],
+  [/\bclient\.log\s*\(/g, 'console.log('],
   [/\bclient\.global\.set\s*\(/g, 'pm.environment.set('],
   [/\bclient\.global\.get\s*\(/g, 'pm.environment.get('],
   [/(?<![.\w$])response\.status\b/g, 'pm.response.code'],

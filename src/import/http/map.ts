@@ -158,7 +158,7 @@ const prompts = new Map<string, string>();
 function declare(draft: DraftNotebook, names: HttpNames, envs: HttpEnvironments): void {
   for (const [name, prompt] of prompts) if (names.used.has(name)) draft.inputs[name] = { env: envName(name), prompt };
   prompts.clear();
-  for (const [name, env] of names.inputs) draft.inputs[name] = { env };
+  for (const [name, env] of names.inputs) draft.inputs[name] = names.secretInputs.has(name) ? { env, secret: true } : { env };
   for (const [name] of names.used) {
     if (draft.vars[name] || draft.inputs[name]) continue;
     if (names.captured.has(name)) {

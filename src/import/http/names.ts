@@ -7,7 +7,7 @@
  *   - `{{$guid}}`, `{{$timestamp}}`, `{{$randomInt a b}}`: the nearest function.
  */
 import type { DraftStep } from '../draft.js';
-import { identifier } from '../draft.js';
+import { identifier, SECRET_NAME } from '../draft.js';
 
 export interface Use {
   line: number;
@@ -18,6 +18,7 @@ export class HttpNames {
   readonly fileVars = new Map<string, string>();
   readonly used = new Map<string, number>();
   readonly inputs = new Map<string, string>();
+  readonly secretInputs = new Set<string>();
   /** Request name → its step, for `{{login.…}}` references. */
   readonly named = new Map<string, DraftStep>();
   /** Names a response handler sets (`client.global.set`): captures, not inputs. */
@@ -39,6 +40,7 @@ export class HttpNames {
     if (env) {
       const name = identifier(env[1]!);
       this.inputs.set(name, env[1]!);
+      if (SECRET_NAME.test(env[1]!)) this.secretInputs.add(name);
       return name;
     }
     if (inner === '$guid' || inner === '$uuid' || inner === '$random.uuid') return 'uuid()';
