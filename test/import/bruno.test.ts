@@ -36,7 +36,8 @@ async function imported(source: string, extra: string[] = []) {
 async function run(notebook: string, server: BrunoServer, dir: string, hosts = true) {
   const reports = join(dir, `report-${server === good ? 'good' : 'broken'}`);
   const where = hosts ? ['--var', `host=${server.url}`, '--var', `httpfaker=${server.url}`, '--var', `echoHost=${server.url}/echo-host`] : ['--base-url', server.url];
-  const res = await runCli(['run', notebook, ...where, '--out', reports]);
+  // The collection's `request_pre_var_token` is set nowhere: a secret input, given here.
+  const res = await runCli(['run', notebook, ...where, '--out', reports], { env: { REQUEST_PRE_VAR_TOKEN: 'token-1' } });
   return { ...res, report: readJson(join(reports, 'report.json')) };
 }
 
