@@ -92,7 +92,7 @@ export interface ImportArgs {
   command: 'import';
   file: string;
   out?: string;
-  from?: 'mulesoft' | 'postman' | 'openapi';
+  from?: 'mulesoft' | 'postman' | 'openapi' | 'bruno' | 'http';
   env?: string;
   split: boolean;
   /** --allow-files DIR (repeatable, absolute), as for run. */
@@ -366,7 +366,7 @@ function parseCoverage(args: string[]): Args {
   };
 }
 
-const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl'] as const;
+const IMPORT_FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl', 'bruno', 'http'] as const;
 
 function parseImport(args: string[]): Args {
   const { values, positionals } = parse(args, {

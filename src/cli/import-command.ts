@@ -53,7 +53,16 @@ export async function importCommand(args: ImportArgs, io: Io): Promise<number> {
       written.push(relative(process.cwd(), resolve(out)) || out);
     } else io.stdout.write(text);
   }
-  for (const w of result.warnings.sort((a, b) => a.line - b.line)) say.write(`${terminalText(args.file)}:${w.line}: warning: ${terminalText(w.message)}\n`);
+  for (const f of result.files ?? []) {
+    if (!args.out) say.write(`note: ${terminalText(f.path)} is not written without --out\n`);
+    else {
+      const target = join(args.split ? args.out : dirname(args.out), f.path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, f.text);
+      written.push(relative(process.cwd(), resolve(target)));
+    }
+  }
+  for (const w of result.warnings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.line - b.line)) say.write(`${terminalText(w.file ?? args.file)}:${w.line}: warning: ${terminalText(w.message)}\n`);
   const target = written.length ? ` → ${written.join(', ')}` : '';
   say.write(`Imported ${steps} step${steps === 1 ? '' : 's'} from ${args.file} (${result.format})${target}; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}.\n`);
   return 0;

@@ -5,6 +5,8 @@
 import { dict, PROTOTYPE_KEYS } from './dict.js';
 
 export interface Warning {
+  /** The file the line is in, when an import reads several (a Bruno collection). */
+  file?: string;
   /** 1-based line in the imported file. */
   line: number;
   message: string;
@@ -69,6 +71,8 @@ export interface ImportResult {
   notebooks: Array<{ suggestedName: string; draft: DraftNotebook }>;
   warnings: Warning[];
   format: string;
+  /** Files written beside the notebook (environments/NAME.yaml), paths relative to its folder. */
+  files?: Array<{ path: string; text: string }>;
 }
 
 export class ImportError extends Error {

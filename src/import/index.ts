@@ -12,9 +12,11 @@ import { readStdin } from './curl/stdin.js';
 import { importHurl } from './hurl/index.js';
 import { importMulesoft, isMulesoftNotebook } from './mulesoft.js';
 import { importOpenApi, isOpenApi } from './openapi.js';
+import { importBruno, isBrunoSource } from './bruno/index.js';
+import { importHttp } from './http/index.js';
 import { importPostman, isPostmanCollection, type PmEnvironment } from './postman.js';
 
-export const FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl'] as const;
+export const FORMATS = ['mulesoft', 'postman', 'openapi', 'curl', 'hurl', 'bruno', 'http'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ImportOptions {
@@ -34,6 +36,8 @@ export interface ImportOptions {
 export { ImportError };
 
 export async function importFile(file: string, options: ImportOptions): Promise<ImportResult> {
+  if (options.from === 'bruno' || (!options.from && isBrunoSource(file))) return importBruno(file, { split: options.split, outFile: options.outFile });
+  if (options.from === 'http' || (!options.from && /\.(http|rest)$/.test(file))) return importHttp(file, { outFile: options.outFile });
   const text = file === '-' ? await readStdin() : await readText(file);
   const format = options.from ?? detect(file, text);
   try {

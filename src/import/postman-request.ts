@@ -93,7 +93,7 @@ function bodyOf(body: PmRequest['body'], names: RequestNames, step: DraftStep, p
 }
 
 /** JSON text whose `{{var}}` placeholders may stand outside strings (`"n": {{count}}`). */
-function parseJsonWithVariables(raw: string): unknown {
+export function parseJsonWithVariables(raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
@@ -106,7 +106,7 @@ function parseJsonWithVariables(raw: string): unknown {
   }
 }
 
-function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+export function mapStrings(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === 'string') return fn(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
   if (value && typeof value === 'object') return Object.assign(dict(), Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)])));
