@@ -170,6 +170,8 @@ export interface Notebook {
   /** Where the files the notebook names may come from (the notebook's repository, --allow-files). */
   files?: FileRules;
   vars: Array<{ name: string; value: Template; span: Span }>;
+  /** Contents of the data files named by `data('…')`, by name as written (src/data/). */
+  data?: ReadonlyMap<string, unknown>;
   steps: Step[];
   teardown: Step[];
 }
