@@ -93,6 +93,8 @@ async function merge(inputs: string[], args: MergeArgs, io: Io): Promise<number>
       // A merged run took as long as its longest shard.
       summary: summarize(notebooks, Math.max(0, ...heads.map((h) => h.summary.durationMs ?? 0))),
       merged: { reports: inputs.length, shards },
+      // Shards of one run share their environment; reports of different ones name them all.
+      ...(environmentOf(heads) ? { environment: environmentOf(heads) } : {}),
       ...(baseline ? { baseline: baseline.result() } : {}),
       ...(coverages.length ? { coverage: coverages[0] } : {}),
       ...(coverages.length > 1 ? { coverageBySpec: coverages } : {}),
@@ -151,4 +153,9 @@ export function mergeCoverages(all: Coverage[]): Coverage[] {
     const exercised = operations.filter((o) => o.exercised).length;
     return { spec, operations, percent: operations.length ? Math.round((exercised / operations.length) * 1000) / 10 : 100 };
   });
+}
+
+function environmentOf(heads: Array<{ environment?: string }>): string | undefined {
+  const names = [...new Set(heads.map((h) => h.environment).filter((e): e is string => typeof e === 'string'))];
+  return names.length ? names.join(', ') : undefined;
 }

@@ -77,6 +77,9 @@ class Builder {
       this.defined.add(name);
       return { name, value: t, span: this.source.keyAt(['vars'], name) };
     });
+    // An expression over inputs and vars only (compiled before any step defines a capture): it is
+    // rendered, and checked absolute http(s), once they are known (src/cli/prepare.ts).
+    const baseUrlTemplate = typeof raw.baseUrl === 'string' && raw.baseUrl.includes('${') ? { value: this.template(raw.baseUrl, ['baseUrl']), span: this.source.at(['baseUrl']) } : undefined;
     const auth = raw.auth ? this.auth(raw.auth, ['auth']) : undefined;
     const defaults = {
       encoding: (raw.defaults?.encoding ?? 'json') as 'form' | 'json',
@@ -92,12 +95,13 @@ class Builder {
     // Captures are declared for the whole notebook once a step names them; until set they read as null.
     const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
     const teardown = ((raw.teardown ?? []) as Raw[]).map((s, i) => this.step(s, 'teardown', i));
-    if (typeof raw.baseUrl === 'string') this.check(checkBaseUrl(raw.baseUrl), ['baseUrl']);
+    if (typeof raw.baseUrl === 'string' && !baseUrlTemplate) this.check(checkBaseUrl(raw.baseUrl), ['baseUrl']);
     const notebook: Notebook = {
       file: this.source.file,
       title: raw.title,
       description: raw.description,
-      baseUrl: raw.baseUrl,
+      baseUrl: baseUrlTemplate ? undefined : raw.baseUrl,
+      ...(baseUrlTemplate ? { baseUrlTemplate } : {}),
       mock: raw.mock,
       // With --openapi the notebook's own file is not read (a copy may not have it); the long
       // form's waivers still apply to the file given instead.

@@ -159,6 +159,8 @@ export interface Notebook {
   title: string;
   description?: string;
   baseUrl?: string;
+  /** `baseUrl: "${apiBase}"`: rendered over the inputs and vars before the run, then checked (src/cli/prepare.ts). */
+  baseUrlTemplate?: Located<Template>;
   mock?: 'stripe';
   /** The OpenAPI description named by `openapi:` (absolute path, or an http(s) URL), and where it is named. */
   openapi?: { file: string; span: Span; /** The long form's `ignore` (src/openapi/waivers.ts). */ ignore?: string[]; /** The long form's `strictPaths`: no last path parameter spanning segments. */ strictPaths?: boolean };

@@ -13,7 +13,7 @@ export class PromptInterrupted extends Error {}
 
 export interface InputSources {
   env: NodeJS.ProcessEnv;
-  overrides: Record<string, string>;
+  overrides: Record<string, unknown>;
   /** Asks on the terminal; undefined when stdin is not a terminal. */
   ask?: (question: string, hidden: boolean) => Promise<string>;
 }

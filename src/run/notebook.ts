@@ -20,7 +20,7 @@ import { reportableBytes } from './report-bytes.js';
 export interface RunServices {
   /** Resolved input values, and --var overrides (which also replace vars). */
   inputs: Record<string, unknown>;
-  overrides: Record<string, string>;
+  overrides: Record<string, unknown>;
   http: HttpClient;
   redactor: Redactor;
   log: Log;
@@ -124,7 +124,7 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
 }
 
 /** Inputs, then each var rendered in order (a --var override replaces it). Shared with `open`. */
-export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, string>, runId?: string): Map<string, unknown> {
+export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, unknown>, runId?: string): Map<string, unknown> {
   // The built-in runId first: an input or var of that name replaces it.
   const values = new Map<string, unknown>(runId ? [['runId', runId]] : []);
   for (const [k, v] of Object.entries(inputs)) values.set(k, v);
