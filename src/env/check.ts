@@ -29,7 +29,8 @@ export function missingInputs(notebooks: readonly Notebook[], environments: Map<
       for (const own of env.inputs.filter((i) => !declared.has(i.name)).map(inputOfEnvironment)) if (!hasValue(own, plain, s)) missing.push(describe(env.shown, own, env));
     }
   }
-  return missing;
+  // One input shared by several notebooks (from one environment line) is named once.
+  return [...new Set(missing)];
 }
 
 function hasValue(def: InputDef, plain: Record<string, unknown>, s: InputSourcesNow): boolean {
