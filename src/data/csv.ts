@@ -60,7 +60,18 @@ interface CsvError extends Error {
   lines?: number;
   bytes?: number;
   index?: number;
-  columns?: unknown[];
+}
+
+/** How many fields the header row has (commas outside quotes, plus one). */
+function fieldsOnFirstLine(text: string): number {
+  let quoted = false;
+  let n = 1;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) n++;
+    else if (ch === '\n' && !quoted) break;
+  }
+  return n;
 }
 
 function csvProblem(err: CsvError, text: string): DataProblem {
@@ -69,7 +80,7 @@ function csvProblem(err: CsvError, text: string): DataProblem {
   // csv-parse counts bytes; the caret counts characters.
   const at = Buffer.from(text, 'utf8').subarray(0, bytes).toString('utf8').length;
   if (err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' || err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-    const expected = Array.isArray(err.columns) ? err.columns.length : undefined;
+    const expected = fieldsOnFirstLine(text);
     const start = lineStart(text, err.lines ?? 1);
     return { message: `this row has a different number of fields than the header row${expected ? ` (${expected})` : ''}`, offset: expected ? fieldOffset(text, start, expected) : start, hint: 'every row has one value per header field; quote a value that holds a comma ("a,b")' };
   }
