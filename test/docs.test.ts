@@ -44,6 +44,8 @@ describe('docs/notebook-format.md', () => {
         mkdirSync(dirname(join(dir, name)), { recursive: true });
         writeFileSync(join(dir, name), 'example\n');
       }
+      // The data files an example reads (`data('cases.csv')`) likewise, with a header and a row.
+      for (const [, name] of block.matchAll(/\bdata\('([\w./-]+)'\)/g)) writeFileSync(join(dir, name), name.endsWith('.csv') ? 'sku,qty\nA-1,2\n' : '[]\n');
       const { code, stderr } = await runCli(['validate', 'example.yaml'], { cwd: dir });
       assert.equal(code, 0, `${block}\n${stderr}`);
     });

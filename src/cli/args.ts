@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readVarFiles } from './var-file.js';
+import { readVarFile, readVarFiles } from './var-file.js';
 
 export { UsageError } from './usage-error.js';
 import { UsageError } from './usage-error.js';
@@ -15,6 +15,8 @@ export interface RunArgs {
   paths: string[];
   baseUrl?: string;
   vars: Record<string, string>;
+  /** --var-json name=JSON (repeatable): typed values of inputs and vars (a number, a list, an object). */
+  varJson: Record<string, unknown>;
   out: string;
   timeoutMs: number;
   /** After the first Ctrl-C / SIGTERM, how long teardown may still run. */
@@ -55,6 +57,12 @@ export interface RunArgs {
   noProxy: boolean;
   /** --var-file FILE (repeatable): inputs and vars from files of name=value lines (src/cli/var-file.ts); `vars` wins. */
   varFile: Record<string, string>;
+  /** --env NAME: environments/NAME.yaml beside or above each notebook (src/env/). */
+  env?: string;
+  /** --env-file FILE: dotenv values the inputs' environment variables are read from; the process environment wins. */
+  envFile: Record<string, string>;
+  /** --data FILE (run): each notebook runs once per row, the row's fields as vars (src/data/). */
+  data?: string;
 }
 
 export interface MergeArgs {
@@ -142,6 +150,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
   const { values, positionals } = parse(args, {
     'base-url': { type: 'string' },
     var: { type: 'string', multiple: true },
+    'var-json': { type: 'string', multiple: true },
     out: { type: 'string' },
     timeout: { type: 'string' },
     'teardown-timeout': { type: 'string' },
@@ -168,12 +177,17 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     proxy: { type: 'string' },
     'no-proxy': { type: 'boolean' },
     'var-file': { type: 'string', multiple: true },
+    env: { type: 'string' },
+    'env-file': { type: 'string' },
+    data: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: command };
+  if (values.data !== undefined && command === 'validate') throw new UsageError('--data is for `run`: `validate` checks the notebooks once, whatever the rows');
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy contradict each other: give one');
   if (positionals.length === 0) throw new UsageError(`\`${command}\` needs at least one notebook file or folder, e.g. \`api-notebook ${command} notebooks/\``);
   const vars = parseVars(values.var as string[] | undefined);
+  const varJson = parseVarJson(values['var-json'] as string[] | undefined, vars);
   const baseUrl = parseBaseUrl(values['base-url'] as string | undefined);
   const timeoutText = (values.timeout as string | undefined) ?? '30000';
   const timeoutMs = Number(timeoutText);
@@ -192,6 +206,7 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     paths: positionals,
     baseUrl,
     vars,
+    varJson,
     out: (values.out as string | undefined) ?? 'reports',
     timeoutMs,
     teardownTimeoutMs,
@@ -218,6 +233,10 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     proxy: values.proxy as string | undefined,
     noProxy: values['no-proxy'] === true,
     varFile: readVarFiles((values['var-file'] as string[] | undefined) ?? []),
+    env: values.env as string | undefined,
+    // Read before anything else: the inputs' environment variables may come from it.
+    envFile: values['env-file'] === undefined ? {} : readVarFile(values['env-file'] as string, '--env-file'),
+    data: values.data === undefined ? undefined : existingFile('--data', values.data as string),
   };
 }
 
@@ -410,8 +429,15 @@ A notebook with \`mock: stripe\` runs against the embedded Stripe mock unless --
 Options:
   --base-url URL       base URL for every notebook (overrides baseUrl and mock)
   --var name=value     set an input or var (repeatable); values are strings
+  --var-json name=JSON set an input or var to a typed value: --var-json qty=3, --var-json 'tags=["a"]'
   --var-file FILE      inputs and vars from a file of name=value lines (dotenv syntax; repeatable);
                        --var wins. Use it, or the environment, for secrets: argv is public
+  --env NAME           use environments/NAME.yaml (next to each notebook or in a folder above it):
+                       its baseUrl, vars and input values; --var and --base-url win over it
+  --env-file FILE      load a dotenv file into the environment the inputs read (\`env:\`);
+                       a variable already set in the process environment wins
+  --data FILE          run each notebook once per row of a CSV, JSON or YAML file (a list of
+                       objects), the row's fields as vars; each row is its own notebook in the reports
   --out DIR            where reports go (default: reports)
   --timeout MS         deadline of each request, from sending it to the last byte of the
                        response, in milliseconds (default: 30000); a request's \`timeoutMs\`
@@ -479,13 +505,15 @@ Options:
   --allow-files DIR    the description's $refs may also read files in DIR (repeatable)
 
 Exit codes: 0 printed (and above the minimums) · 1 below a minimum · 2 a report or the description could not be read`,
-  validate: `api-notebook validate <files or folders…> [--var name=value] [--var-file FILE]
+  validate: `api-notebook validate <files or folders…> [--var name=value] [--var-file FILE] [--env NAME]
 
 Loads and checks notebooks (YAML, the notebook schema, expressions, names, schema references,
-OpenAPI descriptions; --openapi FILE as for run) without sending any request. Prints every
-problem as file:line:col with a hint. Exit 0 or 2.
+OpenAPI descriptions, data files; --openapi FILE as for run) without sending any request. Prints
+every problem as file:line:col with a hint. Exit 0 or 2.
 
 Options:
+  --env NAME           also check environments/NAME.yaml, and that every input the notebooks need
+                       has a value or a source there (names the missing ones); with --env-file FILE
   --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable)
   --allow-fetch        fetch http(s) descriptions and $refs (without it nothing is fetched, and a
                        remote description is a warning: not checked)`,
@@ -544,6 +572,24 @@ function parseVars(given: string[] | undefined): Record<string, string> {
     vars[v.slice(0, eq)] = v.slice(eq + 1);
   }
   return vars;
+}
+
+/** `--var-json name=JSON`, repeatable: the value parsed as JSON; a name may not also be given with --var. */
+function parseVarJson(given: string[] | undefined, vars: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.create(null);
+  for (const v of given ?? []) {
+    const eq = v.indexOf('=');
+    if (eq < 1) throw new UsageError(`--var-json takes name=JSON, got \`${v}\``);
+    const name = v.slice(0, eq);
+    if (Object.hasOwn(vars, name)) throw new UsageError(`\`${name}\` is given with both --var and --var-json: give it once`);
+    try {
+      values[name] = JSON.parse(v.slice(eq + 1));
+    } catch (err) {
+      const reason = (err as Error).message.replace(/,?\s*(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON/, '').split('\n')[0];
+      throw new UsageError(`--var-json ${name}=…: not JSON (${reason}); e.g. --var-json ${name}=42, --var-json ${name}='["a","b"]' or --var-json ${name}='"text"'`);
+    }
+  }
+  return { ...values };
 }
 
 function parseBaseUrl(baseUrl: string | undefined): string | undefined {

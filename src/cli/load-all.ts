@@ -10,14 +10,15 @@ export interface Loaded {
   problems: number;
 }
 
-export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean, allowFiles: readonly string[] = [], openapiOverridden = false): Promise<Loaded> {
+/** `knownNames`: names defined outside the notebooks (an environment's, a --data file's fields); notebooks may use them, and a --var may set them. */
+export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean, allowFiles: readonly string[] = [], openapiOverridden = false, knownNames: readonly string[] = []): Promise<Loaded> {
   // Named schemas are read through THE file rule, widened by --allow-files (src/files/access.ts).
   const registry = new SchemaRegistry(process.cwd(), allowFiles);
   const notebooks: Notebook[] = [];
   const results: LoadResult[] = [];
   let problems = 0;
   for (const file of files) {
-    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames], allowFiles: [...allowFiles], openapiOverridden });
+    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames, ...knownNames], allowFiles: [...allowFiles], openapiOverridden });
     results.push(result);
     if (result.notebook) notebooks.push(result.notebook);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');
@@ -25,7 +26,8 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
   }
   // Names are only known for notebooks that loaded; with others broken, their errors come first.
   if (problems === 0) {
-    for (const { diagnostic, text } of unknownVars(extraNames, results)) {
+    const outside = new Set(knownNames);
+    for (const { diagnostic, text } of unknownVars(extraNames.filter((n) => !outside.has(n)), results)) {
       stderr.write(renderDiagnostic(diagnostic, text, color) + '\n\n');
       problems++;
     }

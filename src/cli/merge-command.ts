@@ -94,6 +94,8 @@ async function merge(inputs: string[], args: MergeArgs, io: Io): Promise<number>
       // A merged run took as long as its longest shard.
       summary: summarize(notebooks, Math.max(0, ...heads.map((h) => h.summary.durationMs ?? 0))),
       merged: { reports: inputs.length, shards },
+      // Shards of one run share their environment; reports of different ones name them all.
+      ...(environmentOf(heads) ? { environment: environmentOf(heads) } : {}),
       ...(baseline ? { baseline: baseline.result() } : {}),
       ...(coverages.length ? { coverage: coverages[0] } : {}),
       ...(coverages.length > 1 ? { coverageBySpec: coverages } : {}),
@@ -149,4 +151,9 @@ export function mergeCoverages(all: Coverage[]): Coverage[] {
   }
   // Counted again from the merged statuses: the same function as one run's, so the same numbers.
   return [...bySpec].map(([spec, ops]) => coverageOf(spec, [...ops.values()]));
+}
+
+function environmentOf(heads: Array<{ environment?: string }>): string | undefined {
+  const names = [...new Set(heads.map((h) => h.environment).filter((e): e is string => typeof e === 'string'))];
+  return names.length ? names.join(', ') : undefined;
 }

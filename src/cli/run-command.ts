@@ -9,7 +9,7 @@ import { createHttpClient } from '../http/client.js';
 import type { Notebook } from '../notebook/types.js';
 import { coverageShortfalls, responseShortfalls } from '../openapi/coverage.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
-import { argvSecretWarnings, InputError, PromptInterrupted, resolveInputs, terminalAsk } from '../run/inputs.js';
+import { argvSecretWarnings, InputError, PromptInterrupted, terminalAsk } from '../run/inputs.js';
 import { Redactor } from '../run/redact.js';
 import { createReporters } from '../report/index.js';
 import { UsageError, type RunArgs } from './args.js';
@@ -21,14 +21,32 @@ import { createLogger } from './logger.js';
 import { checkTlsFiles, insecureSources, insecureWarning, networkOptions, registerLiteralPassphrases } from './network.js';
 import { runSuite, type PreparedNotebook } from './run-suite.js';
 import { terminalText } from '../report/escape/terminal.js';
+import { renderDiagnostic } from '../notebook/diagnostic.js';
+import { readDataRows, type DataRows } from '../data/rows.js';
+import { environmentNames, loadEnvironments, type LoadedEnvironments } from '../env/load.js';
+import { LocatedError, secretsWrittenIn } from '../env/resolve.js';
+import { missingInputs } from '../env/check.js';
+import { prepareNotebooks } from './prepare.js';
 
 export type { Io } from './io.js';
 import type { Io } from './io.js';
 
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles, args.openapi !== undefined);
-  for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), Object.keys(args.vars))) io.stderr.write(`${line}\n`);
+  const color = useColor(io.stderr, io.env);
+  const setup = runSetup(args, files, io, color);
+  if (!setup) return 2;
+  const { notebooks, problems } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
+  for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), argvNames(args))) io.stderr.write(`${line}\n`);
+  if (!problems && setup.environments) {
+    if (environmentProblems(setup.environments, notebooks, io.stderr, color)) return 2;
+    const missing = missingInputs(notebooks, setup.environments.byNotebook, { env: { ...args.envFile, ...io.env }, cli: cliValues(args), terminal: io.stdinIsTTY && !io.env.CI });
+    for (const line of missing) io.stderr.write(`error: ${terminalText(line)}\n`);
+    if (missing.length) {
+      io.stderr.write(`${missing.length} input${missing.length === 1 ? '' : 's'} without a value in environment ${terminalText(args.env ?? '')}; nothing was sent.\n`);
+      return 2;
+    }
+  }
   // `validate` sends nothing: it fetches no description or $ref unless --allow-fetch.
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
   if (problems || descriptions?.problems) return 2;
@@ -41,13 +59,16 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   interrupts.teardownMs = args.teardownTimeoutMs;
   const suite = collectNotebookFiles(args.paths);
   const files = args.shard ? shardFiles(suite, args.shard) : suite;
-  const { notebooks, problems } = await loadAll(files, Object.keys(args.vars), io.stderr, useColor(io.stderr, io.env), args.allowFiles, args.openapi !== undefined);
+  const color = useColor(io.stderr, io.env);
+  const setup = runSetup(args, files, io, color);
+  if (!setup) return 2;
+  const { notebooks, problems } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
+  if (setup.environments && environmentProblems(setup.environments, notebooks, io.stderr, color)) return 2;
   if (checkTlsFiles(notebooks, args.allowFiles, true, io.stderr, useColor(io.stderr, io.env))) return 2;
-  for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), Object.keys(args.vars))) io.stderr.write(`${line}\n`);
-  // --var wins over --var-file.
-  const overrides = { ...args.varFile, ...args.vars };
+  for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), argvNames(args))) io.stderr.write(`${line}\n`);
+  const overrides = cliValues(args);
   const outDir = prepareOutDir(args.out, args.reporters);
   // Each description is read and compiled once for the whole run, before anything is sent.
   const descriptions = await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, command: 'run' });
@@ -62,18 +83,21 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   // Proxy credentials are secrets from the start: the redactor knows them before anything is sent.
   const network = networkOptions(args, io.env, redactor);
   registerLiteralPassphrases(notebooks, redactor);
-  const prepared: PreparedNotebook[] = [];
+  let prepared: PreparedNotebook[] = [];
   try {
-    for (const notebook of notebooks) {
-      const ask = io.stdinIsTTY && !io.env.CI ? (question: string, hidden: boolean) => terminalAsk(question, hidden, interrupts.stop.signal) : undefined;
-      const inputs = await resolveInputs(notebook.file, notebook.inputs, { env: io.env, overrides, ask });
-      for (const def of notebook.inputs) if (def.secret) redactor.add(inputs[def.name]);
-      if (!args.baseUrl && !notebook.mock && !notebook.baseUrl && notebook.steps.some((s) => s.kind === 'http' && s.request.target.kind === 'path')) {
-        throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook`);
+    const ask = io.stdinIsTTY && !io.env.CI ? (question: string, hidden: boolean) => terminalAsk(question, hidden, interrupts.stop.signal) : undefined;
+    // --env-file fills in what the process environment does not set.
+    prepared = await prepareNotebooks(notebooks, { env: { ...args.envFile, ...io.env }, cli: overrides, ask, environments: setup.environments?.byNotebook, rows: setup.rows?.rows, baseUrlGiven: args.baseUrl !== undefined, redactor });
+    for (const { notebook, baseUrl } of prepared) {
+      if (!args.baseUrl && !baseUrl && !notebook.mock && !notebook.baseUrl && notebook.steps.some((s) => s.kind === 'http' && s.request.target.kind === 'path')) {
+        throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook${args.env ? ` or \`baseUrl:\` in environments/${args.env}.yaml` : ''}`);
       }
-      prepared.push({ notebook, inputs });
     }
   } catch (err) {
+    if (err instanceof LocatedError) {
+      io.stderr.write(renderDiagnostic(err.diagnostic, err.text, color) + '\n\nnothing was sent.\n');
+      return 2;
+    }
     if (err instanceof PromptInterrupted) {
       // A signal sent from outside has already said so; Ctrl-C typed at the prompt has not.
       if (!interrupts.interrupted) io.stderr.write(`\n${err.message}\n`);
@@ -105,7 +129,8 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
       log,
       signal: interrupt.signal,
       teardownSignal: interrupts.teardown.signal,
-      targetFor: (notebook) => targetFor(notebook, args, log),
+      targetFor: (p) => targetFor(p, args, log),
+      environment: args.env,
       shard: args.shard ? { ...args.shard, suiteNotebooks: suite.length } : undefined,
       baseline,
       openapiFor: (notebook) => descriptions.forNotebook(notebook),
@@ -138,9 +163,10 @@ async function loadBaselineFor(file: string, thresholdPercent: number) {
   }
 }
 
-/** --base-url wins; else a notebook's `mock` starts the embedded mock (fresh state); else its baseUrl. */
-async function targetFor(notebook: Notebook, args: RunArgs, log: ReturnType<typeof createLogger>): Promise<{ url: string; close: () => Promise<void> }> {
+/** --base-url wins; else the environment's baseUrl; else a notebook's `mock` starts the embedded mock (fresh state); else its baseUrl. */
+async function targetFor({ notebook, baseUrl }: PreparedNotebook, args: RunArgs, log: ReturnType<typeof createLogger>): Promise<{ url: string; close: () => Promise<void> }> {
   if (args.baseUrl) return { url: args.baseUrl, close: async () => {} };
+  if (baseUrl) return { url: baseUrl, close: async () => {} };
   if (notebook.mock === 'stripe') {
     const { startStripeMock } = await import('../mock/stripe/index.js');
     const mock = await startStripeMock({ port: 0, host: '127.0.0.1' });
@@ -148,6 +174,55 @@ async function targetFor(notebook: Notebook, args: RunArgs, log: ReturnType<type
     return mock;
   }
   return { url: notebook.baseUrl ?? '', close: async () => {} };
+}
+
+/** Names set on the command line (--var, --var-json): checked against what the notebooks declare. */
+function argvNames(args: RunArgs): string[] {
+  return [...Object.keys(args.vars), ...Object.keys(args.varJson)];
+}
+
+/** What the command line sets: --var-file, with --var and --var-json over it. */
+function cliValues(args: RunArgs): Record<string, unknown> {
+  return { ...args.varFile, ...args.vars, ...args.varJson };
+}
+
+interface Setup {
+  environments?: LoadedEnvironments;
+  rows?: DataRows;
+  /** Names the environment and the data file define. */
+  names: string[];
+}
+
+/** --env and --data, read before the notebooks (they define names the notebooks may use); undefined: problems printed, exit 2. */
+function runSetup(args: RunArgs, files: string[], io: Io, color: boolean): Setup | undefined {
+  const environments = args.env ? loadEnvironments(args.env, files, io.stderr, color) : undefined;
+  if (environments?.problems) {
+    io.stderr.write(`${environments.problems} problem${environments.problems === 1 ? '' : 's'} found in environments/${args.env}.yaml; nothing was sent.\n`);
+    return undefined;
+  }
+  let rows: DataRows | undefined;
+  if (args.data) {
+    const read = readDataRows(args.data);
+    if ('diagnostic' in read) {
+      io.stderr.write(renderDiagnostic(read.diagnostic, read.text, color) + '\n\n1 problem found in --data; nothing was sent.\n');
+      return undefined;
+    }
+    rows = read;
+  }
+  return { environments, rows, names: [...(environments ? environmentNames(environments.all) : []), ...(rows?.fields ?? [])] };
+}
+
+/** A secret written in an environment file: each located, counted. */
+function environmentProblems(envs: LoadedEnvironments, notebooks: readonly Notebook[], stderr: NodeJS.WritableStream, color: boolean): number {
+  let problems = 0;
+  for (const env of envs.all) {
+    for (const d of secretsWrittenIn(env, notebooks)) {
+      stderr.write(renderDiagnostic(d, env.text, color) + '\n\n');
+      problems++;
+    }
+  }
+  if (problems) stderr.write(`${problems} problem${problems === 1 ? '' : 's'} found; nothing was sent.\n`);
+  return problems;
 }
 
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {

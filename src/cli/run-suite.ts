@@ -21,6 +21,10 @@ import { TOOL } from './version.js';
 export interface PreparedNotebook {
   notebook: Notebook;
   inputs: Record<string, unknown>;
+  /** This notebook's overrides of vars (the environment's, a --data row's, the command line's); else the suite's. */
+  overrides?: Record<string, unknown>;
+  /** The environment's base URL, rendered: over the notebook's `mock` and `baseUrl`. */
+  baseUrl?: string;
 }
 
 export interface Target {
@@ -32,7 +36,7 @@ export interface SuiteOptions {
   prepared: PreparedNotebook[];
   jobs: number;
   retries: number;
-  overrides: Record<string, string>;
+  overrides: Record<string, unknown>;
   timeoutMs: number;
   reporters: Reporter[];
   http: HttpClient;
@@ -42,7 +46,9 @@ export interface SuiteOptions {
   signal: AbortSignal;
   /** Aborted when teardown must stop too (a second interrupt, or the deadline the first one started). */
   teardownSignal: AbortSignal;
-  targetFor: (notebook: Notebook) => Promise<Target>;
+  targetFor: (prepared: PreparedNotebook) => Promise<Target>;
+  /** --env NAME: the environment the run used, named in every report. */
+  environment?: string;
   shard?: ShardInfo;
   baseline?: BaselineComparer;
   /** The OpenAPI description a notebook's responses are checked against, if any. */
@@ -70,15 +76,17 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
       notebooks: o.prepared.map((p) => ({ file: p.notebook.file, title: o.redactor.text(p.notebook.title) })),
       startedAt: startedAt.toISOString(),
       concurrent: o.jobs > 1 && o.prepared.length > 1,
+      ...(o.environment ? { environment: o.environment } : {}),
     });
-    await runPool(o.prepared, o.jobs, async ({ notebook, inputs }, slot) => {
-      const target = await o.targetFor(notebook);
+    await runPool(o.prepared, o.jobs, async (prepared, slot) => {
+      const { notebook, inputs } = prepared;
+      const target = await o.targetFor(prepared);
       const extra: NotebookSink[] = o.baseline ? [o.baseline.sink(slot, notebook)] : [];
       try {
         records[slot] = await runNotebook(notebook, {
           baseUrl: target.url,
           inputs,
-          overrides: o.overrides,
+          overrides: prepared.overrides ?? o.overrides,
           http: o.http,
           hooks: notebookHooks(o.reporters, slot, extra),
           redactor: o.redactor,
@@ -102,6 +110,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
       startedAt: startedAt.toISOString(),
       interrupted: o.signal.aborted,
       summary: summarize(notebooks, performance.now() - t0),
+      ...(o.environment ? { environment: o.environment } : {}),
       ...(o.shard ? { shard: o.shard } : {}),
       ...(o.baseline ? { baseline: o.baseline.result() } : {}),
       ...(coverages.length ? { coverage: coverages[0] } : {}),

@@ -22,25 +22,26 @@ export function readVarFiles(files: string[]): Record<string, string> {
   return values;
 }
 
-function readVarFile(file: string): Record<string, string> {
+/** One dotenv file, its problems worded for `flag` (--var-file, --env-file). */
+export function readVarFile(file: string, flag = '--var-file'): Record<string, string> {
   let text: string;
   try {
     const bytes = readFileSync(file);
-    if (bytes.length > MAX_BYTES) throw new UsageError(`--var-file ${file}: ${bytes.length} bytes; a var file holds name=value lines, at most ${MAX_BYTES} bytes`);
+    if (bytes.length > MAX_BYTES) throw new UsageError(`${flag} ${file}: ${bytes.length} bytes; a var file holds name=value lines, at most ${MAX_BYTES} bytes`);
     text = bytes.toString('utf8');
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--var-file ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : code ?? 'unknown error'})`);
+    throw new UsageError(`${flag} ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : code ?? 'unknown error'})`);
   }
-  checkLines(file, text.replace(/^\uFEFF/, ''));
+  checkLines(file, text.replace(/^\uFEFF/, ''), flag);
   const parsed = parseEnv(text.replace(/^\uFEFF/, ''));
   // A null-prototype copy: a name such as __proto__ sets a value, not a prototype.
   return Object.assign(Object.create(null) as Record<string, string>, parsed);
 }
 
 /** Every line is blank, a `#` comment, `[export ]name=value`, or inside a quoted multi-line value. */
-function checkLines(file: string, text: string): void {
+function checkLines(file: string, text: string, flag: string): void {
   const lines = text.split(/\r?\n/);
   let open: { quote: string; line: number } | undefined;
   lines.forEach((line, i) => {
@@ -52,12 +53,12 @@ function checkLines(file: string, text: string): void {
     const m = LINE.exec(line);
     if (!m) {
       const hint = /^\s*[^=\s]+\s*:/.test(line) ? ' (use = between the name and the value, not :)' : ' (a name of letters, digits and _, then =, then the value)';
-      throw new UsageError(`--var-file ${file}:${i + 1}: not a name=value line${hint}`);
+      throw new UsageError(`${flag} ${file}:${i + 1}: not a name=value line${hint}`);
     }
     const value = m[2];
     const quote = value[0];
     // A double-quoted or backtick value may go on over lines until its closing quote.
     if ((quote === '"' || quote === '`') && !value.slice(1).includes(quote)) open = { quote, line: i + 1 };
   });
-  if (open) throw new UsageError(`--var-file ${file}:${open.line}: the value's ${open.quote} is never closed`);
+  if (open) throw new UsageError(`${flag} ${file}:${open.line}: the value's ${open.quote} is never closed`);
 }

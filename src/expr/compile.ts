@@ -24,6 +24,8 @@ export interface Expr {
   readonly source: string;
   /** Names the expression reads (not function names), for the loader's "defined before use" check. */
   readonly names: readonly string[];
+  /** Data files named by `data('…')` (as written), read by the loader before anything runs. */
+  readonly dataFiles: readonly string[];
   evaluate(scope: Scope): unknown;
   /** For a failed assert: the operands of a top-level comparison, evaluated. */
   explain(scope: Scope): Record<string, unknown> | undefined;
@@ -73,11 +75,13 @@ function compileExprUncached(source: string): Expr {
     throw new ExprSyntaxError(e.description ?? e.message, e.index ?? 0);
   }
   const names = new Set<string>();
-  validate(ast, names, source, 0);
+  const dataFiles = new Set<string>();
+  validate(ast, names, source, 0, dataFiles);
   // Frozen: one compiled expression is shared by every step that writes it.
   return Object.freeze({
     source,
     names: Object.freeze([...names]),
+    dataFiles: Object.freeze([...dataFiles]),
     evaluate: (scope: Scope) => evaluate(ast, scope),
     explain: (scope: Scope) => explain(ast, scope),
   });
@@ -88,9 +92,9 @@ function callIndex(source: string, fn: string): number {
   return Math.max(0, source.search(new RegExp(`\\b${fn}\\s*\\(`)));
 }
 
-function validate(node: Node, names: Set<string>, source: string, depth: number): void {
+function validate(node: Node, names: Set<string>, source: string, depth: number, dataFiles: Set<string>): void {
   if (depth > EXPR_LIMITS.depth) throw new ExprSyntaxError(`the expression nests more than ${EXPR_LIMITS.depth} levels deep`, 0);
-  const sub = (n: Node) => validate(n, names, source, depth + 1);
+  const sub = (n: Node) => validate(n, names, source, depth + 1, dataFiles);
   switch (node.type) {
     case 'Literal':
       if ((node as jsep.Literal).value instanceof RegExp) throw new ExprSyntaxError('regular expression literals are not supported; use matches(text, "pattern")', 0);
@@ -119,6 +123,7 @@ function validate(node: Node, names: Set<string>, source: string, depth: number)
         const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
         throw new ExprSyntaxError(`\`${fn}()\` takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${n}`, callIndex(source, fn));
       }
+      if (fn === 'data') dataFiles.add(dataFileArgument(c.arguments[0], source));
       if (Object.hasOwn(PATTERN_ARGUMENT, fn)) checkRegexArgument(c.arguments[PATTERN_ARGUMENT[fn]], source, fn);
       if (Object.hasOwn(XPATH_ARGUMENT, fn)) {
         loadMarkup();
@@ -156,6 +161,12 @@ function validate(node: Node, names: Set<string>, source: string, depth: number)
     default:
       throw new ExprSyntaxError(`${node.type} is not supported in expressions`, 0);
   }
+}
+
+/** `data('cases.csv')`: the file is read when the notebook loads, so its name is written as text. */
+function dataFileArgument(arg: Node | undefined, source: string): string {
+  if (arg?.type === 'Literal' && typeof (arg as jsep.Literal).value === 'string' && (arg as jsep.Literal).value !== '') return (arg as jsep.Literal).value as string;
+  throw new ExprSyntaxError('`data()` takes the data file\'s name as quoted text', callIndex(source, 'data'), "e.g. data('cases.csv'): a .csv, .json or .yaml file, relative to the notebook, read when it loads");
 }
 
 /**

@@ -13,6 +13,9 @@ type Fn = (this: ((name: string) => { found: boolean; value: unknown }) | undefi
 /** Where the step's response keeps each header's values apart (src/run/http-state.ts); no expression can name it. */
 export const HEADER_LISTS = '#headerLists';
 
+/** Where a notebook run keeps its data files' contents, by name as written (src/data/); no expression can name it. */
+export const DATA_FILES = '#dataFiles';
+
 /** Text for a text function; `null` (a missing header or field) stays null. */
 function textArg(value: unknown, fn: string, what = 'text'): string | null {
   if (value === null || value === undefined) return null;
@@ -131,6 +134,15 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = Object.freeze({
     const list = lists ? lists[name.toLowerCase()] : undefined;
     return list ? [...list] : [];
   },
+  /**
+   * A data file's rows (CSV) or value (JSON, YAML), relative to the notebook: forEach: ${data('cases.csv')}.
+   * The loader read it (src/data/files.ts); here it is only looked up.
+   */
+  data: function (name) {
+    const files = this?.(DATA_FILES).value as ReadonlyMap<string, unknown> | null | undefined;
+    if (!files || !files.has(String(name))) throw new TypeError(`data(): \`${String(name)}\` was not read when the notebook loaded`);
+    return files.get(String(name));
+  },
 });
 
 /** How many arguments each function takes (min, max), checked when the notebook is loaded. */
@@ -141,7 +153,7 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = Object
   concat: [1, Infinity], range: [1, 1], uuid: [0, 0],
   regex: [2, 2], replace: [3, 3], split: [2, 2], xpath: [2, 2], xpathAll: [2, 2],
   sha256: [1, 1], base64: [1, 1], unbase64: [1, 1], json: [1, 1],
-  headerValues: [1, 1],
+  headerValues: [1, 1], data: [1, 1],
 });
 
 /** Functions whose second argument is a pattern, checked when the notebook is loaded if written as text. */

@@ -18,6 +18,7 @@ import { buildTls } from './transport-spec.js';
 import { openapiLongForm } from '../openapi/notebook-key.js';
 import { findNamedDescription, isDescriptionName, shortened } from '../openapi/named.js';
 import { nameOffset } from '../expr/positions.js';
+import { readNotebookData } from '../data/notebook-data.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -56,6 +57,8 @@ class Builder {
 
   /** The file rule for uploads and file bodies (src/files/access.ts). */
   readonly rules: FileRules;
+  /** `data('…')` files, by name as written, read as the expressions naming them are compiled. */
+  private readonly data = new Map<string, unknown>();
 
   constructor(private readonly raw: Raw, readonly source: SourceMap, private readonly options: BuildOptions) {
     for (const n of options.extraNames ?? []) this.defined.add(n);
@@ -74,6 +77,9 @@ class Builder {
       this.defined.add(name);
       return { name, value: t, span: this.source.keyAt(['vars'], name) };
     });
+    // An expression over inputs and vars only (compiled before any step defines a capture): it is
+    // rendered, and checked absolute http(s), once they are known (src/cli/prepare.ts).
+    const baseUrlTemplate = typeof raw.baseUrl === 'string' && raw.baseUrl.includes('${') ? { value: this.template(raw.baseUrl, ['baseUrl']), span: this.source.at(['baseUrl']) } : undefined;
     const auth = raw.auth ? this.auth(raw.auth, ['auth']) : undefined;
     const defaults = {
       encoding: (raw.defaults?.encoding ?? 'json') as 'form' | 'json',
@@ -89,12 +95,13 @@ class Builder {
     // Captures are declared for the whole notebook once a step names them; until set they read as null.
     const steps = ((raw.steps ?? []) as Raw[]).map((s, i) => this.step(s, 'steps', i));
     const teardown = ((raw.teardown ?? []) as Raw[]).map((s, i) => this.step(s, 'teardown', i));
-    if (typeof raw.baseUrl === 'string') this.check(checkBaseUrl(raw.baseUrl), ['baseUrl']);
+    if (typeof raw.baseUrl === 'string' && !baseUrlTemplate) this.check(checkBaseUrl(raw.baseUrl), ['baseUrl']);
     const notebook: Notebook = {
       file: this.source.file,
       title: raw.title,
       description: raw.description,
-      baseUrl: raw.baseUrl,
+      baseUrl: baseUrlTemplate ? undefined : raw.baseUrl,
+      ...(baseUrlTemplate ? { baseUrlTemplate } : {}),
       mock: raw.mock,
       // With --openapi the notebook's own file is not read (a copy may not have it); the long
       // form's waivers still apply to the file given instead.
@@ -107,6 +114,7 @@ class Builder {
       steps,
       teardown,
       files: this.rules,
+      ...(this.data.size ? { data: this.data } : {}),
     };
     return { notebook, diagnostics: this.diagnostics };
   }
@@ -308,6 +316,7 @@ class Builder {
       // The names are searched in the expression only, not in the `${` around it.
       const hole = allowTemplate ? bareOrTemplateSource(text) : { source: text, start: 0 };
       this.checkNames(expr.names, at, hole.source, hole.start);
+      this.readData(expr.dataFiles, at);
       return expr;
     } catch (err) {
       if (!(err instanceof ExprSyntaxError)) throw err;
@@ -331,6 +340,7 @@ class Builder {
           // Each name is searched in its own `${…}`, not in the text around it (`planid: ${planid}`).
           const holes = t.exprs.length ? findPlaceholders(x) : [];
           t.exprs.forEach((e, k) => this.checkNames(e.names, path, holes[k]?.source ?? x, shift + (holes[k] ? holes[k].start + 2 : 0)));
+          t.exprs.forEach((e) => this.readData(e.dataFiles, path));
         } catch (err) {
           if (!(err instanceof ExprSyntaxError)) throw err;
           ok = false;
@@ -357,6 +367,13 @@ class Builder {
         hint: laterCapture ? `\`${name}\` is captured by a later step ("${laterCapture}"); move this use after it`
           : guess ? `did you mean \`${guess}\`?` : 'define it under `vars:` or `inputs:`, capture it in an earlier step, or pass --var name=value',
       });
+    }
+  }
+
+  private readData(names: readonly string[], at: Path): void {
+    for (const name of names) {
+      const problem = readNotebookData(name, this.source.file, this.rules, this.source.at(at), this.data);
+      if (problem) this.report(problem);
     }
   }
 

@@ -16,6 +16,8 @@ export interface Diagnostic {
   message: string;
   span: Span;
   hint?: string;
+  /** The text of the file the span is in, when it is not the file being loaded (a data file). */
+  sourceText?: string;
 }
 
 export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined, color = false): string {
@@ -26,7 +28,7 @@ export function renderDiagnostic(d: Diagnostic, sourceText: string | undefined, 
   const gutter = String(d.span.line).length;
   const pad = ' '.repeat(gutter);
   lines.push(`${pad}${blue('-->')} ${terminalText(d.span.file)}:${d.span.line}:${d.span.col}`);
-  const full = lineOf(sourceText, d.span.line);
+  const full = lineOf(d.sourceText ?? sourceText, d.span.line);
   if (full !== undefined) {
     const { text, col } = excerpt(full, d.span.col);
     lines.push(`${pad} ${blue('|')}`);

@@ -158,6 +158,8 @@ export interface Notebook {
   title: string;
   description?: string;
   baseUrl?: string;
+  /** `baseUrl: "${apiBase}"`: rendered over the inputs and vars before the run, then checked (src/cli/prepare.ts). */
+  baseUrlTemplate?: Located<Template>;
   mock?: 'stripe';
   /** The OpenAPI description named by `openapi:` (absolute path, or an http(s) URL), and where it is named. */
   openapi?: { file: string; span: Span; /** The long form's `ignore` (src/openapi/waivers.ts). */ ignore?: string[]; /** The long form's `strictPaths`: no last path parameter spanning segments. */ strictPaths?: boolean };
@@ -169,6 +171,8 @@ export interface Notebook {
   /** Where the files the notebook names may come from (the notebook's repository, --allow-files). */
   files?: FileRules;
   vars: Array<{ name: string; value: Template; span: Span }>;
+  /** Contents of the data files named by `data('…')`, by name as written (src/data/). */
+  data?: ReadonlyMap<string, unknown>;
   steps: Step[];
   teardown: Step[];
 }

@@ -53,6 +53,7 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
     name: 'console',
     onRunStart(info) {
       concurrent = info.concurrent;
+      if (info.environment) write(dim(`Environment: ${t(info.environment)}`));
     },
     onNotebookStart(info): NotebookSink {
       // With --jobs, a notebook's lines are kept and printed together when it finishes, so
@@ -266,6 +267,6 @@ function summaryLine(result: RunRecord, c: Record<'green' | 'red' | 'yellow' | '
   // Shown only when a step needed a retry, so a clean run reads as before.
   if (s.flaky) parts.push(c.magenta(`${s.flaky} flaky`));
   const head = result.interrupted ? c.yellow('Interrupted.') : s.failed || s.errors ? c.red('Failed.') : c.green('Passed.');
-  const where = result.shard ? ` (shard ${result.shard.index}/${result.shard.total})` : result.merged ? ` (merged from ${result.merged.reports} reports)` : '';
+  const where = (result.shard ? ` (shard ${result.shard.index}/${result.shard.total})` : result.merged ? ` (merged from ${result.merged.reports} reports)` : '') + (result.environment ? ` [environment ${t(result.environment)}]` : '');
   return `${head}${where} ${s.notebooks} notebook${s.notebooks === 1 ? '' : 's'}, ${s.steps} step${s.steps === 1 ? '' : 's'}: ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)} s`;
 }

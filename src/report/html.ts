@@ -215,7 +215,7 @@ function head(run: RunRecord, notebooks: Array<StreamedNotebook<NotebookState>>)
   const more = total > failures.length ? `<li>… and ${total - failures.length} more (report.json)</li>` : '';
   const cells = (['notebooks', 'steps', 'passed', 'failed', 'errors', 'skipped', 'flaky'] as const).map((k) => `<div><dt>${k}</dt><dd data-summary="${k}">${text(s[k] ?? 0)}</dd></div>`).join('');
   const titles = notebooks.map((n) => n.info.title);
-  const shard = run.shard ? ` · shard ${run.shard.index}/${run.shard.total}` : run.merged ? ` · merged from ${run.merged.reports} reports` : '';
+  const shard = (run.shard ? ` · shard ${run.shard.index}/${run.shard.total}` : run.merged ? ` · merged from ${run.merged.reports} reports` : '') + (run.environment ? ` · environment ${run.environment}` : '');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CSP(CSS)}">

@@ -61,7 +61,7 @@ export function junitReporter(outDir: string): Reporter {
       }
       return testcase(r, suiteName(nb.info)) + '\n';
     },
-    assemble(out, _run, notebooks, segment) {
+    assemble(out, run, notebooks, segment) {
       out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');
       notebooks.forEach((nb, id) => {
         const rec = recordOf(nb);
@@ -72,6 +72,7 @@ export function junitReporter(outDir: string): Reporter {
             `    <properties>\n` +
             `      <property${attr('name', 'file')}${attr('value', rec.file)}/>\n` +
             `      <property${attr('name', 'baseUrl')}${attr('value', rec.baseUrl)}/>\n` +
+            (run.environment ? `      <property${attr('name', 'environment')}${attr('value', run.environment)}/>\n` : '') +
             `      <property${attr('name', 'flaky')}${attr('value', c.flaky)}/>\n` +
             `    </properties>\n`,
         );

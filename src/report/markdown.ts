@@ -102,6 +102,7 @@ function head(run: RunRecord, notebooks: Array<StreamedNotebook<NotebookState>>)
     `| ${num(s.notebooks)} | ${num(s.steps)} | ${num(s.passed)} | ${num(s.failed)} | ${num(s.errors)} | ${num(s.skipped)} | ${num(s.flaky ?? 0)} | ${(s.durationMs / 1000).toFixed(2)} s |`,
     '',
     ...(run.shard ? [`Shard ${num(run.shard.index)}/${num(run.shard.total)}.`, ''] : run.merged ? [`Merged from ${num(run.merged.reports)} reports.`, ''] : []),
+    ...(run.environment ? [`Environment: ${inline(run.environment)}.`, ''] : []),
     ...(b ? [`**Compared with the baseline** ${inline(b.file)}: ${b.counts.newlyFailing} newly failing, ${b.counts.fixed} fixed, ${b.counts.slower} slower by more than ${b.thresholdPercent}%`, '',
       ...b.newlyFailing.map((r) => `- newly failing: ${cell(r.notebook)} — ${cell(r.step)} (${cell(String(r.was ?? 'new'))} → ${cell(String(r.status))})`),
       ...b.fixed.map((r) => `- fixed: ${cell(r.notebook)} — ${cell(r.step)}`),

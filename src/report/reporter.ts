@@ -15,6 +15,8 @@ export interface RunStartInfo {
   startedAt: string;
   /** More than one notebook may run at once (--jobs above 1). */
   concurrent: boolean;
+  /** --env NAME. */
+  environment?: string;
 }
 
 export interface NotebookInfo {

@@ -13,7 +13,7 @@ export class PromptInterrupted extends Error {}
 
 export interface InputSources {
   env: NodeJS.ProcessEnv;
-  overrides: Record<string, string>;
+  overrides: Record<string, unknown>;
   /** Asks on the terminal; undefined when stdin is not a terminal. */
   ask?: (question: string, hidden: boolean) => Promise<string>;
 }
@@ -27,7 +27,7 @@ export async function resolveInputs(file: string, inputs: InputDef[], sources: I
     else if (sources.ask) values[input.name] = await sources.ask(input.prompt ?? `Value for ${input.name}: `, input.secret);
     else {
       const ways = [input.env ? `set ${input.env}` : undefined, `pass --var ${input.name}=…`, `put ${input.name}=… in a --var-file`, input.prompt ? 'run on a terminal to be asked' : undefined].filter(Boolean);
-      throw new InputError(`${file}:${input.span.line}:${input.span.col}: input \`${input.name}\` has no value; ${ways.join(', or ')}`);
+      throw new InputError(`${input.span.file || file}:${input.span.line}:${input.span.col}: input \`${input.name}\` has no value; ${ways.join(', or ')}`);
     }
     refuseShortSecret(file, input, values[input.name]);
   }
@@ -38,7 +38,7 @@ export async function resolveInputs(file: string, inputs: InputDef[], sources: I
 function refuseShortSecret(file: string, input: InputDef, value: unknown): void {
   if (!input.secret || (typeof value !== 'string' && typeof value !== 'number') || !tooShortToRedact(String(value))) return;
   const what = `secret input \`${input.name}\``;
-  throw new InputError(`${file}:${input.span.line}:${input.span.col}: ${shortSecretMessage(what, String(value))}; give its real value, or drop \`secret: true\` if it is not a secret`);
+  throw new InputError(`${input.span.file || file}:${input.span.line}:${input.span.col}: ${shortSecretMessage(what, String(value))}; give its real value, or drop \`secret: true\` if it is not a secret`);
 }
 
 /**

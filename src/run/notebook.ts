@@ -3,6 +3,7 @@
  * then teardown, which always runs: after success, failure, and interrupt (within a deadline).
  */
 import type { Log } from './log.js';
+import { DATA_FILES } from '../expr/functions.js';
 import type { HttpClient } from '../http/client.js';
 import { CookieJar } from '../http/cookies.js';
 import type { Notebook } from '../notebook/types.js';
@@ -19,7 +20,7 @@ import { reportableBytes } from './report-bytes.js';
 export interface RunServices {
   /** Resolved input values, and --var overrides (which also replace vars). */
   inputs: Record<string, unknown>;
-  overrides: Record<string, string>;
+  overrides: Record<string, unknown>;
   http: HttpClient;
   redactor: Redactor;
   log: Log;
@@ -123,10 +124,11 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
 }
 
 /** Inputs, then each var rendered in order (a --var override replaces it). Shared with `open`. */
-export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, string>, runId?: string): Map<string, unknown> {
+export function initialValues(notebook: Notebook, inputs: Record<string, unknown>, overrides: Record<string, unknown>, runId?: string): Map<string, unknown> {
   // The built-in runId first: an input or var of that name replaces it.
   const values = new Map<string, unknown>(runId ? [['runId', runId]] : []);
   for (const [k, v] of Object.entries(inputs)) values.set(k, v);
+  if (notebook.data) values.set(DATA_FILES, notebook.data);
   for (const v of notebook.vars) {
     values.set(v.name, Object.hasOwn(overrides, v.name) ? overrides[v.name] : v.value.render(scopeOf(values)));
   }

@@ -151,6 +151,8 @@ export interface RunRecord {
   startedAt: string;
   interrupted: boolean;
   summary: Summary;
+  /** --env NAME: the environment the notebooks ran in. */
+  environment?: string;
   shard?: ShardInfo;
   /** Set by `api-notebook merge`: the shards this report was rebuilt from. */
   merged?: { reports: number; shards: Array<{ index: number; total: number }> };
