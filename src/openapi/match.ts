@@ -14,7 +14,7 @@
  *
  * Concrete paths win over templates at each stage. A request nothing matches gets what was tried.
  */
-import type { Operation } from './description.js';
+import type { Operation } from './operation.js';
 
 export interface MatchOptions {
   /** The run's base URL: its path is the first base tried. */

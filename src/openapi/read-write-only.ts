@@ -11,7 +11,7 @@
  */
 import { _, type Ajv, type KeywordCxt } from 'ajv';
 import type { FileSet } from './resolve.js';
-import type { Side } from './description.js';
+import type { Side } from './operation.js';
 
 type Obj = Record<string, any>;
 

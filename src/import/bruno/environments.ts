@@ -8,7 +8,6 @@ import { stringify } from 'yaml';
 import { dict } from '../dict.js';
 import { envName } from '../draft.js';
 import type { BruSource } from './files.js';
-import type { BruNames } from './names.js';
 import { block, type BruPair } from './parse.js';
 
 export interface BruEnvironment {
@@ -45,7 +44,15 @@ function typed(p: BruPair): unknown {
 }
 
 /** One environments/NAME.yaml per Bruno environment, holding the names the notebooks use. */
-export function environmentFiles(envs: BruEnvironment[], names: BruNames): Array<{ path: string; text: string }> {
+/** What of the collection's names an environment file needs (BruNames has it; named here so names.ts and this file do not import each other). */
+export interface EnvironmentNames {
+  baseVar?: string;
+  declaredFromEnvironment: ReadonlySet<string>;
+  id(bruName: string): string;
+  template(text: string): string;
+}
+
+export function environmentFiles(envs: BruEnvironment[], names: EnvironmentNames): Array<{ path: string; text: string }> {
   return envs.map((env) => {
     const out: Record<string, unknown> = {};
     const vars: Record<string, unknown> = dict();
