@@ -13,7 +13,16 @@ function block(name: string): string {
   return m[2]!;
 }
 
-for (const [kind, source] of [['postman', 'todo.postman_collection.json'], ['mulesoft', 'todos.md']] as const) {
+const EXAMPLES = [
+  ['postman', 'todo.postman_collection.json'],
+  ['mulesoft', 'todos.md'],
+  ['curl', 'shop.sh'],
+  ['hurl', 'orders.hurl'],
+  ['bruno', 'create-order.bru'],
+  ['http', 'orders.http'],
+] as const;
+
+for (const [kind, source] of EXAMPLES) {
   test(`docs/migrating.md: the ${kind} example gives the notebook and the warnings shown`, async () => {
     const dir = tempDir();
     writeFileSync(join(dir, source), block(`${kind}-source`) + '\n');
