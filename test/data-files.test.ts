@@ -5,21 +5,16 @@
  * server on 127.0.0.1; broken data files are located inside the data file.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readJson, runCli, tempDir } from './helpers/cli.js';
+import { readJson, runCli, tempDir, writeInto } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
 let repo: string;
 
-function write(rel: string, text: string): string {
-  const file = join(repo, rel);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const write = (rel: string, text: string): string => writeInto(repo, rel, text);
 
 before(async () => {
   server = await startTestServer();

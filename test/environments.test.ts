@@ -5,22 +5,17 @@
  * temporary repository (a folder with .git) so the search stops where it would in a checkout.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readJson, runCli, tempDir } from './helpers/cli.js';
+import { readJson, runCli, tempDir, writeInto } from './helpers/cli.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
 const KEY = 'sk_env_Q7XZ-never-printed';
 let server: TestServer;
 let repo: string;
 
-function write(rel: string, text: string): string {
-  const file = join(repo, rel);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const write = (rel: string, text: string): string => writeInto(repo, rel, text);
 
 before(async () => {
   server = await startTestServer();

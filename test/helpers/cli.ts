@@ -1,8 +1,8 @@
 /** Runs the built CLI (dist/, as users get it) as a child process and collects what it printed. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -39,6 +39,14 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 
 export function tempDir(prefix = 'api-notebook-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes `text` at `rel` inside `dir`, making the folders between. */
+export function writeInto(dir: string, rel: string, text: string): string {
+  const file = join(dir, rel);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
 }
 
 export function readJson<T = any>(file: string): T {
