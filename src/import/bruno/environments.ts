@@ -4,11 +4,11 @@
  * A secret's value is never copied: it becomes an input read from the process environment.
  */
 import { basename } from 'node:path';
-import { stringify } from 'yaml';
 import { dict } from '../dict.js';
 import { envName } from '../draft.js';
 import type { BruSource } from './files.js';
 import { block, type BruPair } from './parse.js';
+import { environmentFile, type EnvironmentFile } from '../environment-file.js';
 
 export interface BruEnvironment {
   name: string;
@@ -52,7 +52,7 @@ export interface EnvironmentNames {
   template(text: string): string;
 }
 
-export function environmentFiles(envs: BruEnvironment[], names: EnvironmentNames): Array<{ path: string; text: string }> {
+export function environmentFiles(envs: BruEnvironment[], names: EnvironmentNames): EnvironmentFile[] {
   return envs.map((env) => {
     const out: Record<string, unknown> = {};
     const vars: Record<string, unknown> = dict();
@@ -69,7 +69,6 @@ export function environmentFiles(envs: BruEnvironment[], names: EnvironmentNames
     for (const bruName of env.secrets) if (names.declaredFromEnvironment.has(bruName)) inputs[names.id(bruName)] = { env: envName(names.id(bruName)), secret: true };
     if (Object.keys(vars).length) out.vars = vars;
     if (Object.keys(inputs).length) out.inputs = inputs;
-    const text = `# Imported by api-notebook from the Bruno environment ${basename(env.file)}.\n${Object.keys(out).length ? stringify(out, { lineWidth: 0 }) : '{}\n'}`;
-    return { path: `environments/${env.name.replace(/[^\w.-]+/g, '-')}.yaml`, text };
+    return environmentFile(env.name, `the Bruno environment ${basename(env.file)}`, out);
   });
 }

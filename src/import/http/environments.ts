@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
+import { environmentFile, type EnvironmentFile } from '../environment-file.js';
 import { dict } from '../dict.js';
 import { envName, identifier, ImportError } from '../draft.js';
 import { readImportText } from '../limits.js';
@@ -30,7 +30,7 @@ export class HttpEnvironments {
   }
 
   /** `baseVar`: the var every URL starts with, written as each environment's baseUrl. */
-  files(names: HttpNames, baseVar?: string): Array<{ path: string; text: string }> {
+  files(names: HttpNames, baseVar?: string): EnvironmentFile[] {
     const envs = new Set([...Object.keys(this.pub), ...Object.keys(this.priv)].filter((n) => n !== '$shared'));
     return [...envs].map((env) => {
       const vars: Record<string, unknown> = dict();
@@ -44,7 +44,7 @@ export class HttpEnvironments {
       }
       if (Object.keys(vars).length) out.vars = vars;
       if (Object.keys(inputs).length) out.inputs = inputs;
-      return { path: `environments/${env.replace(/[^\w.-]+/g, '-')}.yaml`, text: `# Imported by api-notebook from http-client.env.json (${env}).\n${Object.keys(out).length ? stringify(out, { lineWidth: 0 }) : '{}\n'}` };
+      return environmentFile(env, `http-client.env.json (${env})`, out);
     });
   }
 }
