@@ -109,7 +109,7 @@ describe('broken notebooks (golden, real bin)', () => {
     writeFileSync(file, `title: Huge\nsteps: []\nvars:\n  filler: "${'x'.repeat(20 * 1024 * 1024)}"\n`);
     const out = await validate(file);
     assert.equal(out.code, 2);
-    assert.match(out.stderr, /the file is 20,481 KiB; a notebook may be at most 256 KiB/);
+    assert.match(out.stderr, /the file is 20\.0 MiB \(20,971,561 bytes\); a notebook may be at most 16 MiB \(16,777,216 bytes\)/);
     assert.match(out.stderr, /huge\.yaml:1:1/);
     assert.ok(out.cpuMs < LIMIT_CPU_MS && out.maxRssKiB < LIMIT_RSS_KIB);
   });

@@ -6,7 +6,7 @@
  * loader takes the yaml path, which also renders every diagnostic.
  */
 import yaml from 'js-yaml';
-import { LIMITS } from './limits.js';
+import { LIMITS, valuesLimit } from './limits.js';
 import { OffsetSourceMap, type PosNode } from './offsets.js';
 import { spanFrom, type SourceMap } from './source.js';
 import type { Span } from './types.js';
@@ -17,13 +17,26 @@ interface Frame {
 }
 
 class Misaligned extends Error {}
+class TooMany extends Error {}
+
+/** Where js-yaml found the first problem of a file it refused, and how it words it. */
+export interface FastSyntaxError {
+  syntaxAt: number;
+  message: string;
+  span: Span;
+}
 
 /**
  * Parses `text`; undefined when the fast path cannot vouch for its positions. A file nested too
- * deeply is answered here, located, since the yaml library would recurse until the stack ends.
+ * deeply is answered here, located, since the yaml library would recurse until the stack ends;
+ * so is one holding more values than valuesLimit allows, before their nodes fill the memory. A
+ * syntax error says where it is (the loader shows a big file's yaml library only that part).
  */
-export function parseFast(text: string, file: string): { data: unknown; source: SourceMap } | { tooDeep: Span } | undefined {
+export function parseFast(text: string, file: string): { data: unknown; source: SourceMap } | { tooDeep: Span } | { tooMany: Span; limit: number } | FastSyntaxError | undefined {
   const stack: Frame[] = [{ children: [], open: 0 }];
+  // Keys are nodes to js-yaml's listener: twice the values a notebook may hold.
+  const maxValues = 2 * valuesLimit(text.length);
+  let values = 0;
   let data: unknown;
   try {
     data = yaml.load(text, <yaml.LoadOptions>{
@@ -36,18 +49,43 @@ export function parseFast(text: string, file: string): { data: unknown; source: 
           stack.push({ children: [], open: state.position });
           return;
         }
+        if (++values > maxValues) throw new TooMany();
         const frame = stack.pop()!;
         stack[stack.length - 1].children.push(toNode(text, frame, state.kind, state.result, state.position));
       },
     });
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
+    // Children that cannot be matched to their keys may be a syntax error further on: without
+    // the listener, js-yaml says whether there is one (a big file must not reach the yaml library whole).
+    if (err instanceof Misaligned) {
+      try {
+        yaml.load(text, <yaml.LoadOptions>{ schema: yaml.CORE_SCHEMA, json: false, maxDepth: LIMITS.depth + 2 });
+        return undefined;
+      } catch (again) {
+        err = again;
+      }
+    }
+    if (err instanceof TooMany) return { tooMany: spanAt(file, text, contentStart(text, stack[stack.length - 1].open)), limit: valuesLimit(text.length) };
     const mark = (err as yaml.YAMLException).mark as (yaml.YAMLException['mark'] & { position: number }) | undefined;
     if (mark && /maxDepth/.test((err as Error).message)) return { tooDeep: spanFrom(file, text, mark.line + 1, mark.column + 1, mark.position, mark.position + 1) };
+    if (mark && err instanceof yaml.YAMLException) {
+      // js-yaml reads the text with a line break added: its mark may lie one past the end.
+      const at = Math.min(mark.position, Math.max(0, text.length - 1));
+      return { syntaxAt: at, message: (err as yaml.YAMLException).reason, span: spanAt(file, text, at) };
+    }
     return undefined;
   }
   const root = stack[0].children[0];
   if (!root) return undefined;
   return { data, source: new OffsetSourceMap(file, text, root) };
+}
+
+/** The one-character span at an offset, its line counted without copying the text. */
+export function spanAt(file: string, text: string, at: number): Span {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return spanFrom(file, text, line, at - (text.lastIndexOf('\n', at - 1) + 1) + 1, at, at + 1);
 }
 
 /** First character of the node: past spaces, line breaks, comments and a sequence's `- `. */

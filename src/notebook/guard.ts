@@ -11,10 +11,11 @@ import type { Path } from './source.js';
 export type GuardProblem =
   | { kind: 'cycle'; path: Path }
   | { kind: 'depth'; path: Path }
-  | { kind: 'values'; path: Path }
+  | { kind: 'values'; path: Path; limit: number }
   | { kind: 'aliases'; path: Path };
 
-export function guardData(data: unknown): GuardProblem | undefined {
+/** `maxValues`: valuesLimit of the file's size (limits.ts); LIMITS.values when not given. */
+export function guardData(data: unknown, maxValues: number = LIMITS.values): GuardProblem | undefined {
   let values = 0;
   // Values reached a second time through a shared object: what aliases add once expanded.
   let repeatedValues = 0;
@@ -29,7 +30,7 @@ export function guardData(data: unknown): GuardProblem | undefined {
       continue;
     }
     const { value, path, depth } = frame;
-    if (++values > LIMITS.values) return { kind: 'values', path };
+    if (++values > maxValues) return { kind: 'values', path, limit: maxValues };
     if (value === null || typeof value !== 'object') {
       if (frame.repeated && ++repeatedValues > LIMITS.aliasValues) return { kind: 'aliases', path };
       continue;
@@ -56,6 +57,6 @@ export function guardMessage(p: GuardProblem): { message: string; hint: string }
     case 'aliases':
       return { message: `aliases expand to more than ${LIMITS.aliasValues.toLocaleString('en')} values`, hint: 'a notebook may repeat values through aliases, not multiply them (this looks like a "billion laughs" file)' };
     case 'values':
-      return { message: `the notebook holds more than ${LIMITS.values.toLocaleString('en')} values once its aliases are expanded`, hint: 'split the notebook, or repeat less through aliases' };
+      return { message: `the notebook holds more than ${p.limit.toLocaleString('en')} values once its aliases are expanded`, hint: 'split the notebook, or repeat less through aliases' };
   }
 }

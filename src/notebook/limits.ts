@@ -2,7 +2,7 @@
  * What the loader accepts at most, and the checks on a notebook's raw bytes and text that run
  * before any YAML parser sees them. A notebook comes from anyone (a pull request, a download), so
  * whatever its content it must be answered quickly, in bounded memory, with located diagnostics.
- * The figures are generous for real notebooks (the 900-step benchmark is ~100 KB, nests 6 deep)
+ * The figures are generous for real notebooks (a 10,000-step notebook is ~4.5 MB, nests 8 deep)
  * and documented in docs/notebook-format.md ("Limits").
  */
 import type { Diagnostic } from './diagnostic.js';
@@ -10,31 +10,60 @@ import { spanFrom } from './source.js';
 
 export const LIMITS = {
   /**
-   * Bytes in one notebook file (~1,000 steps; the 900-step benchmark is ~100 KB). The yaml library
-   * that words the diagnostics needs about 1 s of CPU for 256 KiB of the worst input (a quarter
-   * of a million syntax errors), so this bound is what keeps every answer under 2 s.
+   * Bytes in one notebook file: 16 MiB, about 35,000 steps written in block style with their
+   * schemas inline (a 10,000-step notebook is ~4.5 MB). Loading is linear in the size: the subset
+   * reader (~40 ms per MB) and js-yaml read the whole file, and the yaml library, which words
+   * the diagnostics but needs ~1 s of CPU for 256 KiB of the worst input, is never given more
+   * than `yamlBytes` of a larger file (yaml-window.ts).
    */
-  fileBytes: 256 * 1024,
+  fileBytes: 16 * 1024 * 1024,
+  /**
+   * The most text the yaml library reads whole: a file up to this size is read by it whole, as
+   * before (so its diagnostics are every problem in the file); of a larger one it reads the part
+   * around the first problem the fast readers found, with the file's own line numbers.
+   */
+  yamlBytes: 256 * 1024,
   /** Levels of nested mappings and lists (YAML), and of an expression's sub-expressions. */
   depth: 64,
   /** Values that aliases (`*name`) may add in all, once expanded ("billion laughs"). */
   aliasValues: 10_000,
-  /** Values in a whole notebook after aliases are expanded. */
+  /**
+   * Values in a notebook of up to 3 MiB after aliases are expanded; a larger file may hold one
+   * value per 16 bytes of it (valuesLimit): 1,048,576 in 16 MiB. Real notebooks hold one per 20–30
+   * bytes (the generated ones of test/helpers/big-notebooks.ts: 20 in block style, 29 with
+   * `doc:`); a file of nothing but `[1,1,1,…]` (one per 2 bytes) is refused, located, before its
+   * values fill the memory (2 million values of the fast readers: ~450 MB).
+   */
   values: 200_000,
+  /**
+   * Keys in one mapping of a file past `yamlBytes` (a file up to it cannot hold this many): 26,000
+   * unknown keys cost the structure check a second, a million of them a gigabyte.
+   */
+  mappingKeys: 50_000,
   /** Characters in one expression (an `assert`, a `${…}`). */
   exprChars: 4_000,
   /** Diagnostics listed per file; the rest are counted. */
   diagnostics: 50,
 } as const;
 
-const KiB = (n: number) => `${Math.ceil(n / 1024).toLocaleString('en')} KiB`;
+/** The values a notebook of `chars` characters may hold: one per 16 characters, never below LIMITS.values. */
+export function valuesLimit(chars: number): number {
+  return Math.max(LIMITS.values, Math.floor(chars / 16));
+}
+
+/** A size as people read it: `300 KiB`, `16 MiB`, `16.2 MiB` (whole KiB below a MiB). */
+export function sizeText(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024).toLocaleString('en')} KiB`;
+  const mib = bytes / (1024 * 1024);
+  return `${Number.isInteger(mib) ? mib : (Math.floor(mib * 10) / 10).toFixed(1)} MiB`;
+}
 
 /** A notebook over the size limit: refused before it is read whole. */
 export function fileTooLarge(file: string, bytes: number): Diagnostic {
   return {
-    message: `the file is ${KiB(bytes)}; a notebook may be at most ${KiB(LIMITS.fileBytes)}`,
+    message: `the file is ${sizeText(bytes)} (${bytes.toLocaleString('en')} bytes); a notebook may be at most ${sizeText(LIMITS.fileBytes)} (${LIMITS.fileBytes.toLocaleString('en')} bytes)`,
     span: { file, line: 1, col: 1, length: 1 },
-    hint: 'split it into several notebooks (a folder of notebooks runs in order)',
+    hint: 'split it into several notebooks (a folder of notebooks runs in order), or run its repeated steps with `forEach`',
   };
 }
 

@@ -5,19 +5,19 @@
  * schemas). Every stage is bounded (see limits.ts), so any file is answered quickly.
  */
 import { relative } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { SchemaRegistry } from '../checks/schemas.js';
 import { readCapped } from '../files/read-capped.js';
 import { checkDocument } from './document.js';
 import { buildNotebook } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
-import { parseFast } from './fast-source.js';
-import { readSubset } from './subset-reader.js';
+import { parseFast, spanAt } from './fast-source.js';
+import { readSubsetAt } from './subset-reader.js';
 import { guardData, guardMessage } from './guard.js';
-import { capDiagnostics, checkText, decodeUtf8, fileTooLarge, LIMITS } from './limits.js';
-import { unclosedOpener } from './openings.js';
-import { YamlSourceMap } from './source.js';
+import { capDiagnostics, checkText, decodeUtf8, fileTooLarge, LIMITS, valuesLimit } from './limits.js';
+import { syntaxInWindow, tooManyValues, tooWide, wideMapping } from './load-big.js';
+import type { SourceMap } from './source.js';
 import { checkStructure } from './structure.js';
+import { parseYaml, tooDeep, yamlProblems } from './yaml-problems.js';
 import type { Notebook } from './types.js';
 
 export interface LoadResult {
@@ -66,20 +66,51 @@ function firstLine(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes.subarray(0, 200)).split('\n')[0];
 }
 
-export function loadNotebookText(text: string, displayPath: string, options: LoadOptions): LoadResult {
+export function loadNotebookText(given: string, displayPath: string, options: LoadOptions): LoadResult {
+  // A big file's CRLF line breaks become LF for the subset reader (which does not read CR):
+  // lines and columns stay the same. Small files keep them, as the goldens were written.
+  const text = given.length > LIMITS.yamlBytes && given.includes('\r\n') ? given.replaceAll('\r\n', '\n') : given;
   const textProblems = checkText(displayPath, text);
   if (textProblems.length) return { displayPath, text: text.length > LIMITS.fileBytes ? text.slice(0, 200) : text, diagnostics: textProblems };
   // The fast readers serve clean notebooks: the subset reader the YAML notebooks are written in,
   // js-yaml the rest. Any problem at all is re-read with the yaml library, whose document model
-  // gives the diagnostics their exact positions and wording.
+  // gives the diagnostics their exact positions and wording: the whole file up to
+  // LIMITS.yamlBytes; of a bigger one, the part around the first problem (load-big.ts), or the
+  // fast readers' own positions when the problem is in the data, not the syntax.
+  const big = text.length > LIMITS.yamlBytes;
+  const finish = (diagnostics: Diagnostic[]): LoadResult => {
+    const shown = capDiagnostics(displayPath, diagnostics);
+    return { displayPath, text, diagnostics: shown, ...(shown !== diagnostics ? { problems: diagnostics.length } : {}) };
+  };
   if (options.reader !== 'yaml') {
-    const subset = options.reader === 'js-yaml' ? undefined : readSubset(text, displayPath);
+    const read = options.reader === 'js-yaml' ? {} : readSubsetAt(text, displayPath);
+    const subset = 'data' in read ? read : undefined;
+    if (big && 'tooManyAt' in read && read.tooManyAt !== undefined) return { displayPath, text, diagnostics: [tooManyValues(spanAt(displayPath, text, read.tooManyAt), valuesLimit(text.length))] };
+    if (big && 'tooWideAt' in read && read.tooWideAt !== undefined) return { displayPath, text, diagnostics: [tooWide(spanAt(displayPath, text, read.tooWideAt))] };
+    if (big && !subset && 'outsideAt' in read && read.outsideAt !== undefined) {
+      // Where the subset reader gave up is most often the first problem: the yaml library reads
+      // that part first, and js-yaml the whole file only when it finds nothing there.
+      const early = syntaxInWindow(text, read.outsideAt, displayPath);
+      if (early?.length) return finish(early);
+    }
     // The subset reader's data needs no guard: it has no aliases and stays within LIMITS.
     const fast = subset ?? parseFast(text, displayPath);
     if (fast && 'tooDeep' in fast) return { displayPath, text, diagnostics: [tooDeep(fast.tooDeep)] };
-    if (fast && fast.data !== null && typeof fast.data === 'object' && !Array.isArray(fast.data) && (subset || !guardData(fast.data)) && checkStructure(fast.data, fast.source).length === 0) {
-      const { notebook, diagnostics } = buildNotebook(fast.data as Record<string, unknown>, fast.source, options);
-      if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: subset ? 'subset' : 'fast' };
+    if (fast && 'tooMany' in fast) return { displayPath, text, diagnostics: [tooManyValues(fast.tooMany, fast.limit)] };
+    if (fast && 'syntaxAt' in fast) {
+      if (big) return finish(syntaxInWindow(text, fast.syntaxAt, displayPath) ?? [{ message: `YAML: ${fast.message}`, span: fast.span }]);
+    } else if (fast) {
+      const data = fast.data;
+      const guard = subset ? undefined : guardData(data, valuesLimit(text.length));
+      const wide = big && !guard ? wideMapping(data) : undefined;
+      if (wide) return { displayPath, text, diagnostics: [tooWide(fast.source.at(wide))] };
+      if (data !== null && typeof data === 'object' && !Array.isArray(data) && !guard && checkStructure(data, fast.source).length === 0) {
+        const { notebook, diagnostics } = buildNotebook(data as Record<string, unknown>, fast.source, options);
+        if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: subset ? 'subset' : 'fast' };
+        if (big) return finish(diagnostics);
+      } else if (big) {
+        return finish(dataProblems(data, fast.source, guard, options).diagnostics);
+      }
     }
   }
   try {
@@ -95,26 +126,9 @@ export function loadNotebookText(text: string, displayPath: string, options: Loa
   }
 }
 
-function tooDeep(span: Diagnostic['span']): Diagnostic {
-  return { message: `values nest more than ${LIMITS.depth} levels deep`, span, hint: 'flatten the structure; a notebook never needs this depth' };
-}
 
 function loadWithYaml(text: string, displayPath: string, options: LoadOptions): LoadResult {
-  const lineCounter = new LineCounter();
-  // resolveKnownTags off: `!!binary`, `!!timestamp`, `!!set`… would become a Buffer, a Date, a Set,
-  // which no notebook value is (and the fast reader refuses them): they are reported as unknown.
-  // logLevel error: the library must never print its own warnings on our stderr. uniqueKeys off:
-  // its check is quadratic in a mapping's size (26,000 keys: 7 s); document.ts does it in O(n).
-  // No stack traces for its errors: a file of 200,000 errors would spend seconds capturing them.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  let doc: Document;
-  try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' });
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-  const source = new YamlSourceMap(displayPath, text, doc, lineCounter);
+  const { doc, source } = parseYaml(text, displayPath);
   const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
   const syntax = yamlProblems(doc, source, text);
   const reported = doc.errors.length + doc.warnings.length;
@@ -125,65 +139,36 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
   if (nodes.length) return { ...fail(nodes), problems: Math.max(nodes.length, tally.total) };
   // Aliases are already counted and located above, more strictly than the library's own count.
   const data = doc.toJS({ maxAliasCount: -1 });
-  const guard = guardData(data);
-  if (guard) return fail([{ ...guardMessage(guard), span: source.at(guard.path) }]);
+  const problems = dataProblems(data, source, guardData(data, valuesLimit(text.length)), options, tally);
+  if (problems.notebook && problems.diagnostics.length === 0) return { displayPath, text, notebook: problems.notebook, diagnostics: [], reader: 'yaml' };
+  if (problems.built) return { ...fail(problems.diagnostics), reader: 'yaml' };
+  return problems.total === undefined ? fail(problems.diagnostics) : { ...fail(problems.diagnostics), problems: problems.total };
+}
+
+/**
+ * The problems of data read without syntax errors, by any reader (its source map locates them):
+ * the shape guard's, not a mapping, the structure's and the build's. `total` is set when the
+ * structure check counted more than it listed.
+ */
+function dataProblems(data: unknown, source: SourceMap, guard: ReturnType<typeof guardData>, options: LoadOptions, tally = { total: 0 }): { notebook?: Notebook; diagnostics: Diagnostic[]; total?: number; built?: true } {
+  if (guard) return { diagnostics: [{ ...guardMessage(guard), span: source.at(guard.path) }] };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return fail([{ message: 'a notebook is a YAML mapping with `title` and `steps`', span: source.at([]), hint: 'start the file with `title: …`' }]);
+    return { diagnostics: [{ message: 'a notebook is a YAML mapping with `title` and `steps`', span: source.at([]), hint: 'start the file with `title: …`' }] };
   }
-  const structural = checkStructure(data, source, tally);
+  const record = data as Record<string, unknown>;
+  const structural = checkStructure(record, source, tally);
   if (structural.length) {
     // Report every problem at once: the semantic pass usually still works on a notebook with a
     // misspelt key, and when the shape is too broken for it, the structural errors say why.
     let semantic: Diagnostic[] = [];
     try {
-      semantic = buildNotebook(data, source, options).diagnostics;
+      semantic = buildNotebook(record, source, options).diagnostics;
     } catch {
       semantic = [];
     }
-    const all = [...structural, ...semantic.filter((d) => !structural.some((s) => s.span.line === d.span.line))];
-    return { ...fail(all.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col)), problems: Math.max(all.length, tally.total) };
+    const lines = new Set(structural.map((s) => s.span.line));
+    const all = [...structural, ...semantic.filter((d) => !lines.has(d.span.line))];
+    return { diagnostics: all.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col), total: Math.max(all.length, tally.total) };
   }
-  const { notebook, diagnostics } = buildNotebook(data, source, options);
-  return diagnostics.length ? { displayPath, text, diagnostics, reader: 'yaml' } : { displayPath, text, notebook, diagnostics: [], reader: 'yaml' };
-}
-
-/** Syntax errors, and warnings that would silently change the data (an unknown `!tag`). */
-function yamlProblems(doc: Document, source: YamlSourceMap, text: string): Diagnostic[] {
-  // Only the first ones are shown (LIMITS.diagnostics); the rest are counted, not rendered.
-  const all = [...doc.errors, ...doc.warnings].slice(0, LIMITS.diagnostics * 2).map((e) => {
-    const span = source.spanOfOffsets(e.pos[0], e.pos[1]);
-    if (/call stack/i.test(e.message)) return tooDeep(span);
-    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    if (e.code === 'MULTIPLE_DOCS') return { message: 'a notebook is one YAML document; a second one starts here', span, hint: 'remove this `---` and what follows, or make it a notebook file of its own' };
-    if (e.code === 'TAG_RESOLVE_FAILED') {
-      const tag = /tag: ?(\S+)/.exec(first)?.[1] ?? '';
-      return { message: `YAML: unknown tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')}`, span, hint: 'notebooks are plain YAML: strings, numbers, booleans, null, lists and mappings; remove the tag' };
-    }
-    return unclosed(first, e.pos[0], source, text) ?? { message: `YAML: ${first}`, span, hint: yamlHint(e.code) };
-  }).sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
-  // An unclosed quote or bracket swallows what follows it: later complaints are its echoes.
-  const opener = all.find((d) => d.message.includes('is never closed'));
-  return opener ? all.filter((d) => d === opener || d.span.line < opener.span.line) : all;
-}
-
-/** A missing closing quote or bracket, reported where it was opened. */
-function unclosed(message: string, at: number, source: YamlSourceMap, text: string): Diagnostic | undefined {
-  const quote = /Missing closing ("|')quote/.exec(message);
-  const bracket = /end with an? ([\]}])/.exec(message);
-  if (!quote && !bracket) return undefined;
-  const open = unclosedOpener(text, Math.min(text.length, at + 1), (quote?.[1] ?? bracket![1]) as '"' | "'" | ']' | '}');
-  if (open === undefined) return undefined;
-  const ch = text[open];
-  const closer = ch === '[' ? ']' : ch === '{' ? '}' : ch;
-  return {
-    message: `YAML: this \`${ch}\` is never closed`,
-    span: source.spanOfOffsets(open, open + 1),
-    hint: ch === '"' || ch === "'" ? `end the string with \`${closer}\`${ch === "'" ? " (a ' inside is written '')" : ' (a " inside is written \\")'}` : `close it with \`${closer}\``,
-  };
-}
-
-function yamlHint(code: string): string | undefined {
-  if (code === 'DUPLICATE_KEY') return 'each key may appear once in a mapping';
-  if (code === 'BAD_INDENT') return 'check the indentation of this line against the lines above';
-  return undefined;
+  return { ...buildNotebook(record, source, options), built: true };
 }

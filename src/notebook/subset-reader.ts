@@ -14,7 +14,7 @@
  * Tests hold it to js-yaml's data and the yaml library's spans, on every notebook in the repo
  * and on generated YAML (test/subset-reader.test.ts). Scalars are in subset-scalars.ts.
  */
-import { LIMITS } from './limits.js';
+import { LIMITS, valuesLimit } from './limits.js';
 import { OffsetSourceMap, type PosNode } from './offsets.js';
 import type { SourceMap } from './source.js';
 import { fold, ordinaryKey, OUTSIDE, resolvePlain, typedKey, unescapeDouble } from './subset-scalars.js';
@@ -44,15 +44,38 @@ const RBRACE = 125;
  * has no shared or circular values and stays within LIMITS, so it needs no shape guard.
  */
 export function readSubset(text: string, file: string): { data: unknown; source: SourceMap } | undefined {
-  // Tabs, CRLF and a byte-order mark all have rules of their own; js-yaml takes those files.
-  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
-  const reader = new SubsetReader(text);
+  const read = readSubsetAt(text, file);
+  return 'data' in read ? read : undefined;
+}
+
+/**
+ * readSubset, saying where it gave up (`outsideAt`, an offset; neither for a file it does not
+ * try): for a big file, the loader shows the yaml library that part first (yaml-window.ts). Past
+ * the values limit it says where (`tooManyAt`): what it read up to there is valid, so the file
+ * holds too many values whatever follows.
+ */
+export function readSubsetAt(text: string, file: string): { data: unknown; source: SourceMap } | { outsideAt?: number; tooManyAt?: number; tooWideAt?: number } {
+  const big = text.length > LIMITS.yamlBytes;
+  // Tabs, CRLF and a byte-order mark all have rules of their own; js-yaml takes those files. Of
+  // a big file, the part before the first tab is read still: past the values limit there, the
+  // file holds too many whatever follows (js-yaml would spend seconds finding it out), else the
+  // tab is where the yaml library looks first.
+  const tab = text.indexOf('\t');
+  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff) return {};
+  if (tab >= 0) {
+    if (!big) return {};
+    const before = readSubsetAt(text.slice(0, text.lastIndexOf('\n', tab) + 1), file);
+    return 'tooManyAt' in before || 'tooWideAt' in before ? before : { outsideAt: tab };
+  }
+  const reader = new SubsetReader(text, valuesLimit(text.length), big ? LIMITS.mappingKeys : Infinity);
   try {
     const root = reader.document();
     return { data: reader.result, source: new OffsetSourceMap(file, text, root) };
   } catch (err) {
-    if (err === OUTSIDE) return undefined;
-    throw err;
+    if (err !== OUTSIDE) throw err;
+    if (reader.tooMany) return { tooManyAt: reader.position };
+    if (reader.tooWideAt !== undefined) return { tooWideAt: reader.tooWideAt };
+    return { outsideAt: reader.position };
   }
 }
 
@@ -68,9 +91,17 @@ class SubsetReader {
   /** Where the key just found by keyColon ends. */
   private keyEnd = 0;
   private readonly n: number;
+  /** Set when the reader gave up because the file holds more values than maxValues. */
+  tooMany = false;
+  /** Set when it gave up at a key past maxKeys in one mapping: that key's offset. */
+  tooWideAt: number | undefined;
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: string, private readonly maxValues: number, private readonly maxKeys: number) {
     this.n = text.length;
+  }
+
+  get position(): number {
+    return this.i;
   }
 
   document(): PosNode {
@@ -97,7 +128,17 @@ class SubsetReader {
   }
 
   private count(): void {
-    if (++this.values > LIMITS.values) throw OUTSIDE;
+    if (++this.values > this.maxValues) {
+      this.tooMany = true;
+      throw OUTSIDE;
+    }
+  }
+
+  /** A big file's mapping may hold LIMITS.mappingKeys keys (see there). */
+  private wide(size: number, keyStart: number): void {
+    if (size < this.maxKeys) return;
+    this.tooWideAt = keyStart;
+    throw OUTSIDE;
   }
 
   private enter(): void {
@@ -168,6 +209,7 @@ class SubsetReader {
       const keyEnd = this.keyEnd;
       const key = this.keyText(keyStart, keyEnd);
       if (entries.has(key)) throw OUTSIDE; // a duplicate key: the yaml library words it
+      this.wide(entries.size, keyStart);
       this.i = colon + 1;
       let value: PosNode;
       if (this.valueBelow()) {
@@ -406,6 +448,7 @@ class SubsetReader {
       const key = this.keyText(keyStart, keyEnd);
       this.i = keyEnd;
       if (entries.has(key)) throw OUTSIDE;
+      this.wide(entries.size, keyStart);
       while (this.code(this.i) === SPACE) this.i++;
       if (this.code(this.i) !== COLON) throw OUTSIDE; // `{a, b}`: keys without values
       this.i++;
