@@ -18,13 +18,15 @@
  * Targets (issue 2, this 2-core machine): ≤ 0.6 ms per step, ≤ 0.5 s start-up, ≤ 130 MiB peak.
  * API_NOTEBOOK_BIN=<path to dist/cli/main.js> measures another build (e.g. an older one);
  * BENCH_SCALE=0 skips the scale section, BENCH_ONLY=big|jobs runs one scale figure alone,
- * BENCH_BIG_STEPS changes the 90,000.
+ * BENCH_BIG_STEPS changes the 90,000. Then big notebooks (bench/big.bench.ts; BENCH_ONLY=notebooks
+ * runs them alone, BENCH_BIG_NOTEBOOKS=0 skips them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bigNotebooksBench } from './big.bench.js';
 import { redactionCost } from './redaction.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -152,6 +154,7 @@ async function startServer(delayMs = 0, extraEnv: Record<string, string> = {}): 
 
 async function main() {
   // BENCH_ONLY=big or BENCH_ONLY=jobs runs one scale figure alone.
+  if (process.env.BENCH_ONLY === 'notebooks') return; // bench/big.bench.ts alone
   if (process.env.BENCH_ONLY) {
     const dir = mkdtempSync(join(tmpdir(), 'api-notebook-bench-'));
     writeSchemas(dir);
@@ -350,7 +353,7 @@ async function jobsRun(dir: string) {
   console.log(`  CPU time used: --jobs 1 ${(serial.cpuMs / 1000).toFixed(2)} s, --jobs 8 ${(parallel.cpuMs / 1000).toFixed(2)} s; the floor for --jobs 8 is max(CPU, 40 × 20 × 20 ms / 8 = 2 s)`);
 }
 
-main().catch((err) => {
+main().then(() => bigNotebooksBench({ bin: BIN, timed, startServer: () => startServer(), median, cliNodeFlags: CLI_NODE_FLAGS })).catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -28,11 +28,11 @@ export const LIMITS = {
   /** Values that aliases (`*name`) may add in all, once expanded ("billion laughs"). */
   aliasValues: 10_000,
   /**
-   * Values in a notebook of up to 3 MiB after aliases are expanded; a larger file may hold one
-   * value per 16 bytes of it (valuesLimit): 1,048,576 in 16 MiB. Real notebooks hold one per 20–30
-   * bytes (the generated ones of test/helpers/big-notebooks.ts: 20 in block style, 29 with
+   * Values in a notebook of up to 3.8 MiB after aliases are expanded; a larger file may hold one
+   * value per 20 bytes of it (valuesLimit): 838,860 in 16 MiB. Real notebooks hold one per 20–30
+   * bytes (the generated ones of test/helpers/big-notebooks.ts: 20.2 in block style, 28.8 with
    * `doc:`); a file of nothing but `[1,1,1,…]` (one per 2 bytes) is refused, located, before its
-   * values fill the memory (2 million values of the fast readers: ~450 MB).
+   * values fill the memory (a million values of mappings cost the fast readers ~310 MB).
    */
   values: 200_000,
   /**
@@ -46,9 +46,9 @@ export const LIMITS = {
   diagnostics: 50,
 } as const;
 
-/** The values a notebook of `chars` characters may hold: one per 16 characters, never below LIMITS.values. */
+/** The values a notebook of `chars` characters may hold: one per 20 characters, never below LIMITS.values. */
 export function valuesLimit(chars: number): number {
-  return Math.max(LIMITS.values, Math.floor(chars / 16));
+  return Math.max(LIMITS.values, Math.floor(chars / 20));
 }
 
 /** A size as people read it: `300 KiB`, `16 MiB`, `16.2 MiB` (whole KiB below a MiB). */

@@ -35,7 +35,7 @@ export function syntaxInWindow(text: string, at: number, displayPath: string): D
 
 export function tooManyValues(span: Span, limit: number): Diagnostic {
   return {
-    message: `the notebook holds more than ${limit.toLocaleString('en')} values (one per 16 bytes of the file, at least 200,000)`,
+    message: `the notebook holds more than ${limit.toLocaleString('en')} values (one per 20 bytes of the file, at least 200,000)`,
     span,
     hint: 'split the notebook; real notebooks hold one value per 20 to 30 bytes',
   };

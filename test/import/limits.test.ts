@@ -1,13 +1,14 @@
 /**
  * `import` is bounded like the loader (src/import/limits.ts): a file over 8 MiB is refused
- * before it is read whole, a notebook the import would give over 256 KiB is said as such; both
+ * before it is read whole, a notebook the import would give over 16 MiB is said as such; both
  * exit 2 with the limit named, quickly, never an internal error (a 60 MB collection once took
  * 2.7 GB and ended in exit 70).
  */
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { notebookTooLarge } from '../../src/import/limits.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const INFO = { name: 'Big', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' };
@@ -30,17 +31,21 @@ test('a file over 8 MiB is refused with the limit named, in well under the time 
   assert.match(zero.stderr, /\/dev\/zero is over 8 MiB; import reads at most 8 MiB/);
 });
 
-test('a collection that gives a notebook over 256 KiB is an error naming the limit and --split, not an internal error', async () => {
+test('a collection that gives a notebook over 256 KiB (the limit before 16 MiB) imports whole, and the notebook validates', async () => {
   const dir = tempDir();
   const file = join(dir, 'many.postman_collection.json');
   const item = Array.from({ length: 1500 }, (_, i) => ({ name: `request ${i}`, request: { method: 'POST', url: `https://x.test/things/${i}`, body: { mode: 'raw', raw: JSON.stringify({ n: i, text: 'y'.repeat(120) }) } } }));
   writeFileSync(file, JSON.stringify({ info: INFO, item: [{ name: 'first', item: item.slice(0, 750) }, { name: 'second', item: item.slice(750) }] }));
   const res = await runCli(['import', file, '--out', join(dir, 'out.yaml')]);
-  assert.equal(res.code, 2, res.stderr);
-  assert.match(res.stderr, /error: the notebook imported from .*many\.postman_collection\.json would be [\d,]+ KiB; a notebook may be at most 256 KiB\n\s+= hint: import with --split --out DIR/);
-  assert.doesNotMatch(res.stderr, /internal error/);
-  // Split, each folder's notebook fits.
-  const split = await runCli(['import', file, '--split', '--out', join(dir, 'split')]);
-  assert.equal(split.code, 0, split.stderr);
-  assert.match(split.stdout, /Imported 1500 steps/);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout + res.stderr, /Imported 1500 steps/);
+  assert.ok(statSync(join(dir, 'out.yaml')).size > 256 * 1024, `${statSync(join(dir, 'out.yaml')).size} bytes`);
+  const check = await runCli(['validate', join(dir, 'out.yaml')]);
+  assert.equal(check.code, 0, check.stderr.slice(0, 500));
+});
+
+test('a notebook the import would give over 16 MiB is said as such, with the limit and --split', () => {
+  const err = notebookTooLarge('many.postman_collection.json', 17 * 1024 * 1024, true);
+  assert.equal(err.message, 'the notebook imported from many.postman_collection.json would be 17 MiB; a notebook may be at most 16 MiB');
+  assert.match(err.hint ?? '', /--split --out DIR/);
 });
