@@ -7,8 +7,9 @@
  *    ((900-step run − 3-step run) / 897, as runner.bench.ts counts), peak RSS; medians of
  *    BENCH_RUNS rounds, and the ratio as the median of each round's pair (a slow spell of the
  *    machine slows both sides of a pair).
- * 2. 90,000 steps as 9 notebooks of 10,000 (~4.4 MB each, the same style) in one run with every
- *    reporter on: wall, peak RSS (target ≤ 200 MiB), report sizes.
+ * 2. 90,000 steps as 9 notebooks of 10,000 in one run with every reporter on, in that style
+ *    (~4.5 MB each) and with schemas by name (~1.3 MB each): wall, peak RSS (target ≤ 200 MiB),
+ *    report sizes.
  *
  * Prints figures, asserts nothing. BENCH_ONLY=notebooks runs this part alone;
  * BENCH_BIG_NOTEBOOKS=0 skips it; BENCH_BIG_NOTEBOOK_STEPS changes the 10,000 per notebook.
@@ -17,7 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { blockNotebook } from '../test/helpers/big-notebooks.js';
+import { blockNotebook, flowNotebook, NAMED_SCHEMAS } from '../test/helpers/big-notebooks.js';
 
 interface Measured {
   ms: number;
@@ -79,17 +80,24 @@ async function perStep(h: BenchHelpers, dir: string): Promise<void> {
   console.log(`  ratios: per step ${m(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), start-up ${(fixed / rawFixed).toFixed(2)}×, peak ${(m(rounds.map((r) => r.big.rssKiB)) / m(rounds.map((r) => r.rawBig.rssKiB))).toFixed(2)}×; CPU per step ${cpuStep.toFixed(3)} ms against ${rawCpuStep.toFixed(3)} ms (${(cpuStep / rawCpuStep).toFixed(2)}×)`);
 }
 
+/**
+ * Twice: in block style with each schema inline (each of the 90,000 compiled on its own until
+ * identical schemas are compiled once), and one line per key with the schemas by name, which
+ * separates what the schemas cost from what 9 loaded notebooks and 90,000 results cost.
+ */
 async function ninetyThousand(h: BenchHelpers, dir: string): Promise<void> {
   const per = Number(process.env.BENCH_BIG_NOTEBOOK_STEPS ?? 10_000);
-  const suite = join(dir, 'nine');
-  mkdirSync(suite, { recursive: true });
-  const text = blockNotebook(per);
-  for (let n = 1; n <= 9; n++) writeFileSync(join(suite, `part-${n}.yaml`), text.replace('title: Big block-style notebook', `title: Part ${n}`));
   const server = await h.startServer();
-  const out = join(dir, 'nine-reports');
-  const r = await h.timed(h.bin, ['run', suite, '--base-url', server.url, '--out', out, '--reporter', 'console,json,junit,html,markdown']);
+  console.log(`\n${(9 * per).toLocaleString('en')} steps as 9 notebooks of ${per.toLocaleString('en')}, one run, every reporter on (target: peak ≤ 200 MiB):`);
+  for (const [style, text] of [['block style, schemas inline', blockNotebook(per)], ['one line per key, schemas by name', flowNotebook(per)]] as const) {
+    const suite = join(dir, `nine-${style.split(' ')[0]}`);
+    mkdirSync(join(suite, 'schemas'), { recursive: true });
+    for (const [file, schema] of Object.entries(NAMED_SCHEMAS)) writeFileSync(join(suite, 'schemas', file), JSON.stringify(schema));
+    for (let n = 1; n <= 9; n++) writeFileSync(join(suite, `part-${n}.yaml`), text.replace(/^title: .*/, `title: Part ${n}`));
+    const out = join(suite, 'reports');
+    const r = await h.timed(h.bin, ['run', suite, '--base-url', server.url, '--out', out, '--reporter', 'console,json,junit,html,markdown']);
+    const sizes = readdirSync(out).filter((f) => /^report\.|junit\.xml$/.test(f)).map((f) => `${f} ${(statSync(join(out, f)).size / 1e6).toFixed(1)} MB`).join(', ');
+    console.log(`  ${style} (${(text.length / 1e6).toFixed(1)} MB each): exit ${r.code}, wall ${(r.ms / 1000).toFixed(1)} s, CPU ${(r.cpuMs / 1000).toFixed(1)} s, peak RSS ${(r.rssKiB / 1024).toFixed(0)} MiB; ${sizes}`);
+  }
   server.child.kill();
-  const sizes = readdirSync(out).filter((f) => /^report\.|junit\.xml$/.test(f)).map((f) => `${f} ${(statSync(join(out, f)).size / 1e6).toFixed(1)} MB`).join(', ');
-  console.log(`\n${(9 * per).toLocaleString('en')} steps as 9 notebooks of ${per.toLocaleString('en')} (${(text.length / 1e6).toFixed(1)} MB each, block style, schemas inline), every reporter on:`);
-  console.log(`  exit ${r.code}, wall ${(r.ms / 1000).toFixed(1)} s, CPU ${(r.cpuMs / 1000).toFixed(1)} s, peak RSS ${(r.rssKiB / 1024).toFixed(0)} MiB (target ≤ 200 MiB); ${sizes}`);
 }
