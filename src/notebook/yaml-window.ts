@@ -13,7 +13,7 @@
  */
 import { LIMITS } from './limits.js';
 
-/** Lines of context kept before and after the problem, at least (then to the next boundary). */
+/** Characters of context kept before and after the problem, at least (then to the next boundary). */
 const MARGIN = 16 * 1024;
 
 export interface YamlWindow {
