@@ -27,10 +27,13 @@ interface Outcome {
   maxRssKiB: number;
 }
 
+/** The node flags of the bin's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4`): the bin as users run it. */
+const SHEBANG_FLAGS = readFileSync(BIN, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
+
 function bin(args: string[]): Promise<Outcome> {
   const usageFile = join(tempDir('usage-'), 'usage.json');
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', HOOK, BIN, ...args], {
+    const child = spawn(process.execPath, [...SHEBANG_FLAGS, '--import', HOOK, BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', CI: 'true', API_NOTEBOOK_USAGE_FILE: usageFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

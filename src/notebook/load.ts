@@ -109,7 +109,7 @@ export function loadNotebookText(given: string, displayPath: string, options: Lo
         if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: subset ? 'subset' : 'fast' };
         if (big) return finish(diagnostics);
       } else if (big) {
-        return finish(dataProblems(data, fast.source, guard, options).diagnostics);
+        return finish(dataProblems(data, fast.source, guard, options, undefined, false).diagnostics);
       }
     }
   }
@@ -150,7 +150,7 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
  * the shape guard's, not a mapping, the structure's and the build's. `total` is set when the
  * structure check counted more than it listed.
  */
-function dataProblems(data: unknown, source: SourceMap, guard: ReturnType<typeof guardData>, options: LoadOptions, tally = { total: 0 }): { notebook?: Notebook; diagnostics: Diagnostic[]; total?: number; built?: true } {
+function dataProblems(data: unknown, source: SourceMap, guard: ReturnType<typeof guardData>, options: LoadOptions, tally = { total: 0 }, semanticToo = true): { notebook?: Notebook; diagnostics: Diagnostic[]; total?: number; built?: true } {
   if (guard) return { diagnostics: [{ ...guardMessage(guard), span: source.at(guard.path) }] };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [{ message: 'a notebook is a YAML mapping with `title` and `steps`', span: source.at([]), hint: 'start the file with `title: …`' }] };
@@ -159,10 +159,11 @@ function dataProblems(data: unknown, source: SourceMap, guard: ReturnType<typeof
   const structural = checkStructure(record, source, tally);
   if (structural.length) {
     // Report every problem at once: the semantic pass usually still works on a notebook with a
-    // misspelt key, and when the shape is too broken for it, the structural errors say why.
+    // misspelt key, and when the shape is too broken for it, the structural errors say why. Not
+    // for a big file: it would compile every schema of thousands of steps to add a few lines.
     let semantic: Diagnostic[] = [];
     try {
-      semantic = buildNotebook(record, source, options).diagnostics;
+      if (semanticToo) semantic = buildNotebook(record, source, options).diagnostics;
     } catch {
       semantic = [];
     }
