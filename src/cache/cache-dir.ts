@@ -16,6 +16,8 @@ export interface CacheSettings {
   disabled?: boolean;
   /** Folders the default is looked for above (the notebooks' first), then the working directory. */
   near?: readonly string[];
+  /** Do not load the build's validators (dist/compiled): the tests compare them with fresh compiles. */
+  noBuilt?: boolean;
   /** The build writes the shipped validators here (and reads no user cache). */
   writeDir?: string;
   env?: NodeJS.ProcessEnv;

@@ -73,7 +73,7 @@ export function cacheKey(...parts: string[]): string {
  * ajv must have `code: { source: true }` for an entry to be written), then stored for next time.
  */
 export function cachedValidator(key: string, compile: () => { ajv: Ajv; validate: ValidateFunction }): ValidateFunction {
-  const built = load(BUILT_DIR, key, false);
+  const built = settings.noBuilt ? undefined : load(BUILT_DIR, key, false);
   if (built) {
     cacheStats.builtHits++;
     debug(`built ${key.slice(0, 12)}`);
