@@ -14,13 +14,14 @@
  * compiled as if there were no cache; a folder that cannot be written is ignored too. Verdicts
  * never depend on the cache: the code loaded is what ajv generated for the same key.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Ajv, ValidateFunction } from 'ajv';
+import { PRIVATE, writeFileAtomic } from '../report/write.js';
 import { resolveCacheDir, type CacheSettings } from './cache-dir.js';
 
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
@@ -146,24 +147,17 @@ function safeDir(dir: string): boolean {
 
 function store(dir: string, key: string, ajv: Ajv, validate: ValidateFunction): void {
   const file = entryFile(dir, key);
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const body = portable(standaloneCode(ajv, validate)) + '\n';
     const meta = { key, sha256: createHash('sha256').update(body).digest('hex'), ajv: AJV_VERSION, apiNotebook: OUR_VERSION };
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Written whole under a temporary name, then renamed: a reader sees the old entry or the new one, never half.
-    writeFileSync(temp, HEADER + JSON.stringify(meta) + '\n' + body, { mode: 0o600, flag: 'wx' });
-    renameSync(temp, file);
+    // Whole or not at all (a temporary file opened O_EXCL, then renamed): a reader sees the old entry or the new one.
+    writeFileAtomic(file, HEADER + JSON.stringify(meta) + '\n' + body, { mode: PRIVATE });
     cacheStats.writes++;
     debug(`write ${key.slice(0, 12)} ${dir}`);
   } catch (err) {
     cacheStats.ignored++;
     debug(`not written ${file}: ${(err as Error).message}`);
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // Nothing to clean up.
-    }
   }
 }
 
