@@ -150,9 +150,11 @@ function store(dir: string, key: string, ajv: Ajv, validate: ValidateFunction): 
   try {
     const body = portable(standaloneCode(ajv, validate)) + '\n';
     const meta = { key, sha256: createHash('sha256').update(body).digest('hex'), ajv: AJV_VERSION, apiNotebook: OUR_VERSION };
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The build's folder is part of the package, readable by all; a user's cache is theirs alone.
+    const shipped = settings.writeDir !== undefined;
+    mkdirSync(dir, { recursive: true, mode: shipped ? 0o755 : 0o700 });
     // Whole or not at all (a temporary file opened O_EXCL, then renamed): a reader sees the old entry or the new one.
-    writeFileAtomic(file, HEADER + JSON.stringify(meta) + '\n' + body, { mode: PRIVATE });
+    writeFileAtomic(file, HEADER + JSON.stringify(meta) + '\n' + body, { mode: shipped ? 0o644 : PRIVATE });
     cacheStats.writes++;
     debug(`write ${key.slice(0, 12)} ${dir}`);
   } catch (err) {
