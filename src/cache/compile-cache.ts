@@ -69,6 +69,13 @@ export function cacheKey(...parts: string[]): string {
   return h.digest('hex');
 }
 
+/** A hash of `texts` for a key part, the package's location written as a token (as cacheKey does). */
+export function portableDigest(texts: Iterable<string>): string {
+  const h = createHash('sha256');
+  for (const t of texts) h.update(portable(t)).update('\0');
+  return h.digest('hex');
+}
+
 /**
  * The validator for `key`: from the built folder, else the user cache, else `compile()` (whose
  * ajv must have `code: { source: true }` for an entry to be written), then stored for next time.

@@ -4,10 +4,9 @@
  * content type, a validator per response schema compiled once on first use, and how often each
  * operation answered with each status (the coverage).
  */
-import { createHash } from 'node:crypto';
 import addFormatsModule from 'ajv-formats';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { cacheKey, cachedValidator } from '../cache/compile-cache.js';
+import { cacheKey, cachedValidator, portableDigest } from '../cache/compile-cache.js';
 import { coverageOf, statusKeyFor, type Coverage } from './coverage.js';
 import { forbidOnSide, sideFiles } from './read-write-only.js';
 import { prepareSchemas } from './prepare.js';
@@ -187,9 +186,9 @@ export class Description {
   private digestOf(side: Side): string {
     let digest = this.digests.get(side);
     if (digest === undefined) {
-      const h = createHash('sha256');
-      for (const [url, value] of this.sides.get(side) ?? []) h.update(url).update('\0').update(JSON.stringify(value)).update('\0');
-      this.digests.set(side, (digest = h.digest('hex')));
+      // The files hold absolute URLs: portable, so the build's validators of a shipped description serve it wherever it is installed.
+      digest = portableDigest((this.sides.get(side) ?? []).flatMap(([url, value]) => [url, JSON.stringify(value)]));
+      this.digests.set(side, digest);
     }
     return digest;
   }

@@ -15,7 +15,8 @@ import { loadDescription } from '../../src/openapi/load.js';
 import { child } from '../../src/openapi/resolve.js';
 import type { Description } from '../../src/openapi/description.js';
 import { readJson, runCli, tempDir } from '../helpers/cli.js';
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 const SHIPPED = readdirSync(join(PACKAGE_ROOT, 'schemas')).filter((f) => f.endsWith('.json') && f !== 'notebook.schema.json' && !f.endsWith('.openapi.json')).map((f) => f.slice(0, -5));
 const STRIPE = join(PACKAGE_ROOT, 'schemas', 'stripe-2015-07-28.openapi.json');
@@ -118,5 +119,21 @@ describe('the build’s validators', () => {
       valid += samples.length - bad;
     });
     assert.ok(invalid > 0 && valid > 0, `${valid} valid, ${invalid} invalid`);
+  });
+});
+
+describe('the build’s validators, the package moved', () => {
+  it('serve the shipped notebooks wherever the package is installed: nothing compiled', () => {
+    const copy = tempDir('api-notebook-moved-');
+    try {
+      for (const part of ['dist', 'schemas', 'notebooks', 'package.json']) cpSync(join(PACKAGE_ROOT, part), join(copy, part), { recursive: true });
+      symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(copy, 'node_modules'));
+      const r = spawnSync(process.execPath, [join(copy, 'dist', 'cli', 'main.js'), 'run', 'notebooks', '--out', join(copy, 'reports'), '-q', '--no-cache'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', API_NOTEBOOK_DEBUG: 'cache' } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /^api-notebook cache: built/m);
+      assert.doesNotMatch(r.stderr, /^api-notebook cache: (compile|ignored)/m);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
