@@ -9,6 +9,7 @@
  * `--allow-files` folder are searched and registered. ajv loads nothing by itself, so a `$ref`
  * reaches only files registered here.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,12 +17,16 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { checkFileAccess, FileAccessError, fileRulesFor, type FileRules } from '../files/access.js';
 import { unquotedParseError } from '../files/parse-errors.js';
+import { cacheKey, cachedValidator } from '../cache/compile-cache.js';
 import { assertValidSchema } from './meta-schema.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The package's own folder (two levels above src/checks or dist/checks). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Part of every cache key of this registry's compiles: its ajv options and formats. */
+const REGISTRY_OPTIONS = 'registry ajv2020 allErrors strict:false verbose:false ajv-formats';
 
 export class SchemaError extends Error {
   constructor(message: string, readonly hint?: string) {
@@ -31,8 +36,10 @@ export class SchemaError extends Error {
 
 export class SchemaRegistry {
   // Schemas are checked against the meta-schema by assertValidSchema (prebuilt, fast), not by ajv.
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, verbose: false, validateSchema: false });
-  private readonly loadedDirs = new Set<string>();
+  // `code.source`: the generated code is kept, so the compile cache can store it (src/cache).
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, verbose: false, validateSchema: false, code: { source: true } });
+  /** Each registered folder → a hash of its schema files' text: what a compile's cache key depends on. */
+  private readonly loadedDirs = new Map<string, string>();
   private readonly failedDirs = new Map<string, SchemaError>();
   private readonly byName = new Map<string, ValidateFunction>();
   private readonly inline = new Map<string, ValidateFunction>();
@@ -99,8 +106,12 @@ export class SchemaRegistry {
     const cached = this.byName.get(file);
     if (cached) return cached;
     this.registerDir(dir, rules);
-    const validate = this.ajv.getSchema(idFor(file));
-    if (!validate) throw new SchemaError(`schema ${file} could not be compiled`);
+    const id = idFor(file);
+    const validate = cachedValidator(cacheKey(REGISTRY_OPTIONS, 'named', id, this.registeredDigest()), () => {
+      const v = this.ajv.getSchema(id);
+      if (!v) throw new SchemaError(`schema ${file} could not be compiled`);
+      return { ajv: this.ajv, validate: v };
+    });
     this.byName.set(file, validate);
     return validate;
   }
@@ -111,7 +122,9 @@ export class SchemaRegistry {
     if (!v) {
       try {
         assertValidSchema(this.ajv, schema, PACKAGE_ROOT);
-        v = this.ajv.compile(schema);
+        // A schema that refers to nothing compiles the same whatever else is registered.
+        const refers = /"\$(ref|dynamicRef|recursiveRef)"/.test(key);
+        v = cachedValidator(cacheKey(REGISTRY_OPTIONS, 'inline', key, refers ? this.registeredDigest() : ''), () => ({ ajv: this.ajv, validate: this.ajv.compile(schema) }));
       } catch (err) {
         throw new SchemaError(`invalid inline schema: ${(err as Error).message}`);
       }
@@ -127,22 +140,30 @@ export class SchemaRegistry {
     const failed = this.failedDirs.get(dir);
     if (failed) throw failed;
     try {
-      this.registerFiles(dir, rules);
+      this.loadedDirs.set(dir, this.registerFiles(dir, rules));
     } catch (err) {
       if (err instanceof SchemaError) this.failedDirs.set(dir, err);
       throw err;
     }
-    this.loadedDirs.add(dir);
   }
 
-  private registerFiles(dir: string, rules: FileRules): void {
+  /** Every registered folder's files, by name and text: a `$ref` can reach any of them. */
+  private registeredDigest(): string {
+    return [...this.loadedDirs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([dir, digest]) => `${pathToFileURL(dir).href} ${digest}`).join('\n');
+  }
+
+  /** Registers the folder's schema files; returns a hash of their names and text. */
+  private registerFiles(dir: string, rules: FileRules): string {
+    const digest = createHash('sha256');
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.endsWith('.openapi.json')).sort()) {
       const file = join(dir, f);
       // A sibling linked out of the repository is not read: a `$ref` to it does not resolve.
       if (!allowed(file, rules)) continue;
       let json: Record<string, unknown>;
       try {
-        json = JSON.parse(readFileSync(file, 'utf8'));
+        const text = readFileSync(file, 'utf8');
+        digest.update(`${f}\0${text}\0`);
+        json = JSON.parse(text);
       } catch (err) {
         throw new SchemaError(`schema file ${file} is not valid JSON: ${unquotedParseError((err as Error).message)}`);
       }
@@ -157,6 +178,7 @@ export class SchemaRegistry {
         throw new SchemaError(`schema file ${file} is not a valid JSON Schema: ${(err as Error).message}`);
       }
     }
+    return digest.digest('hex');
   }
 }
 

@@ -63,6 +63,9 @@ export interface RunArgs {
   envFile: Record<string, string>;
   /** --data FILE (run): each notebook runs once per row, the row's fields as vars (src/data/). */
   data?: string;
+  /** --cache-dir DIR: where compiled schemas are cached between runs (src/cache/); --no-cache: none. */
+  cacheDir?: string;
+  noCache: boolean;
 }
 
 export interface MergeArgs {
@@ -180,9 +183,12 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     env: { type: 'string' },
     'env-file': { type: 'string' },
     data: { type: 'string' },
+    'cache-dir': { type: 'string' },
+    'no-cache': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help', topic: command };
+  if (values['cache-dir'] !== undefined && values['no-cache']) throw new UsageError('--cache-dir and --no-cache contradict each other: give one');
   if (values.data !== undefined && command === 'validate') throw new UsageError('--data is for `run`: `validate` checks the notebooks once, whatever the rows');
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy contradict each other: give one');
   if (positionals.length === 0) throw new UsageError(`\`${command}\` needs at least one notebook file or folder, e.g. \`api-notebook ${command} notebooks/\``);
@@ -237,6 +243,8 @@ function parseRun(command: 'run' | 'validate', args: string[]): Args {
     // Read before anything else: the inputs' environment variables may come from it.
     envFile: values['env-file'] === undefined ? {} : readVarFile(values['env-file'] as string, '--env-file'),
     data: values.data === undefined ? undefined : existingFile('--data', values.data as string),
+    cacheDir: values['cache-dir'] as string | undefined,
+    noCache: values['no-cache'] === true,
   };
 }
 
@@ -475,6 +483,9 @@ Options:
   --proxy URL          send every request through this HTTP proxy (http://user:password@host:port);
                        without it, HTTP_PROXY / HTTPS_PROXY / NO_PROXY are honoured
   --no-proxy           ignore HTTP_PROXY / HTTPS_PROXY: connect directly
+  --cache-dir DIR      cache compiled schemas here between runs (default: node_modules/.cache/api-notebook
+                       in the nearest node_modules above the notebooks, else the OS temp folder)
+  --no-cache           compile every schema afresh and cache nothing
   --help, -h           this text
 
 With GITHUB_ACTIONS=true each failed step also prints a GitHub annotation (::error file=…,line=…).
@@ -516,7 +527,9 @@ Options:
                        has a value or a source there (names the missing ones); with --env-file FILE
   --allow-files DIR    also read descriptions, $refs and schemas from DIR (repeatable)
   --allow-fetch        fetch http(s) descriptions and $refs (without it nothing is fetched, and a
-                       remote description is a warning: not checked)`,
+                       remote description is a warning: not checked)
+  --cache-dir DIR      cache compiled schemas here between runs (as for run)
+  --no-cache           compile every schema afresh and cache nothing`,
   open: `api-notebook open <notebook> [options]
 
 Serves the notebook as a live page on this machine and prints its URL (first line of stdout;

@@ -27,6 +27,8 @@ import { environmentNames, loadEnvironments, type LoadedEnvironments } from '../
 import { LocatedError, secretsWrittenIn } from '../env/resolve.js';
 import { missingInputs } from '../env/check.js';
 import { prepareNotebooks } from './prepare.js';
+import { configureCompileCache } from '../cache/compile-cache.js';
+import { dirname } from 'node:path';
 
 export type { Io } from './io.js';
 import type { Io } from './io.js';
@@ -36,6 +38,7 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const color = useColor(io.stderr, io.env);
   const setup = runSetup(args, files, io, color);
   if (!setup) return 2;
+  configureCompileCache({ dir: args.cacheDir, disabled: args.noCache, near: files.slice(0, 1).map((f) => dirname(f)), env: io.env });
   const { notebooks, problems } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
   for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), argvNames(args))) io.stderr.write(`${line}\n`);
   if (!problems && setup.environments) {
@@ -62,6 +65,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const color = useColor(io.stderr, io.env);
   const setup = runSetup(args, files, io, color);
   if (!setup) return 2;
+  configureCompileCache({ dir: args.cacheDir, disabled: args.noCache, near: files.slice(0, 1).map((f) => dirname(f)), env: io.env });
   const { notebooks, problems } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;

@@ -6,6 +6,7 @@
  */
 import addFormatsModule from 'ajv-formats';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { cacheKey, cachedValidator, portableDigest } from '../cache/compile-cache.js';
 import { coverageOf, statusKeyFor, type Coverage } from './coverage.js';
 import { forbidOnSide, sideFiles } from './read-write-only.js';
 import { prepareSchemas } from './prepare.js';
@@ -38,6 +39,8 @@ export class Description {
   private readonly ajvs = new Map<string, Ajv2020>();
   private readonly sides = new Map<Side, Array<[string, unknown]>>();
   private readonly validators = new Map<string, ValidateFunction | Error>();
+  /** Per side, a hash of the files its ajv holds: what a compile's cache key depends on. */
+  private readonly digests = new Map<Side, string>();
   private readonly seen = new Map<Operation, Map<number, number>>();
 
   /** `spec` is the path shown to people; `file` the file (or http(s) URL) read. */
@@ -62,7 +65,8 @@ export class Description {
     // compiling the 2020-12 meta-schema costs most of a second per instance, and the other sides'
     // schemas are the same ones with shorter `required` lists.
     const first = this.ajvs.size === 0;
-    ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false, logger: false, validateSchema: first, ...(text ? { coerceTypes: 'array' as const } : {}) });
+    // `code.source`: the generated code is kept, so the compile cache can store it (src/cache).
+    ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false, logger: false, validateSchema: first, code: { source: true }, ...(text ? { coerceTypes: 'array' as const } : {}) });
     addFormats(ajv);
     for (const f of OPENAPI_FORMATS) ajv.addFormat(f, true);
     forbidOnSide(ajv, side);
@@ -168,13 +172,25 @@ export class Description {
     let v = this.validators.get(key);
     if (!v) {
       try {
-        v = this.ajvFor(side, text).compile({ $ref: ref });
+        const ajv = this.ajvFor(side, text);
+        const options = `description ${this.version} ${side}${text ? ' text' : ''} allErrors strict:false inlineRefs:false ajv-formats openapi-formats`;
+        v = cachedValidator(cacheKey(options, this.digestOf(side), ref), () => ({ ajv, validate: ajv.compile({ $ref: ref }) }));
       } catch (err) {
         v = new Error(`the schema at ${ref} does not compile: ${(err as Error).message}`);
       }
       this.validators.set(key, v);
     }
     return v;
+  }
+
+  private digestOf(side: Side): string {
+    let digest = this.digests.get(side);
+    if (digest === undefined) {
+      // The files hold absolute URLs: portable, so the build's validators of a shipped description serve it wherever it is installed.
+      digest = portableDigest((this.sides.get(side) ?? []).flatMap(([url, value]) => [url, JSON.stringify(value)]));
+      this.digests.set(side, digest);
+    }
+    return digest;
   }
 
   /** A schema with its `$ref`s followed (to see its type and properties), or undefined. */
