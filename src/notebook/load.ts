@@ -9,7 +9,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { SchemaRegistry } from '../checks/schemas.js';
 import { readCapped } from '../files/read-capped.js';
 import { checkDocument } from './document.js';
-import { buildNotebook } from './build.js';
+import { buildNotebook, type BuildOptions } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parseFast } from './fast-source.js';
 import { readSubset } from './subset-reader.js';
@@ -19,6 +19,7 @@ import { unclosedOpener } from './openings.js';
 import { YamlSourceMap } from './source.js';
 import { checkStructure } from './structure.js';
 import type { Notebook } from './types.js';
+import { usedLoader, type UseLink } from './used-file.js';
 
 export interface LoadResult {
   /** Present only when there are no diagnostics. */
@@ -43,6 +44,8 @@ export interface LoadOptions {
   openapiOverridden?: boolean;
   /** `js-yaml` skips the subset reader, `yaml` both fast readers (tests compare them). */
   reader?: 'auto' | 'js-yaml' | 'yaml';
+  /** The uses that led to this file (a used notebook being loaded), to refuse a cycle. */
+  useChain?: UseLink[];
 }
 
 export async function loadNotebook(file: string, options: LoadOptions): Promise<LoadResult> {
@@ -66,7 +69,9 @@ function firstLine(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes.subarray(0, 200)).split('\n')[0];
 }
 
-export function loadNotebookText(text: string, displayPath: string, options: LoadOptions): LoadResult {
+export function loadNotebookText(text: string, displayPath: string, loadOptions: LoadOptions): LoadResult {
+  // `use:` reads the files it names as it is built, by this same function (src/notebook/used-file.ts).
+  const options = { ...loadOptions, loadUsed: usedLoader(displayPath, loadOptions, loadNotebookText, LIMITS.fileBytes) };
   const textProblems = checkText(displayPath, text);
   if (textProblems.length) return { displayPath, text: text.length > LIMITS.fileBytes ? text.slice(0, 200) : text, diagnostics: textProblems };
   // The fast readers serve clean notebooks: the subset reader the YAML notebooks are written in,
@@ -99,7 +104,7 @@ function tooDeep(span: Diagnostic['span']): Diagnostic {
   return { message: `values nest more than ${LIMITS.depth} levels deep`, span, hint: 'flatten the structure; a notebook never needs this depth' };
 }
 
-function loadWithYaml(text: string, displayPath: string, options: LoadOptions): LoadResult {
+function loadWithYaml(text: string, displayPath: string, options: LoadOptions & BuildOptions): LoadResult {
   const lineCounter = new LineCounter();
   // resolveKnownTags off: `!!binary`, `!!timestamp`, `!!set`… would become a Buffer, a Date, a Set,
   // which no notebook value is (and the fast reader refuses them): they are reported as unknown.
