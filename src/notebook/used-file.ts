@@ -10,7 +10,11 @@ import { checkFileAccess, FileAccessError, fileRulesFor } from '../files/access.
 import type { Diagnostic } from './diagnostic.js';
 import type { Span } from './types.js';
 import type { UsedLoader } from './use.js';
-import type { LoadOptions, LoadResult } from './load.js';
+import type { Notebook } from './types.js';
+
+/** What the loader (load.ts, which imports this file) takes and gives, as far as a use needs. */
+interface LoadOptions { allowFiles?: string[]; useChain?: UseLink[] }
+interface LoadResult { notebook?: Notebook; diagnostics: Diagnostic[]; text?: string; problems?: number }
 
 /** One link of a chain of uses: the using file (absolute) and where it says `use:`. */
 export interface UseLink {
@@ -18,12 +22,12 @@ export interface UseLink {
   span: Span;
 }
 
-type LoadText = (text: string, displayPath: string, options: LoadOptions) => LoadResult;
+type LoadText<O extends LoadOptions> = (text: string, displayPath: string, options: O) => LoadResult;
 
 const where = (s: Span) => `${s.file}:${s.line}:${s.col}`;
 
 /** The loader for the notebook at `displayPath`; `load` is loadNotebookText (passed in: load.ts imports this file). */
-export function usedLoader(displayPath: string, options: LoadOptions, load: LoadText, maxBytes: number): UsedLoader {
+export function usedLoader<O extends LoadOptions>(displayPath: string, options: O, load: LoadText<O>, maxBytes: number): UsedLoader {
   const from = resolve(displayPath);
   return (written, span) => {
     const fail = (message: string, hint: string): { diagnostics: Diagnostic[] } => ({ diagnostics: [{ message, span, hint }] });
