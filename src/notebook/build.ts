@@ -19,6 +19,7 @@ import { openapiLongForm } from '../openapi/notebook-key.js';
 import { findNamedDescription, isDescriptionName, shortened } from '../openapi/named.js';
 import { nameOffset } from '../expr/positions.js';
 import { readNotebookData } from '../data/notebook-data.js';
+import { buildUse, type UsedLoader } from './use.js';
 import type {
   AuthSpec, BodySpec, ExpectSpec, InputDef, Notebook, Phase, RequestSpec, Step, StepAuth,
 } from './types.js';
@@ -38,6 +39,8 @@ export interface BuildOptions {
   allowFiles?: string[];
   /** --openapi FILE was given: it replaces every notebook's `openapi:`, which is then not read at all. */
   openapiOverridden?: boolean;
+  /** Loads the notebooks `use:` names (load.ts gives it; without it `use` is refused). */
+  loadUsed?: UsedLoader;
 }
 
 export function buildNotebook(raw: Raw, source: SourceMap, options: BuildOptions): { notebook: Notebook; diagnostics: Diagnostic[] } {
@@ -59,6 +62,8 @@ class Builder {
   readonly rules: FileRules;
   /** `data('…')` files, by name as written, read as the expressions naming them are compiled. */
   private readonly data = new Map<string, unknown>();
+  /** The notebook's inputs, then those of used notebooks that no `with:` fills (src/notebook/use.ts). */
+  private inputs: InputDef[] = [];
 
   constructor(private readonly raw: Raw, readonly source: SourceMap, private readonly options: BuildOptions) {
     for (const n of options.extraNames ?? []) this.defined.add(n);
@@ -68,7 +73,7 @@ class Builder {
 
   build(): { notebook: Notebook; diagnostics: Diagnostic[] } {
     const raw = this.raw;
-    const inputs: InputDef[] = Object.entries((raw.inputs ?? {}) as Raw).map(([name, def]) => {
+    const inputs: InputDef[] = this.inputs = Object.entries((raw.inputs ?? {}) as Raw).map(([name, def]) => {
       this.defined.add(name);
       return { name, env: def.env, secret: def.secret === true, default: def.default, prompt: def.prompt, span: this.source.keyAt(['inputs'], name) };
     });
@@ -157,7 +162,7 @@ class Builder {
     const built = withLocal([...local], (): Step => {
       const when = s.if !== undefined ? this.condition(s.if, [...at, 'if']) : undefined;
       const base = {
-        name: s.name as string,
+        name: (s.name ?? s.use) as string,
         doc: s.doc as string | undefined,
         phase,
         index,
@@ -179,6 +184,11 @@ class Builder {
           repeat: s.repeat ? { until: this.bare(s.repeat.until, [...at, 'repeat', 'until']), max: s.repeat.max ?? 100, span: this.source.at([...at, 'repeat']), intervalMs: s.repeat.intervalMs, backoff: s.repeat.backoff, maxMs: s.repeat.maxMs } : undefined,
         })),
       };
+      if (s.use !== undefined) {
+        const { spec, title } = buildUse(this, s, at, this.options.loadUsed, this.inputs);
+        ownCaptures.push(...spec.captures);
+        return { kind: 'use' as const, ...base, name: (s.name as string | undefined) ?? title ?? spec.written, use: spec };
+      }
       if (s.request === undefined) {
         if (s.expect) this.report({ message: '`expect` checks a response, but this step sends no request', span: this.source.keyAt(at, 'expect'), hint: 'add `request:`, or use `assert:` to check values' });
         return { kind: 'compute' as const, ...base };

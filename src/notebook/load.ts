@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import type { SchemaRegistry } from '../checks/schemas.js';
 import { readCapped } from '../files/read-capped.js';
 import { checkDocument } from './document.js';
-import { buildNotebook } from './build.js';
+import { buildNotebook, type BuildOptions } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parseFast, spanAt } from './fast-source.js';
 import { readSubsetAt } from './subset-reader.js';
@@ -19,6 +19,7 @@ import type { SourceMap } from './source.js';
 import { checkStructure } from './structure.js';
 import { parseYaml, tooDeep, yamlProblems } from './yaml-problems.js';
 import type { Notebook } from './types.js';
+import { usedLoader, type UseLink } from './used-file.js';
 
 export interface LoadResult {
   /** Present only when there are no diagnostics. */
@@ -43,6 +44,8 @@ export interface LoadOptions {
   openapiOverridden?: boolean;
   /** `js-yaml` skips the subset reader, `yaml` both fast readers (tests compare them). */
   reader?: 'auto' | 'js-yaml' | 'yaml';
+  /** The uses that led to this file (a used notebook being loaded), to refuse a cycle. */
+  useChain?: UseLink[];
 }
 
 export async function loadNotebook(file: string, options: LoadOptions): Promise<LoadResult> {
@@ -66,10 +69,12 @@ function firstLine(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes.subarray(0, 200)).split('\n')[0];
 }
 
-export function loadNotebookText(given: string, displayPath: string, options: LoadOptions): LoadResult {
+export function loadNotebookText(given: string, displayPath: string, loadOptions: LoadOptions): LoadResult {
   // A big file's CRLF line breaks become LF for the subset reader (which does not read CR):
   // lines and columns stay the same. Small files keep them, as the goldens were written.
   const text = given.length > LIMITS.yamlBytes && given.includes('\r\n') ? given.replaceAll('\r\n', '\n') : given;
+  // `use:` reads the files it names as it is built, by this same function (src/notebook/used-file.ts).
+  const options = { ...loadOptions, loadUsed: usedLoader(displayPath, loadOptions, loadNotebookText, LIMITS.fileBytes) };
   const textProblems = checkText(displayPath, text);
   if (textProblems.length) return { displayPath, text: text.length > LIMITS.fileBytes ? text.slice(0, 200) : text, diagnostics: textProblems };
   // The fast readers serve clean notebooks: the subset reader the YAML notebooks are written in,
@@ -127,7 +132,7 @@ export function loadNotebookText(given: string, displayPath: string, options: Lo
 }
 
 
-function loadWithYaml(text: string, displayPath: string, options: LoadOptions): LoadResult {
+function loadWithYaml(text: string, displayPath: string, options: LoadOptions & BuildOptions): LoadResult {
   const { doc, source } = parseYaml(text, displayPath);
   const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
   const syntax = yamlProblems(doc, source, text);
@@ -150,7 +155,7 @@ function loadWithYaml(text: string, displayPath: string, options: LoadOptions): 
  * the shape guard's, not a mapping, the structure's and the build's. `total` is set when the
  * structure check counted more than it listed.
  */
-function dataProblems(data: unknown, source: SourceMap, guard: ReturnType<typeof guardData>, options: LoadOptions, tally = { total: 0 }, semanticToo = true): { notebook?: Notebook; diagnostics: Diagnostic[]; total?: number; built?: true } {
+function dataProblems(data: unknown, source: SourceMap, guard: ReturnType<typeof guardData>, options: LoadOptions & BuildOptions, tally = { total: 0 }, semanticToo = true): { notebook?: Notebook; diagnostics: Diagnostic[]; total?: number; built?: true } {
   if (guard) return { diagnostics: [{ ...guardMessage(guard), span: source.at(guard.path) }] };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [{ message: 'a notebook is a YAML mapping with `title` and `steps`', span: source.at([]), hint: 'start the file with `title: …`' }] };

@@ -151,7 +151,28 @@ export interface ComputeStep extends StepBase {
   kind: 'compute';
 }
 
-export type Step = HttpStep | ComputeStep;
+/**
+ * `use: shared/login.yaml`: another notebook's steps run in place of this step (src/run/use.ts).
+ * Its `teardown` joins this notebook's, after it, last use first.
+ */
+export interface UseStep extends StepBase {
+  kind: 'use';
+  use: UseSpec;
+}
+
+export interface UseSpec {
+  /** The path as written, relative to the using notebook. */
+  written: string;
+  /** The used notebook, loaded and built with the rules of every notebook (it may use others). */
+  notebook: Notebook;
+  /** `with:`: values for the used notebook's inputs, rendered where the use runs. */
+  with: Array<{ name: string; value: Template; span: Span }>;
+  /** The names the used notebook captures (its uses' too): visible to the steps after the use. */
+  captures: string[];
+  span: Span;
+}
+
+export type Step = HttpStep | ComputeStep | UseStep;
 
 export interface Notebook {
   file: string;

@@ -1,6 +1,7 @@
 /**
  * runNotebook: steps in order, skipping the rest after a failure (unless continueOnFailure),
  * then teardown, which always runs: after success, failure, and interrupt (within a deadline).
+ * The order itself is runSequence's (src/run/sequence.ts), which the live page's session shares.
  */
 import type { Log } from './log.js';
 import { DATA_FILES } from '../expr/functions.js';
@@ -13,7 +14,7 @@ import { scopeOf, type RunContext } from './context.js';
 import type { Redactor } from './redact.js';
 import { DeferredHooks } from './deferred.js';
 import { countStep, emptyCounts, type Counts, type NotebookRecord, type NotebookStatus, type ResponseRecord, type RunHooks, type StepResult } from './results.js';
-import { runStep, skippedResult } from './step.js';
+import { runSequence } from './sequence.js';
 import { reportableBytes } from './report-bytes.js';
 
 /** What running steps needs, whoever drives it: `run` (a whole notebook) or `open` (a session). */
@@ -89,25 +90,8 @@ export async function runNotebook(notebook: Notebook, options: NotebookRunOption
       }),
   };
 
-  let stopReason: string | undefined;
-  for (const step of notebook.steps) {
-    if (options.signal.aborted) stopReason = 'interrupted';
-    if (stopReason) {
-      await ctx.emit(skippedResult(step, stopReason));
-      continue;
-    }
-    const failed = await runStep(step, ctx);
-    if (failed && !step.continueOnFailure) stopReason = `an earlier step failed ("${step.name}")`;
-  }
-
-  const teardownCtx: RunContext = { ...ctx, signal: options.teardownSignal };
-  for (const step of notebook.teardown) {
-    if (teardownCtx.signal.aborted) {
-      await ctx.emit(skippedResult(step, 'teardown was interrupted'));
-      continue;
-    }
-    await runStep(step, teardownCtx);
-  }
+  // The ordering rules (skip after a failure, teardown always, `use`) are src/run/sequence.ts's.
+  await runSequence([...notebook.steps, ...notebook.teardown], ctx, { teardownSignal: options.teardownSignal, usedTeardowns: [], finish: true });
   await reporting.drain();
 
   const result: NotebookRecord = {

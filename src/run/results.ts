@@ -79,6 +79,11 @@ export interface StepResult {
   flaky: boolean;
   /** Why the earlier attempts failed (only when retried). */
   retried?: Array<{ status: StepStatus; message: string }>;
+  /**
+   * A step of a used notebook (`use:`): the using step's name, and the file and line of the `use`
+   * (the outermost one when uses nest). `name` is then `Login › Request a token`; `span` is the used file's.
+   */
+  used?: { name: string; file: string; line: number };
 }
 
 export type NotebookStatus = 'passed' | 'failed' | 'error' | 'interrupted';

@@ -1,6 +1,7 @@
 /**
  * A notebook run one cell at a time, for `api-notebook open`. It is the runner, not a copy of it:
  * the same RunContext, `runStep` (request rendering, auth, checks, captures, forEach, repeat),
+ * the same ordering rules (runSequence, src/run/sequence.ts: a failed step skips the rest, teardown always, `use`),
  * `redactResult` and `initialValues` as `runNotebook`; what it adds is memory between calls
  * (values, which cells have run) and the notebook's order rules applied on demand:
  * running a cell runs the cells before it that have not run, a failed step skips the rest of
@@ -12,7 +13,7 @@ import { AuthProvider } from './auth.js';
 import type { RunContext } from './context.js';
 import { initialValues, redactResult, type RunServices } from './notebook.js';
 import type { RunHooks, StepStatus } from './results.js';
-import { runStep, skippedResult } from './step.js';
+import { runSequence, type UsedTeardown } from './sequence.js';
 
 export interface CellRef {
   phase: Phase;
@@ -60,6 +61,8 @@ export class NotebookSession {
   /** Cells whose last run failed or errored: they count as not done, so the next run retries them. */
   private failed = new Set<string>();
   private seq = 0;
+  /** Used notebooks whose steps ran: their teardowns wait for the end of the notebook's own. */
+  private usedTeardowns: UsedTeardown[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private interrupt = new AbortController();
 
@@ -101,7 +104,9 @@ export class NotebookSession {
 
   /** Runs the cell, after the cells before it that have not run yet. */
   run(cell: CellRef): Promise<void> {
-    return this.serial(() => this.runChain(this.chainTo(cell)));
+    // The last teardown cell closes the run: the used notebooks' teardowns follow it.
+    const last = cell.phase === 'teardown' && cell.index === this.notebook.teardown.length - 1;
+    return this.serial(() => this.runChain(this.chainTo(cell), undefined, last));
   }
 
   /** Play the notebook: every step not run yet, then the teardown. When all has run, it starts over. */
@@ -110,7 +115,7 @@ export class NotebookSession {
       const all = [...this.notebook.steps, ...this.notebook.teardown];
       if (all.length && all.every((s) => this.hasRun(s))) await this.resetNow();
       const pending = this.notebook.steps.filter((s) => !this.hasRun(s));
-      await this.runChain([...pending, ...this.notebook.teardown]);
+      await this.runChain([...pending, ...this.notebook.teardown], undefined, true);
     });
   }
 
@@ -132,9 +137,9 @@ export class NotebookSession {
     this.stop();
     await this.queue.catch(() => {});
     const lastStep = Math.max(0, ...this.notebook.steps.map((s) => this.lastRun.get(key('steps', s.index)) ?? 0));
-    if (lastStep === 0 || !this.ready) return [];
+    if ((lastStep === 0 && !this.usedTeardowns.length) || !this.ready) return [];
     const pending = this.notebook.teardown.filter((s) => (this.lastRun.get(key('teardown', s.index)) ?? 0) < lastStep);
-    await this.runChain(pending, signal);
+    await this.runChain(pending, signal, true);
     return pending;
   }
 
@@ -206,6 +211,7 @@ export class NotebookSession {
     this.ready = false;
     this.lastRun = new Map();
     this.failed = new Set();
+    this.usedTeardowns = [];
     this.cookies = new CookieJar();
     this.auth = new AuthProvider(this.options.http, this.options.redactor, this.options.timeoutMs);
     if (this.options.target.fresh) this.options.target.url = await this.options.target.fresh();
@@ -225,32 +231,25 @@ export class NotebookSession {
     return [...steps.filter((s) => !this.hasRun(s)), ...this.notebook.teardown.slice(0, cell.index).filter((s) => !this.hasRun(s)), target];
   }
 
-  /** Runs steps in order with runNotebook's rules: a failed step skips the later steps, never teardown. */
-  private async runChain(chain: Step[], signal?: AbortSignal): Promise<void> {
+  /** Runs steps in order with runNotebook's rules (runSequence); `finish`: the used notebooks' teardowns too. */
+  private async runChain(chain: Step[], signal?: AbortSignal, finish = false): Promise<void> {
     this.ensureReady();
     // A stop ends the chain it interrupted, not the next one the page asks for.
     if (!signal && this.interrupt.signal.aborted) this.interrupt = new AbortController();
     const ctx = this.context(signal ?? this.interrupt.signal);
     const hooks = this.options.hooks;
-    let stopReason: string | undefined;
-    for (const step of chain) {
-      const cell = { phase: step.phase, index: step.index };
-      await hooks.onCellStart?.(cell);
-      if (step.phase === 'steps' && ctx.signal.aborted) stopReason = 'interrupted';
-      if (step.phase === 'steps' && stopReason) {
-        await ctx.emit(skippedResult(step, stopReason));
-      } else if (step.phase === 'teardown' && ctx.signal.aborted) {
-        await ctx.emit(skippedResult(step, 'teardown was interrupted'));
-      } else {
+    await runSequence(chain, ctx, {
+      usedTeardowns: this.usedTeardowns,
+      finish,
+      onStart: (step) => hooks.onCellStart?.({ phase: step.phase, index: step.index }),
+      onRun: (step) => void this.lastRun.set(key(step.phase, step.index), ++this.seq),
+      onEnd: async (step, failed) => {
         const k = key(step.phase, step.index);
-        this.lastRun.set(k, ++this.seq);
-        const failed = await runStep(step, ctx);
-        if (failed) this.failed.add(k);
-        else this.failed.delete(k);
-        if (failed && step.phase === 'steps' && !step.continueOnFailure) stopReason = `an earlier step failed ("${step.name}")`;
-      }
-      await hooks.onCellEnd?.(cell);
-    }
+        if (failed === true) this.failed.add(k);
+        else if (failed === false) this.failed.delete(k);
+        await hooks.onCellEnd?.({ phase: step.phase, index: step.index });
+      },
+    });
   }
 
   private context(signal: AbortSignal): RunContext {

@@ -65,7 +65,7 @@ class RunError extends Error {
   }
 }
 
-function baseResult(step: Step, startedAt: number): StepResult {
+export function baseResult(step: Step, startedAt: number): StepResult {
   return {
     name: step.name,
     phase: step.phase,
@@ -86,12 +86,11 @@ export function skippedResult(step: Step, reason: string, iteration?: StepResult
   return { ...baseResult(step, Date.now()), status: 'skipped', skipReason: reason, iteration };
 }
 
-/** Runs every iteration of a step; returns whether the step as a whole failed or errored. */
-export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
-  // A notebook that calls xpath() waits here (once) for the HTML parser the loader began importing.
-  const loading = markupLoading();
-  if (loading) await loading;
-  let items: Array<{ item?: unknown; index: number; count?: number }>;
+/**
+ * The runs a step's `forEach` asks for (one without it), or whether the step failed when its list
+ * could not be had (the result is already emitted). Shared with `use` steps (src/run/sequence.ts).
+ */
+export async function loopItems(step: Step, ctx: RunContext): Promise<Array<{ item?: unknown; index: number; count?: number }> | boolean> {
   if (step.forEach) {
     let list: unknown;
     try {
@@ -108,10 +107,21 @@ export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
       await ctx.emit(skippedResult(step, 'forEach list is empty'));
       return false;
     }
-    items = list.map((item, index) => ({ item, index, count: list.length }));
-  } else {
-    items = [{ index: 0 }];
+    return list.map((item, index) => ({ item, index, count: list.length }));
   }
+  return [{ index: 0 }];
+}
+
+const ONE_RUN: ReadonlyArray<{ item?: unknown; index: number; count?: number }> = [{ index: 0 }];
+
+/** Runs every iteration of a step; returns whether the step as a whole failed or errored. */
+export async function runStep(step: Step, ctx: RunContext): Promise<boolean> {
+  // A notebook that calls xpath() waits here (once) for the HTML parser the loader began importing.
+  const loading = markupLoading();
+  if (loading) await loading;
+  // No await for a step without forEach: a turn of the microtask queue per step adds up.
+  const items = step.forEach ? await loopItems(step, ctx) : ONE_RUN;
+  if (typeof items === 'boolean') return items;
 
   let failed = false;
   let run = 0;
@@ -364,7 +374,7 @@ function textOf(response: HttpResponse): string | undefined {
   return body === null || body === undefined ? '' : undefined;
 }
 
-function toStepError(err: unknown): StepError {
+export function toStepError(err: unknown): StepError {
   if (err instanceof ValueLimitError) return { kind: 'value-too-large', message: err.message };
   if (err instanceof HttpError) return { kind: err.kind, message: err.message };
   if (err instanceof RunError) return { kind: err.kind, message: err.message };
