@@ -353,7 +353,10 @@ async function jobsRun(dir: string) {
   console.log(`  CPU time used: --jobs 1 ${(serial.cpuMs / 1000).toFixed(2)} s, --jobs 8 ${(parallel.cpuMs / 1000).toFixed(2)} s; the floor for --jobs 8 is max(CPU, 40 × 20 × 20 ms / 8 = 2 s)`);
 }
 
-main().then(() => bigNotebooksBench({ bin: BIN, timed, startServer: () => startServer(), median, cliNodeFlags: CLI_NODE_FLAGS })).catch((err) => {
+main()
+  .then(() => bigNotebooksBench({ bin: BIN, timed, startServer: () => startServer(), median, cliNodeFlags: CLI_NODE_FLAGS }))
+  .then(async () => { if (!process.env.BENCH_ONLY) await (await import('./startup.bench.js')).startupBench(); })
+  .catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -17,17 +17,16 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { PRIVATE, writeFileAtomic } from '../report/write.js';
 import { resolveCacheDir, type CacheSettings } from './cache-dir.js';
+import { PACKAGE_ROOT } from '../files/package-root.js';
 
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
 const require = createRequire(import.meta.url);
-/** The package's own folder (two levels above src/cache or dist/cache). */
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** file:// URL of the package, written as this token in keys and code, so built entries work wherever the package is installed. */
 const ROOT_URL = pathToFileURL(PACKAGE_ROOT).href + '/';
 const ROOT_TOKEN = 'api-notebook-package:///';

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { checkFileAccess, FileAccessError, fileRulesFor, type FileRules } from '../files/access.js';
@@ -23,7 +23,8 @@ import { assertValidSchema } from './meta-schema.js';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The package's own folder (two levels above src/checks or dist/checks). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PACKAGE_ROOT } from '../files/package-root.js';
+import { PACKAGE_ROOT } from '../files/package-root.js';
 
 /** Part of every cache key of this registry's compiles: its ajv options and formats. */
 const REGISTRY_OPTIONS = 'registry ajv2020 allErrors strict:false verbose:false ajv-formats';

@@ -14,7 +14,7 @@ import { readReport, ReportReadError } from '../report/read.js';
 import { terminalText } from '../report/escape/terminal.js';
 import { UsageError, type CoverageArgs } from './args.js';
 import { reportFile } from './merge-command.js';
-import type { Io } from './run-command.js';
+import type { Io } from './io.js';
 
 export async function coverageCommand(args: CoverageArgs, io: Io): Promise<number> {
   const files = [...new Set(args.reports.map(reportFile))];

@@ -14,7 +14,7 @@ import { notebookTooLarge } from '../import/limits.js';
 import { LIMITS } from '../notebook/limits.js';
 import { loadNotebookText } from '../notebook/load.js';
 import type { ImportArgs } from './args.js';
-import type { Io } from './run-command.js';
+import type { Io } from './io.js';
 import { terminalLines, terminalText } from '../report/escape/terminal.js';
 
 export async function importCommand(args: ImportArgs, io: Io): Promise<number> {

@@ -6,14 +6,17 @@
  * 2 invalid notebook or command line, 130 interrupted. Never a stack trace for bad input.
  *
  * The signal handlers go in before anything else is loaded: a Ctrl-C during start-up must end
- * the process with 130 like any other, never kill it. Everything else is imported after that.
+ * the process with 130 like any other, never kill it. Everything else is imported after that, by
+ * command (a dynamic import() each): `--version` and `help` load args.ts and no more, `validate` no
+ * HTTP client, mock, reporters or live page (test/startup/lazy-load.test.ts). Node's compile cache is on first.
  */
+import './compile-cache.js';
 import './v8-settings.js';
 import { Interrupts } from './interrupts.js';
 
 const interrupts = new Interrupts(process.stderr).install();
 
-type Io = import('./run-command.js').Io;
+type Io = import('./io.js').Io;
 
 async function main(argv: string[], io: Io): Promise<number> {
   const { HELP, parseCommandLine } = await import('./args.js');
@@ -28,7 +31,7 @@ async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'validate':
-      return (await import('./run-command.js')).validateCommand(args, io);
+      return (await import('./validate-command.js')).validateCommand(args, io);
     case 'run':
       return (await import('./run-command.js')).runCommand(args, io, interrupts);
     case 'merge':

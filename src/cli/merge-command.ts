@@ -14,8 +14,8 @@ import { readReport, ReportReadError } from '../report/read.js';
 import { notebookHooks, runEnd, runStart } from '../report/reporter.js';
 import { countStep, emptyCounts, summarize, type NotebookRecord, type RunRecord } from '../run/results.js';
 import { UsageError, type MergeArgs } from './args.js';
-import type { Io } from './run-command.js';
-import { useColor } from './run-command.js';
+import type { Io } from './io.js';
+import { useColor } from './color.js';
 import { TOOL } from './version.js';
 
 interface Placed {

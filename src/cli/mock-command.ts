@@ -1,6 +1,6 @@
 /** `api-notebook mock`: serve the embedded Stripe mock until Ctrl-C. */
 import { UsageError, type MockArgs } from './args.js';
-import type { Io } from './run-command.js';
+import type { Io } from './io.js';
 
 export async function mockCommand(args: MockArgs, io: Io): Promise<number> {
   const { startStripeMock } = await import('../mock/stripe/index.js');

@@ -23,7 +23,8 @@ import { Redactor } from '../run/redact.js';
 import type { SessionTarget } from '../run/session.js';
 import { UsageError, type OpenArgs } from './args.js';
 import { createLogger } from './logger.js';
-import { useColor, type Io } from './run-command.js';
+import { useColor } from './color.js';
+import type { Io } from './io.js';
 import { terminalText } from '../report/escape/terminal.js';
 
 const TEARDOWN_DEADLINE_MS = 10_000;

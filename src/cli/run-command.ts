@@ -6,7 +6,6 @@
  * A second signal stops teardown too.
  */
 import { createHttpClient } from '../http/client.js';
-import type { Notebook } from '../notebook/types.js';
 import { coverageShortfalls, responseShortfalls } from '../openapi/coverage.js';
 import { loadRunDescriptions } from '../openapi/for-run.js';
 import { argvSecretWarnings, InputError, PromptInterrupted, terminalAsk } from '../run/inputs.js';
@@ -20,43 +19,20 @@ import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
 import { checkTlsFiles, insecureSources, insecureWarning, networkOptions, registerLiteralPassphrases } from './network.js';
 import { runSuite, type PreparedNotebook } from './run-suite.js';
-import { terminalText } from '../report/escape/terminal.js';
 import { renderDiagnostic } from '../notebook/diagnostic.js';
-import { readDataRows, type DataRows } from '../data/rows.js';
-import { environmentNames, loadEnvironments, type LoadedEnvironments } from '../env/load.js';
-import { LocatedError, secretsWrittenIn } from '../env/resolve.js';
-import { missingInputs } from '../env/check.js';
+import { LocatedError } from '../env/resolve.js';
 import { prepareNotebooks } from './prepare.js';
 import { configureCompileCache } from '../cache/compile-cache.js';
 import { dirname } from 'node:path';
 
 export type { Io } from './io.js';
 import type { Io } from './io.js';
+import { argvNames, cliValues, environmentProblems, runSetup } from './command-setup.js';
+import { useColor } from './color.js';
 
-export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
-  const files = collectNotebookFiles(args.paths);
-  const color = useColor(io.stderr, io.env);
-  const setup = runSetup(args, files, io, color);
-  if (!setup) return 2;
-  configureCompileCache({ dir: args.cacheDir, disabled: args.noCache, near: files.slice(0, 1).map((f) => dirname(f)), env: io.env });
-  const { notebooks, problems } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
-  for (const line of argvSecretWarnings(notebooks.flatMap((nb) => nb.inputs), argvNames(args))) io.stderr.write(`${line}\n`);
-  if (!problems && setup.environments) {
-    if (environmentProblems(setup.environments, notebooks, io.stderr, color)) return 2;
-    const missing = missingInputs(notebooks, setup.environments.byNotebook, { env: { ...args.envFile, ...io.env }, cli: cliValues(args), terminal: io.stdinIsTTY && !io.env.CI });
-    for (const line of missing) io.stderr.write(`error: ${terminalText(line)}\n`);
-    if (missing.length) {
-      io.stderr.write(`${missing.length} input${missing.length === 1 ? '' : 's'} without a value in environment ${terminalText(args.env ?? '')}; nothing was sent.\n`);
-      return 2;
-    }
-  }
-  // `validate` sends nothing: it fetches no description or $ref unless --allow-fetch.
-  const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
-  if (problems || descriptions?.problems) return 2;
-  if (checkTlsFiles(notebooks, args.allowFiles, false, io.stderr, useColor(io.stderr, io.env))) return 2;
-  for (const nb of notebooks) io.stdout.write(`✔ ${terminalText(nb.file)}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
-  return 0;
-}
+// Kept here for the modules and tests that import them from run-command; main.ts loads validate-command.ts alone.
+export { useColor } from './color.js';
+export { validateCommand } from './validate-command.js';
 
 export async function runCommand(args: RunArgs, io: Io, interrupts = new Interrupts(io.stderr)): Promise<number> {
   interrupts.teardownMs = args.teardownTimeoutMs;
@@ -180,57 +156,3 @@ async function targetFor({ notebook, baseUrl }: PreparedNotebook, args: RunArgs,
   return { url: notebook.baseUrl ?? '', close: async () => {} };
 }
 
-/** Names set on the command line (--var, --var-json): checked against what the notebooks declare. */
-function argvNames(args: RunArgs): string[] {
-  return [...Object.keys(args.vars), ...Object.keys(args.varJson)];
-}
-
-/** What the command line sets: --var-file, with --var and --var-json over it. */
-function cliValues(args: RunArgs): Record<string, unknown> {
-  return { ...args.varFile, ...args.vars, ...args.varJson };
-}
-
-interface Setup {
-  environments?: LoadedEnvironments;
-  rows?: DataRows;
-  /** Names the environment and the data file define. */
-  names: string[];
-}
-
-/** --env and --data, read before the notebooks (they define names the notebooks may use); undefined: problems printed, exit 2. */
-function runSetup(args: RunArgs, files: string[], io: Io, color: boolean): Setup | undefined {
-  const environments = args.env ? loadEnvironments(args.env, files, io.stderr, color) : undefined;
-  if (environments?.problems) {
-    io.stderr.write(`${environments.problems} problem${environments.problems === 1 ? '' : 's'} found in environments/${args.env}.yaml; nothing was sent.\n`);
-    return undefined;
-  }
-  let rows: DataRows | undefined;
-  if (args.data) {
-    const read = readDataRows(args.data);
-    if ('diagnostic' in read) {
-      io.stderr.write(renderDiagnostic(read.diagnostic, read.text, color) + '\n\n1 problem found in --data; nothing was sent.\n');
-      return undefined;
-    }
-    rows = read;
-  }
-  return { environments, rows, names: [...(environments ? environmentNames(environments.all) : []), ...(rows?.fields ?? [])] };
-}
-
-/** A secret written in an environment file: each located, counted. */
-function environmentProblems(envs: LoadedEnvironments, notebooks: readonly Notebook[], stderr: NodeJS.WritableStream, color: boolean): number {
-  let problems = 0;
-  for (const env of envs.all) {
-    for (const d of secretsWrittenIn(env, notebooks)) {
-      stderr.write(renderDiagnostic(d, env.text, color) + '\n\n');
-      problems++;
-    }
-  }
-  if (problems) stderr.write(`${problems} problem${problems === 1 ? '' : 's'} found; nothing was sent.\n`);
-  return problems;
-}
-
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
-  return stream.isTTY === true;
-}

@@ -12,10 +12,9 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The installed package's folder (dist/files/ → two up), whose schemas/ are always readable. */
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { PACKAGE_ROOT } from './package-root.js';
 
 export interface FileRules {
   /** Real paths of the folders files may come from, the repository's first. */

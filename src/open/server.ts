@@ -3,6 +3,10 @@
  * its API under /api/, guarded (see guard.ts). Live updates go to the page as Server-Sent Events
  * on GET /api/events; actions are POSTs of JSON. Every response passes the run's redactor.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../files/package-root.js';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,7 +57,8 @@ export interface OpenServer {
   close(): Promise<void>;
 }
 
-const PAGE_DIR = new URL('./page/', import.meta.url);
+// Beside this module in the sources and in tsc's output; from the bundled CLI (dist/cli/chunks/), dist/open/page/.
+const PAGE_DIR = existsSync(new URL('./page/', import.meta.url)) ? new URL('./page/', import.meta.url) : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'open', 'page') + '/');
 const STATIC: Record<string, [string, string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/page.js': ['page.js', 'text/javascript; charset=utf-8'],

@@ -7,13 +7,13 @@
  * escapers keep any text inert.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../files/package-root.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 
 // In a folder of its own: the files directly in schemas/ are response schemas (the Stripe objects),
 // which notebooks name, the mock validates with and the OpenAPI generator lists.
-const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'report', 'report.schema.json');
+const SCHEMA_FILE = join(PACKAGE_ROOT, 'schemas', 'report', 'report.schema.json');
 
 interface Validators {
   whole: ValidateFunction;
