@@ -114,7 +114,7 @@ describe('atomic writes: temp files are made exclusively, never through a plante
 });
 
 // The class stays closed: a new atomic write cannot open its temp file some other way unnoticed.
-describe('atomic writes: one helper (src/report/write.ts) for every temp file', () => {
+describe('atomic writes: one helper (src/files/atomic-write.ts) for every temp file', () => {
   const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
   it('nothing else in src/ renames files, or writes a file by a name it made up', () => {
     const risky: Record<string, RegExp> = {
@@ -128,7 +128,7 @@ describe('atomic writes: one helper (src/report/write.ts) for every temp file', 
     };
     // Renames follow createTemp(); the one plain writeFileSync writes the file the user named (import --out).
     const allowed: Record<string, string[]> = {
-      'src/report/write.ts': ['rename', 'mkdtemp', 'tmpName'],
+      'src/files/atomic-write.ts': ['rename', 'mkdtemp', 'tmpName'],
       'src/report/segments.ts': ['rename'],
       'src/cli/import-command.ts': ['writeFile'],
     };

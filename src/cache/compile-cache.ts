@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { PRIVATE, writeFileAtomic } from '../report/write.js';
+import { PRIVATE, writeFileAtomic } from '../files/atomic-write.js';
 import { resolveCacheDir, type CacheSettings } from './cache-dir.js';
 import { PACKAGE_ROOT } from '../files/package-root.js';
 

@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createTemp, discardTemp } from '../report/write.js';
+import { createTemp, discardTemp } from '../files/atomic-write.js';
 import { UsageError, type ReporterName } from './args.js';
 
 /** Makes sure `out` is a writable folder when some reporter writes files; returns it resolved. */

@@ -11,7 +11,7 @@ import { SchemaRegistry } from '../checks/schemas.js';
 import { renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
 import { loadNotebookText } from '../notebook/load.js';
 import type { Notebook } from '../notebook/types.js';
-import { PRIVATE, writeFileAtomic } from '../report/write.js';
+import { PRIVATE, writeFileAtomic } from '../files/atomic-write.js';
 import { cellSources, spliceCell, type CellSource } from './source.js';
 
 /** A diagnostic as the page shows it: where, what, and the `validate` rendering of it. */

@@ -8,7 +8,7 @@ import type { Phase } from '../notebook/types.js';
 import { join } from 'node:path';
 import type { NotebookRecord, RunHooks, RunRecord, StepResult } from '../run/results.js';
 import { SegmentedFile, type FileWriter } from './segments.js';
-import { writeFileAtomic } from './write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 
 export interface RunStartInfo {
   notebooks: Array<{ file: string; title: string }>;

@@ -7,7 +7,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createTemp, createTempDir, PRIVATE, SHARED } from './write.js';
+import { createTemp, createTempDir, PRIVATE, SHARED } from '../files/atomic-write.js';
 
 const FLUSH_AT = 64 * 1024;
 
