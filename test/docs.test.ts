@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readJson, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { startTokenServer } from './helpers/token-server.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const FORMAT = readFileSync(join(ROOT, 'docs', 'notebook-format.md'), 'utf8');
@@ -33,12 +34,20 @@ describe('README', () => {
 });
 
 describe('docs/notebook-format.md', () => {
-  const blocks = [...FORMAT.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const blocks = [...FORMAT.matchAll(/(?:<!-- use-example: ([\w./-]+) -->\n)?```yaml\n([\s\S]*?)```/g)].map((m) => ({ name: m[1], text: m[2] }));
+  // The shared-steps example is files of one repository (`use: ../shared/login.yaml`): each named block is written at its path.
+  const named = blocks.filter((b) => b.name);
   it('has examples', () => assert.ok(blocks.length >= 10));
-  blocks.forEach((block, i) => {
+  blocks.forEach(({ name, text: block }, i) => {
     it(`example ${i + 1} is a valid notebook`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'doc-'));
-      writeFileSync(join(dir, 'example.yaml'), block);
+      mkdirSync(join(dir, '.git'));
+      for (const b of named) {
+        mkdirSync(dirname(join(dir, b.name!)), { recursive: true });
+        writeFileSync(join(dir, b.name!), b.text);
+      }
+      const file = name ?? 'example.yaml';
+      writeFileSync(join(dir, file), block);
       // The files an example uploads (`file: data/report.csv`) exist beside it, as in a real project.
       for (const [, name] of block.matchAll(/\bfile: ([\w./-]+)/g)) {
         mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -46,9 +55,55 @@ describe('docs/notebook-format.md', () => {
       }
       // The data files an example reads (`data('cases.csv')`) likewise, with a header and a row.
       for (const [, name] of block.matchAll(/\bdata\('([\w./-]+)'\)/g)) writeFileSync(join(dir, name), name.endsWith('.csv') ? 'sku,qty\nA-1,2\n' : '[]\n');
-      const { code, stderr } = await runCli(['validate', 'example.yaml'], { cwd: dir });
+      const { code, stderr } = await runCli(['validate', file], { cwd: dir });
       assert.equal(code, 0, `${block}\n${stderr}`);
     });
+  });
+
+  it('its shared-steps example runs as written: the login in place of the use, its teardown after the notebook\'s', async () => {
+    assert.deepEqual(named.map((b) => b.name), ['shared/login.yaml', 'suite/orders.yaml']);
+    const srv = await startTokenServer();
+    try {
+      const dir = tempDir('doc-use-');
+      mkdirSync(join(dir, '.git'));
+      for (const b of named) {
+        mkdirSync(dirname(join(dir, b.name!)), { recursive: true });
+        writeFileSync(join(dir, b.name!), b.text);
+      }
+      const r = await runCli(['run', 'suite/orders.yaml', '--base-url', srv.url, '--out', 'out'], { cwd: dir, env: { API_PASSWORD: undefined } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.deepEqual(srv.events.map((e) => e.replace(/-\d+$/, '')), ['login tok-orders-bot', 'logout tok-orders-bot']);
+      // The console lines the section quotes, timings aside.
+      const quoted = /```text\n(Orders \(suite\/orders\.yaml[\s\S]*?)```/.exec(FORMAT)?.[1];
+      assert.ok(quoted, 'the section quotes the console');
+      const lines = (t: string) => t.split('\n').filter((l) => /^\s+✔/.test(l)).map((l) => l.replace(/ \d+ ms$/, ''));
+      assert.deepEqual(lines(r.stdout), lines(quoted));
+      const steps = readJson(join(dir, 'out', 'report.json')).notebooks[0].steps;
+      const first = steps[0];
+      assert.equal(first.name, 'Login › Request a token');
+      // The source line and the `used` record the section quotes.
+      const at = /at `shared\/login\.yaml:(\d+)`/.exec(FORMAT)?.[1];
+      assert.equal(`${first.span.file}:${first.span.line}`, `shared/login.yaml:${at}`);
+      const used = /`"used": (\{[^`]*\})`/.exec(FORMAT)?.[1];
+      assert.deepEqual(first.used, JSON.parse(used!));
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('its quoted diagnostic inside a used file is what validate prints', async () => {
+    const dir = tempDir('doc-use-bad-');
+    mkdirSync(join(dir, '.git'));
+    for (const b of named) {
+      mkdirSync(dirname(join(dir, b.name!)), { recursive: true });
+      writeFileSync(join(dir, b.name!), b.name === 'shared/login.yaml' ? b.text.replace('expect: { status: 200 }', 'expekt: { status: 200 }') : b.text);
+    }
+    const r = await runCli(['validate', 'suite/orders.yaml'], { cwd: dir });
+    assert.equal(r.code, 2);
+    const quoted = /```text\n(  error: unknown key `expekt`[\s\S]*?)  ```/.exec(FORMAT)?.[1];
+    assert.ok(quoted, 'the section quotes the diagnostic');
+    const unindented = quoted.split('\n').map((l) => l.replace(/^  /, '')).join('\n');
+    assert.ok(r.stderr.includes(unindented), `${r.stderr}\n---\n${unindented}`);
   });
 
   it('names every key of the format', () => {
