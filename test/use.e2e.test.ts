@@ -4,64 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJson, runCli, tempDir, writeInto } from './helpers/cli.js';
-
-interface Tokens { server: Server; url: string; events: string[] }
-
-async function tokenServer(): Promise<Tokens> {
-  const live = new Set<string>();
-  const events: string[] = [];
-  let n = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const json = (status: number, v: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(v)); };
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (req.method === 'POST' && req.url === '/login') {
-        const { user } = JSON.parse(body || '{}');
-        const t = `tok-${user}-${++n}`;
-        live.add(t);
-        events.push(`login ${t}`);
-        return json(200, { token: t });
-      }
-      if (!token || !live.has(token)) return json(401, { error: 'bad token' });
-      if (req.method === 'DELETE' && req.url === '/login') {
-        live.delete(token);
-        events.push(`logout ${token}`);
-        return json(204, {});
-      }
-      if (req.url?.startsWith('/orders')) return json(200, { orders: [], for: token });
-      json(404, {});
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const port = (server.address() as { port: number }).port;
-  return { server, url: `http://127.0.0.1:${port}`, events };
-}
-
-const LOGIN = `title: Login
-inputs:
-  user: { default: alice }
-steps:
-  - name: Request a token
-    request:
-      method: POST
-      path: /login
-      json: { user: "\${user}" }
-    expect: { status: 200 }
-    capture:
-      token: body.token
-teardown:
-  - name: Revoke the token
-    request:
-      method: DELETE
-      path: /login
-      headers: { Authorization: "Bearer \${token}" }
-`;
+import { LOGIN, tokenServer, type Tokens } from './helpers/token-server.js';
 
 const orders = (n: number) => `title: Orders ${n}
 steps:
