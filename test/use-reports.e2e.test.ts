@@ -141,6 +141,17 @@ describe('use: in the reports', () => {
     }
   });
 
+  it('merge re-renders the groups from report.json (the `used` field), junit and html alike', async () => {
+    const merged = join(out, '..', 'merged');
+    const r = await runCli(['merge', out, '--out', merged]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const xml = readFileSync(join(merged, 'junit.xml'), 'utf8');
+    assert.match(xml, /<testcase name="Session › Request a token" classname="Main › Session"/);
+    const html = readFileSync(join(merged, 'report.html'), 'utf8');
+    assert.equal((html.match(/<details class="use"/g) ?? []).length, 4);
+    assert.match(html, /data-use-status="failed"/);
+  });
+
   it('report.md and the console head each use and close it with its verdict', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     assert.match(md, /\*\*▸ Use: Session\*\* · `suite\/main\.yaml:6`[\s\S]*### ✅ Session › Request a token\n\n_at `shared\/session\.yaml:6`_[\s\S]*\*\*◂ ✅ Session: passed\*\* \(2 steps\)/);
