@@ -7,27 +7,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJson, runCli, tempDir, writeInto } from './helpers/cli.js';
-import { startTokenServer, type TokenServer } from './helpers/token-server.js';
-
-const LOGIN = `title: Login
-inputs:
-  user: { default: alice }
-steps:
-  - name: Request a token
-    request:
-      method: POST
-      path: /login
-      json: { user: "\${user}" }
-    expect: { status: 200 }
-    capture:
-      token: body.token
-teardown:
-  - name: Revoke the token
-    request:
-      method: DELETE
-      path: /login
-      headers: { Authorization: "Bearer \${token}" }
-`;
+import { LOGIN, startTokenServer, type TokenServer } from './helpers/token-server.js';
 
 const orders = (n: number) => `title: Orders ${n}
 steps:

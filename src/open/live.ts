@@ -6,7 +6,7 @@
 import type { Redactor } from '../run/redact.js';
 import type { StepResult } from '../run/results.js';
 import { NotebookSession, type CellRef, type SessionHooks } from '../run/session.js';
-import { cellId, documentModel, previews, valueRows, type DocumentModel } from './model.js';
+import { cellId, documentModel, previews, useCells, valueRows, type DocumentModel } from './model.js';
 import type { FileVersion, PageDiagnostic } from './notebook-file.js';
 
 export type CellStatus = 'idle' | 'running' | 'passed' | 'failed' | 'error' | 'skipped';
@@ -37,6 +37,8 @@ export class LiveState {
   readonly cells = new Map<string, CellState>();
   fileProblems: PageDiagnostic[] = [];
   play: PlayInfo = { running: false };
+  /** The cell of each `use:` step (model.ts useCells), for the results of the steps it runs. */
+  private uses: Map<string, string>;
   private readonly listeners = new Set<Send>();
   private valuesTimer: NodeJS.Timeout | undefined;
 
@@ -48,6 +50,7 @@ export class LiveState {
     private readonly displayPath: string,
   ) {
     this.document = documentModel(version.notebook, displayPath, version.cells, redactor);
+    this.uses = useCells(version.notebook);
     this.resetCells();
   }
 
@@ -59,11 +62,17 @@ export class LiveState {
       this.broadcast('cell', state);
     },
     onStepEnd: (result: StepResult) => {
-      const state = this.cells.get(cellId(result.phase, result.index));
+      const id = result.used ? this.uses.get(`${result.used.file}:${result.used.line}`) : cellId(result.phase, result.index);
+      const state = id === undefined ? undefined : this.cells.get(id);
       if (!state) return;
       state.results.push(result);
       // Only what is new: a long loop would otherwise resend every earlier run each time.
       this.broadcast('result', { id: state.id, result });
+      // A use's teardown runs when the whole run closes, after its cell ended: its status follows.
+      if (state.status !== 'running') {
+        state.status = NotebookSession.statusOf(state.results.map((r) => r.status));
+        this.broadcast('status', { id: state.id, status: state.status });
+      }
     },
     onCellEnd: (cell: CellRef) => {
       const state = this.cells.get(cellId(cell.phase, cell.index));
@@ -103,6 +112,7 @@ export class LiveState {
       if (s) oldByName.set(`${c.phase}:${c.name}`, s);
     }
     this.document = documentModel(version.notebook, this.displayPath, version.cells, this.redactor);
+    this.uses = useCells(version.notebook);
     this.cells.clear();
     for (const c of this.document.cells) {
       const old = oldByName.get(`${c.phase}:${c.name}`);

@@ -65,6 +65,19 @@ export function cellId(phase: 'steps' | 'teardown', index: number): string {
   return phase === 'steps' ? String(index) : `teardown-${index}`;
 }
 
+/**
+ * The cell a `use:` step's results belong to: a used step's StepResult carries the use's file
+ * and line (`used`), and its own index and phase are the used notebook's, so they must not
+ * pick the cell. Keyed `file:line`.
+ */
+export function useCells(notebook: Notebook): Map<string, string> {
+  const cells = new Map<string, string>();
+  for (const step of [...notebook.steps, ...notebook.teardown]) {
+    if (step.kind === 'use') cells.set(`${step.span.file}:${step.span.line}`, cellId(step.phase, step.index));
+  }
+  return cells;
+}
+
 function flowOf(step: Step): string[] {
   const flow: string[] = [];
   if (step.forEach) flow.push(`for each ${step.as} in ${'source' in step.forEach.value ? step.forEach.value.source : 'the list'}`);
@@ -140,10 +153,11 @@ export function valueRows(session: NotebookSession, redactor: Redactor): ValueRo
   for (const v of nb.vars) rows.push(row(v.name, 'var'));
   const seen = new Set(rows.map((r) => r.name));
   for (const step of [...nb.steps, ...nb.teardown]) {
-    for (const c of step.captures) {
-      if (seen.has(c.name)) continue;
-      seen.add(c.name);
-      rows.push(row(c.name, 'capture'));
+    // A use's captures are the used notebook's (its token, …): the steps after it see them.
+    for (const name of step.kind === 'use' ? step.use.captures : step.captures.map((c) => c.name)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      rows.push(row(name, 'capture'));
     }
   }
   return rows;

@@ -10,6 +10,7 @@ import { coverageLine } from '../openapi/coverage.js';
 import { guardLines, terminalText as t } from './escape/terminal.js';
 import { openApiErrorLines, short, stepTitle } from './format.js';
 import type { NotebookSink, Reporter } from './reporter.js';
+import { groupTitle, groupWhere, UseGroups, type UseGroup } from './use-groups.js';
 
 export interface ConsoleOptions {
   out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -60,6 +61,9 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       // notebooks running at once never interleave; a serial run prints each step as it ends.
       const held: string[] = [];
       const line = concurrent ? (s: string) => held.push(guardLines(s, actions)) : write;
+      // A use's steps are indented under a line that names it (its verdict shows on its steps).
+      const uses = new UseGroups();
+      let announced: UseGroup | undefined;
       if (!opts.quiet) line(`\n${bold(t(info.title))} ${dim(`(${t(info.file)} → ${t(info.baseUrl)})`)}`);
       if (concurrent) status.start(info.slot, t(info.title));
       return {
@@ -77,10 +81,14 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
           if (!concurrent) clearProgress();
           else status.step(info.slot);
           const bad = r.status === 'failed' || r.status === 'error';
+          const group = uses.next(r);
           if (opts.quiet && !bad) return;
-          line(stepLine(r, tone[r.status], dim, magenta));
-          if (bad) for (const l of evidence(r, red, dim)) line(`      ${l}`);
-          for (const w of r.warnings ?? []) line(`      ${yellow(`warning: ${t(w)}`)}`);
+          if (group.current && group.current !== announced) line(dim(`  ▸ use ${t(groupTitle(group.current))} (${t(groupWhere(group.current))})`));
+          announced = group.current;
+          const pad = group.current ? '  ' : '';
+          line(pad + stepLine(r, tone[r.status], dim, magenta));
+          if (bad) for (const l of evidence(r, red, dim)) line(`${pad}      ${l}`);
+          for (const w of r.warnings ?? []) line(`${pad}      ${yellow(`warning: ${t(w)}`)}`);
         },
         onNotebookEnd() {
           if (!concurrent) return;

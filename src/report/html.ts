@@ -14,6 +14,7 @@ import { recordOf } from './json.js';
 import { escapeHtml } from './escape/html.js';
 import { CSP, renderProse } from './html-safety.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
+import { groupCounts, groupStatus, groupTitle, groupWhere, UseGroups, type UseGroup } from './use-groups.js';
 
 const MARK: Record<string, string> = { passed: '✔', failed: '✘', error: '!', skipped: '–' };
 const mark = (status: string) => MARK[status] ?? '?';
@@ -48,6 +49,11 @@ pre.compact{background:none;border:0;border-left:6px solid var(--ok);border-radi
 .compact-note{color:#57606a;font-size:.9rem}
 table.diff{border-collapse:collapse;font-size:.9rem}table.diff td{border-top:1px solid var(--line);padding:.1rem .5rem;vertical-align:top}
 .coverage tr.miss td:first-child{color:var(--bad)}.coverage tr.pass td:first-child{color:var(--ok)}.coverage th{text-align:left;font-size:.8rem}.coverage td{word-break:normal;overflow-wrap:anywhere}
+details.use{border:1px solid var(--line);border-left:6px solid var(--ok);border-radius:6px;padding:.3rem .8rem;margin:1rem 0}
+details.use>summary{font-weight:700;color:#1f2328}details.use>summary .meta{font-weight:400}
+details.use:has(.step.failed,.step.error){border-left-color:var(--bad);background:#fffafa}
+details.use:has(.step.failed,.step.error)>summary::after{content:" ✘ failed";color:var(--bad)}
+.use-verdict{margin:.3rem 0}.use-verdict.failed,.use-verdict.error{color:var(--bad);font-weight:700}
 @media (max-width:600px){body{padding:.5rem}.step{padding:.5rem}}
 @media print{details::details-content{content-visibility:visible;display:block}details>summary{display:none}.step{page-break-inside:avoid}a{color:inherit}}
 `;
@@ -68,6 +74,8 @@ interface NotebookState {
   open: number;
   failures: Array<{ anchor: string; title: string; message: string }>;
   failureCount: number;
+  /** The `use:` group the steps are in (a <details> is open while one is). */
+  uses: UseGroups;
 }
 
 function capped(text: string, max: number): string {
@@ -121,6 +129,7 @@ function detailedStep(r: StepResult, anchor: string): string {
     parts.push(`<h4>Response</h4><p class="http">${text(r.response.status)} <span class="meta">in ${r.response.durationMs.toFixed(1)} ms</span></p>${headersTable(r.response.headers)}`);
     if (r.response.body !== null && r.response.body !== undefined) parts.push(block('Response body', pretty(r.response.body), max));
   }
+  if (r.used) parts.push(`<p class="meta source">at ${escapeHtml(`${r.span.file}:${r.span.line}`)}</p>`);
   if (r.error) parts.push(`<p class="fail"><strong>Error (${escapeHtml(r.error.kind)})</strong>: ${escapeHtml(r.error.message)} <span class="meta">at ${escapeHtml(`${r.span.file}:${r.span.line}`)}</span></p>`);
   if (r.checks.length) parts.push(`<h4>Checks</h4><ul class="checks">${r.checks.map(check).join('')}</ul>`);
   const captures = Object.entries(r.captures);
@@ -141,7 +150,8 @@ const COMPACT_BLOCK = 1000;
 function compactStep(r: StepResult, state: NotebookState): string {
   const what = r.request ? `  ${r.request.method} ${pathOf(r.request.url)}${r.response ? ` → ${r.response.status}` : ''}` : '';
   const when = r.status === 'skipped' ? `  (skipped: ${r.skipReason ?? ''})` : `  ${r.durationMs.toFixed(1)} ms`;
-  const line = escapeHtml(`${mark(r.status)} ${r.flaky ? '[flaky] ' : ''}${stepTitle(r)}${what}${when}`);
+  const where = r.used ? `  at ${r.span.file}:${r.span.line}` : '';
+  const line = escapeHtml(`${mark(r.status)} ${r.flaky ? '[flaky] ' : ''}${stepTitle(r)}${what}${when}${where}`);
   let text = '';
   if (state.open === COMPACT_BLOCK) text += closeCompact(state);
   if (state.open === 0) text += '<pre class="compact">';
@@ -155,8 +165,35 @@ function closeCompact(state: NotebookState): string {
   return '</pre>\n';
 }
 
+/**
+ * A `use:` renders as a collapsible block headed by the use's name and file:line, open (its
+ * steps read like the others'), holding its steps. Its verdict is known only after its last
+ * step, and the page streams: the block says so at its end, and CSS (:has) marks its heading
+ * failed when a step inside failed.
+ */
+function openGroup(g: UseGroup): string {
+  return `<details class="use" open data-use="${escapeHtml(g.used.name)}" data-use-at="${escapeHtml(groupWhere(g))}"${g.teardown ? ' data-phase="teardown"' : ''}>` +
+    `<summary>Use: ${escapeHtml(groupTitle(g))} <span class="meta">${escapeHtml(groupWhere(g))}</span></summary>\n`;
+}
+
+function closeGroup(g: UseGroup, state: NotebookState): string {
+  const status = groupStatus(g);
+  return `${closeCompact(state)}<p class="use-verdict ${status}" data-use-status="${status}">${mark(status)} ${escapeHtml(groupTitle(g))}: ${escapeHtml(status)} (${escapeHtml(groupCounts(g))})</p></details>\n`;
+}
+
+function groupEdges(r: StepResult, state: NotebookState): string {
+  const change = state.uses.next(r);
+  let html = '';
+  if (change.closed) html += closeGroup(change.closed, state);
+  if (change.opened) html += closeCompact(state) + openGroup(change.opened);
+  return html;
+}
 
 function stepHtml(r: StepResult, nb: StreamedNotebook<NotebookState>, index: number): string {
+  return groupEdges(r, nb.state) + stepBody(r, nb, index);
+}
+
+function stepBody(r: StepResult, nb: StreamedNotebook<NotebookState>, index: number): string {
   const anchor = stepAnchor(nb.slot, index);
   if (r.status === 'failed' || r.status === 'error') {
     nb.state.failureCount++;
@@ -235,9 +272,12 @@ ${(run.coverageBySpec ?? (run.coverage ? [run.coverage] : [])).map(coverageTable
 
 export function htmlReporter(outDir: string): Reporter {
   return streamedReporter<NotebookState>('html', outDir, 'report.html', {
-    start: () => ({ detailed: 0, compact: 0, open: 0, failures: [], failureCount: 0 }),
+    start: () => ({ detailed: 0, compact: 0, open: 0, failures: [], failureCount: 0, uses: new UseGroups() }),
     step: stepHtml,
-    end: (nb) => closeCompact(nb.state),
+    end: (nb) => {
+      const g = nb.state.uses.end();
+      return g ? closeGroup(g, nb.state) : closeCompact(nb.state);
+    },
     assemble(out, run, notebooks, segment) {
       out.write(head(run, notebooks));
       for (const nb of notebooks) {

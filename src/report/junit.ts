@@ -1,7 +1,8 @@
 /**
  * reports/junit.xml in the Ant JUnit schema (vendored in test/fixtures/junit/JUnit.xsd), which every CI reads:
  * one <testsuite> per notebook, one <testcase> per step run (each forEach iteration, teardown
- * included); check failures are <failure>, runtime errors <error>, skips <skipped/>.
+ * included); check failures are <failure>, runtime errors <error>, skips <skipped/>. The steps of
+ * a `use:` carry the use's name as a classname suffix (`Orders › Login`), contiguous as they ran.
  */
 import { hostname } from 'node:os';
 import type { StepResult } from '../run/results.js';
@@ -59,7 +60,9 @@ export function junitReporter(outDir: string): Reporter {
       if (r.flaky && nb.state.flaky.length < FLAKY_LISTED) {
         nb.state.flaky.push(`flaky: ${stepTitle(r)} passed on attempt ${r.attempts} (before: ${r.retried?.map((x) => x.message).join('; ') ?? ''})`);
       }
-      return testcase(r, suiteName(nb.info)) + '\n';
+      // A used step's classname names its use: CI tools group testcases by classname, so the
+      // steps of one use show together under `Suite › Login` (the Ant schema has no other place).
+      return testcase(r, r.used ? `${suiteName(nb.info)} › ${r.used.name}` : suiteName(nb.info)) + '\n';
     },
     assemble(out, run, notebooks, segment) {
       out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');

@@ -9,6 +9,7 @@ import { checkDetailLines, DETAILED_PASSED, FOLD_LINES, pretty, redirectLines, s
 import { recordOf } from './json.js';
 import { coverageLine } from '../openapi/coverage.js';
 import { streamedReporter, type Reporter, type StreamedNotebook } from './reporter.js';
+import { groupCounts, groupStatus, groupTitle, groupWhere, UseGroups, type UseGroup } from './use-groups.js';
 
 const ICON: Record<string, string> = { passed: '✅', failed: '❌', error: '⚠️', skipped: '⏭️' };
 /** A status's icon; a status this version does not know (a crafted report) is shown as text. */
@@ -36,6 +37,7 @@ function body(label: string, value: unknown): string {
 
 function step(r: StepResult, anchor: string): string {
   const out = [`<a name="${anchor}"></a>`, `### ${icon(r.status)} ${mdText(stepTitle(r))}${r.flaky ? ' (flaky)' : ''}`, ''];
+  if (r.used) out.push(`_at ${inline(`${r.span.file}:${r.span.line}`)}_`, '');
   if (r.doc) out.push(mdProse(r.doc), '');
   if (r.skipReason) out.push(`_Skipped: ${mdText(r.skipReason)}_`, '');
   for (const w of r.warnings ?? []) out.push(`> ⚠️ Warning: ${mdText(w)}`, '');
@@ -69,12 +71,29 @@ interface NotebookState {
   detailed: number;
   failures: string[];
   failureCount: number;
+  uses: UseGroups;
+}
+
+/**
+ * A `use:` is a run of steps between two lines: its name and file:line before, its verdict after
+ * (known only once its last step ran; the report streams).
+ */
+const openGroup = (g: UseGroup) => `**▸ Use: ${mdText(groupTitle(g))}** · ${inline(groupWhere(g))}\n\n`;
+const closeGroup = (g: UseGroup) => `\n**◂ ${icon(groupStatus(g))} ${mdText(groupTitle(g))}: ${groupStatus(g)}** (${mdText(groupCounts(g))})\n\n`;
+
+function groupEdges(r: StepResult, state: NotebookState): string {
+  const change = state.uses.next(r);
+  return (change.closed ? closeGroup(change.closed) : '') + (change.opened ? openGroup(change.opened) : '');
 }
 
 const FAILURES_LISTED = 500;
 
 /** Bounded like the HTML: failures in full, the first steps of each notebook in full, then one line each. */
 function stepMarkdown(r: StepResult, nb: StreamedNotebook<NotebookState>, index: number): string {
+  return groupEdges(r, nb.state) + stepText(r, nb, index);
+}
+
+function stepText(r: StepResult, nb: StreamedNotebook<NotebookState>, index: number): string {
   const anchor = stepAnchor(nb.slot, index);
   const bad = r.status === 'failed' || r.status === 'error';
   if (bad) {
@@ -118,8 +137,12 @@ const coveragesOf = (run: RunRecord) => run.coverageBySpec ?? (run.coverage ? [r
 
 export function markdownReporter(outDir: string): Reporter {
   return streamedReporter<NotebookState>('markdown', outDir, 'report.md', {
-    start: () => ({ detailed: 0, failures: [], failureCount: 0 }),
+    start: () => ({ detailed: 0, failures: [], failureCount: 0, uses: new UseGroups() }),
     step: stepMarkdown,
+    end: (nb) => {
+      const g = nb.state.uses.end();
+      return g ? closeGroup(g) : '';
+    },
     assemble(out, run, notebooks, segment) {
       out.write(head(run, notebooks));
       for (const nb of notebooks) {

@@ -3,7 +3,8 @@
  * gives a token, /orders wants `Authorization: Bearer` with a live one, DELETE /login revokes it.
  * Every path may carry a prefix (`/staging/login`), recorded in the events, so a test can tell
  * which environment's base URL a request used. `events` lists `login TOKEN` and `logout TOKEN`,
- * each with the prefix when there is one (`login tok-ada-1 /staging`).
+ * each with the prefix when there is one (`login tok-ada-1 /staging`). LOGIN is the shared
+ * notebook that logs in (and revokes its token in its teardown).
  */
 import { createServer, type Server } from 'node:http';
 
@@ -45,3 +46,27 @@ export async function startTokenServer(): Promise<TokenServer> {
   state.url = `http://127.0.0.1:${(state.server.address() as { port: number }).port}`;
   return state;
 }
+
+/** The same server under the names the report tests use. */
+export type Tokens = TokenServer;
+export const tokenServer = startTokenServer;
+
+export const LOGIN = `title: Login
+inputs:
+  user: { default: alice }
+steps:
+  - name: Request a token
+    request:
+      method: POST
+      path: /login
+      json: { user: "\${user}" }
+    expect: { status: 200 }
+    capture:
+      token: body.token
+teardown:
+  - name: Revoke the token
+    request:
+      method: DELETE
+      path: /login
+      headers: { Authorization: "Bearer \${token}" }
+`;

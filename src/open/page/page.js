@@ -232,6 +232,8 @@ function appendResult(id, result) {
 function renderResult(r) {
   const head = el('div', { class: 'result-head' },
     el('span', { class: `badge ${r.status}`, text: `${MARK[r.status]} ${r.status}` }),
+    // A use cell holds the used notebook's steps: each says which one, at its own line.
+    r.used ? el('span', { class: 'used', text: `${r.name} · ${r.span.file}:${r.span.line}` }) : null,
     r.iteration ? el('span', { class: 'iter', text: `run ${r.iteration.index + 1}${r.iteration.count ? ` of ${r.iteration.count}` : ''}${r.iteration.item !== undefined ? ` · ${short(r.iteration.item, 60)}` : ''}` }) : null,
     r.response ? el('code', { class: `code c${String(r.response.status)[0]}`, text: String(r.response.status) }) : null,
     r.request ? el('span', { class: 'url', text: `${r.request.method} ${r.request.url}` }) : null,
