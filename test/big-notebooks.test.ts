@@ -6,49 +6,23 @@
  * refused with the limit and a hint. Timings are bounds, not figures: those are in `npm run bench`.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { blockNotebook } from './helpers/big-notebooks.js';
-import { BIN, readJson, ROOT, tempDir } from './helpers/cli.js';
+import { BIN, readJson, tempDir } from './helpers/cli.js';
+import { binWithUsage, type Outcome } from './helpers/usage.js';
 import { json, startTestServer, type TestServer } from './helpers/server.js';
 
-const HOOK = join(ROOT, 'test', 'helpers', 'usage-hook.mjs');
 const LIMIT_CPU_MS = 2000;
 const LIMIT_RSS_KIB = 300 * 1024;
 const MiB16 = 16 * 1024 * 1024;
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  cpuMs: number;
-  maxRssKiB: number;
-}
 
 /** The node flags of the bin's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4`): the bin as users run it. */
 const SHEBANG_FLAGS = readFileSync(BIN, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
 
 function bin(args: string[]): Promise<Outcome> {
-  const usageFile = join(tempDir('usage-'), 'usage.json');
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [...SHEBANG_FLAGS, '--import', HOOK, BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', API_NOTEBOOK_USAGE_FILE: usageFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : { cpuMs: Infinity, maxRssKiB: Infinity };
-      rmSync(join(usageFile, '..'), { recursive: true, force: true });
-      done({ code, stdout, stderr, ...usage });
-    });
-  });
+  return binWithUsage(args, { nodeFlags: SHEBANG_FLAGS, killAfterMs: 120_000 });
 }
 
 /** The item API the generated notebooks call: create, get, delete. */

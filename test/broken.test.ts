@@ -7,49 +7,22 @@
  * a hang is caught by a wall-clock kill. Refresh the goldens with UPDATE_GOLDEN=1, then read the diff.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, ROOT, tempDir } from './helpers/cli.js';
+import { ROOT, tempDir } from './helpers/cli.js';
+import { binWithUsage, type Outcome } from './helpers/usage.js';
 
 const DIR = join(ROOT, 'test', 'fixtures', 'broken');
 const KINDS = ['yaml', 'schema', 'expression', 'template', 'hostile'];
-const HOOK = join(ROOT, 'test', 'helpers', 'usage-hook.mjs');
 const LIMIT_CPU_MS = 2000;
 const LIMIT_RSS_KIB = 300 * 1024;
 const HANG_MS = 20_000;
 const PARALLEL = 3;
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  cpuMs: number;
-  maxRssKiB: number;
-}
-
 /** `api-notebook validate <rel>` through the real bin, with its own CPU time and peak memory. */
 function validate(rel: string): Promise<Outcome> {
-  const usageFile = join(tempDir('usage-'), 'usage.json');
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', HOOK, BIN, 'validate', rel], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', API_NOTEBOOK_USAGE_FILE: usageFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const killer = setTimeout(() => child.kill('SIGKILL'), HANG_MS);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : { cpuMs: Infinity, maxRssKiB: Infinity };
-      rmSync(join(usageFile, '..'), { recursive: true, force: true });
-      done({ code, stdout, stderr, ...usage });
-    });
-  });
+  return binWithUsage(['validate', rel], { cwd: ROOT, killAfterMs: HANG_MS });
 }
 
 /** Runs the cases a few at a time; each test awaits its own. */

@@ -11,32 +11,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJson, runCli, tempDir, writeInto } from './helpers/cli.js';
-import { startTokenServer, type TokenServer } from './helpers/token-server.js';
+import { LOGIN, startTokenServer, type TokenServer } from './helpers/token-server.js';
 
 const NOTEBOOKS = 30;
 const ROWS = 50;
 const ids = Array.from({ length: NOTEBOOKS }, (_, i) => String(i + 1).padStart(2, '0'));
-
-const LOGIN = `title: Login
-inputs:
-  user: { default: nobody }
-steps:
-  - name: Request a token
-    request:
-      method: POST
-      path: /login
-      json: { user: "\${user}" }
-    expect: { status: 200 }
-    capture:
-      token: body.token
-teardown:
-  - name: Revoke the token
-    request:
-      method: DELETE
-      path: /login
-      headers: { Authorization: "Bearer \${token}" }
-    expect: { status: 204 }
-`;
 
 const notebook = (id: string) => `title: Orders ${id}
 steps:

@@ -69,4 +69,5 @@ teardown:
       method: DELETE
       path: /login
       headers: { Authorization: "Bearer \${token}" }
+    expect: { status: 204 }
 `;
