@@ -76,7 +76,7 @@ describe('docs/notebook-format.md', () => {
       // The console lines the section quotes, timings aside.
       const quoted = /```text\n(Orders \(suite\/orders\.yaml[\s\S]*?)```/.exec(FORMAT)?.[1];
       assert.ok(quoted, 'the section quotes the console');
-      const lines = (t: string) => t.split('\n').filter((l) => /^\s+✔/.test(l)).map((l) => l.replace(/ \d+ ms$/, ''));
+      const lines = (t: string) => t.split('\n').filter((l) => /^\s+[✔▸]/.test(l)).map((l) => l.replace(/ \d+ ms$/, ''));
       assert.deepEqual(lines(r.stdout), lines(quoted));
       const steps = readJson(join(dir, 'out', 'report.json')).notebooks[0].steps;
       const first = steps[0];

@@ -133,6 +133,17 @@ steps:
     assert.match(r.stderr, /broken\/user\.yaml:6:\d+/);
   });
 
+  it('a broken used file is its own problem, not one more for each later step reading its captures', async () => {
+    writeInto(repo, 'cascade/login.yaml', 'title: Login\nsteps:\n  - name: Request a token\n    request: POST /login\n    capture: { token: body.tokn }\n    assert: ["nope == 1"]\n');
+    const file = writeInto(repo, 'cascade/user.yaml', 'title: User\nsteps:\n  - use: login.yaml\n  - name: a\n    request: GET /orders/${token}\n  - name: b\n    request: GET /orders/${token}\n');
+    const r = await runCli(['validate', file], { cwd: repo });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /cascade\/login\.yaml:6:\d+/);
+    assert.doesNotMatch(r.stderr, /`token` is used before anything defines it/);
+    // The use says its file is broken, then the file says where: two, whatever follows.
+    assert.match(r.stderr, /^2 problems found; nothing was sent\.$/m);
+  });
+
   it('says a required input of the used notebook without a value at the use step', async () => {
     writeInto(repo, 'inputs/need.yaml', 'title: Need\ninputs:\n  apiKey: { env: USE_TEST_KEY }\nsteps:\n  - name: x\n    assert: ["apiKey != null"]\n');
     const file = writeInto(repo, 'inputs/user.yaml', 'title: User\nsteps:\n  - use: need.yaml\n');

@@ -387,8 +387,14 @@ class Builder {
     }
   }
 
+  private usedCapturesUnknown = false;
+
+  capturesUnknown(): void {
+    this.usedCapturesUnknown = true;
+  }
+
   private isDefined(name: string): boolean {
-    return this.defined.has(name) || this.locals.some((names) => names.includes(name));
+    return this.usedCapturesUnknown || this.defined.has(name) || this.locals.some((names) => names.includes(name));
   }
 
   /** Every name in scope, in the order they were defined (for "did you mean"). */

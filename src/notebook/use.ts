@@ -17,6 +17,8 @@ export interface UseBuilder {
   readonly source: SourceMap;
   template(v: unknown, at: Path): Template;
   report(d: Diagnostic): void;
+  /** A used notebook did not load: what it captures is unknown, so later names are not reported as undefined. */
+  capturesUnknown(): void;
 }
 
 /** Keys a `use` step may carry besides `use` and `with`: the rest belong to a step that sends a request. */
@@ -34,6 +36,8 @@ export function buildUse(b: UseBuilder, s: Record<string, any>, at: Path, load: 
   const written = String(s.use);
   const loaded = load ? load(written, span) : { diagnostics: [{ message: '`use` is not available here', span }] };
   loaded.diagnostics.forEach((d) => b.report(d));
+  // One broken used file is one problem, not one more for every later step reading its captures.
+  if (!loaded.notebook) b.capturesUnknown();
   const withValues = Object.entries((s.with ?? {}) as Record<string, unknown>).map(([name, value]) => ({
     name,
     value: b.template(value, [...at, 'with', name]),
