@@ -35,7 +35,7 @@ describe('README', () => {
 
 describe('docs/notebook-format.md', () => {
   const blocks = [...FORMAT.matchAll(/(?:<!-- use-example: ([\w./-]+) -->\n)?```yaml\n([\s\S]*?)```/g)].map((m) => ({ name: m[1], text: m[2] }));
-  // The shared-steps example is files of one repository (`use: ../shared/login.yaml`): each named block is written at its path.
+  // The shared-steps example is files of one repository (`use:` of a file in a sibling folder): each named block is written at its path.
   const named = blocks.filter((b) => b.name);
   it('has examples', () => assert.ok(blocks.length >= 10));
   blocks.forEach(({ name, text: block }, i) => {

@@ -1,6 +1,6 @@
 /**
  * Issue 23's acceptance suite, as a team keeps one: 30 notebooks using one shared login notebook
- * (`use: ../shared/login.yaml`), two environments (environments/local.yaml and staging.yaml, picked
+ * (`use: ../common/login.yaml`), two environments (environments/local.yaml and staging.yaml, picked
  * with --env), and a 50-row CSV every notebook loops over (`forEach: ${data('cases.csv')}`), against
  * a server that issues and checks tokens. Through the real bin: green under --jobs 4, green in two
  * shards, and `merge` of the shards rebuilds the unsharded report; the login runs once per notebook
@@ -19,7 +19,7 @@ const ids = Array.from({ length: NOTEBOOKS }, (_, i) => String(i + 1).padStart(2
 
 const notebook = (id: string) => `title: Orders ${id}
 steps:
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
     with: { user: "u${id}" }
   - name: Order
     forEach: \${data('cases.csv')}
@@ -53,7 +53,7 @@ describe('a suite of 30 notebooks with a shared login, 2 environments and a 50-r
     srv = await startTokenServer();
     repo = tempDir('api-notebook-suite-');
     mkdirSync(join(repo, '.git'));
-    writeInto(repo, 'shared/login.yaml', LOGIN);
+    writeInto(repo, 'common/login.yaml', LOGIN);
     writeInto(repo, 'suite/cases.csv', CSV);
     for (const id of ids) writeInto(repo, `suite/orders-${id}.yaml`, notebook(id));
     writeInto(repo, 'environments/local.yaml', `baseUrl: ${srv.url}/local\n`);
@@ -91,7 +91,7 @@ describe('a suite of 30 notebooks with a shared login, 2 environments and a 50-r
       assert.equal(names.filter((n: string) => n === 'Login › Revoke the token').length, 1);
       assert.equal(names.filter((n: string) => n === 'Order').length, ROWS, 'one entry per CSV row');
       assert.equal(nb.steps.at(-1).name, 'Login › Revoke the token');
-      assert.equal(nb.steps.at(-1).span.file, 'shared/login.yaml');
+      assert.equal(nb.steps.at(-1).span.file, 'common/login.yaml');
     }
     assert.equal(srv.events.length, 2 * NOTEBOOKS);
   });

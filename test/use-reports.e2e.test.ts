@@ -50,8 +50,8 @@ steps:
   - name: Before
     request: GET /orders
     expect: { status: 401 }
-  - use: ../shared/session.yaml
-  - use: ../shared/session.yaml
+  - use: ../common/session.yaml
+  - use: ../common/session.yaml
     name: Broken session
     with: { suffix: x }
 `;
@@ -64,7 +64,7 @@ describe('use: in the reports', () => {
     srv = await tokenServer();
     const repo = tempDir('api-notebook-use-reports-');
     mkdirSync(join(repo, '.git'));
-    writeInto(repo, 'shared/session.yaml', SESSION);
+    writeInto(repo, 'common/session.yaml', SESSION);
     writeInto(repo, 'suite/main.yaml', MAIN);
     out = join(repo, 'out');
     run = await runCli(['run', join(repo, 'suite/main.yaml'), '--base-url', srv.url, '--out', out], { cwd: repo });
@@ -103,7 +103,7 @@ describe('use: in the reports', () => {
     ]);
     const [session, broken] = blocks.map((b) => b[4]);
     assert.match(session, /<summary>Use: Session <span class="meta">suite\/main\.yaml:6<\/span><\/summary>/);
-    assert.match(session, /Session › Request a token[\s\S]*at shared\/session\.yaml:6[\s\S]*Session › Use the token[\s\S]*at shared\/session\.yaml:14/);
+    assert.match(session, /Session › Request a token[\s\S]*at common\/session\.yaml:6[\s\S]*Session › Use the token[\s\S]*at common\/session\.yaml:14/);
     assert.match(session, /data-use-status="passed"/);
     assert.match(broken, /<section class="step failed"[^>]*>[\s\S]*Broken session › Use the token/);
     assert.match(broken, /data-use-status="failed"[^>]*>✘ Broken session: failed \(2 steps, 1 failed\)/);
@@ -154,7 +154,7 @@ describe('use: in the reports', () => {
 
   it('report.md and the console head each use and close it with its verdict', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    assert.match(md, /\*\*▸ Use: Session\*\* · `suite\/main\.yaml:6`[\s\S]*### ✅ Session › Request a token\n\n_at `shared\/session\.yaml:6`_[\s\S]*\*\*◂ ✅ Session: passed\*\* \(2 steps\)/);
+    assert.match(md, /\*\*▸ Use: Session\*\* · `suite\/main\.yaml:6`[\s\S]*### ✅ Session › Request a token\n\n_at `common\/session\.yaml:6`_[\s\S]*\*\*◂ ✅ Session: passed\*\* \(2 steps\)/);
     assert.match(md, /\*\*◂ ❌ Broken session: failed\*\* \(2 steps, 1 failed\)/);
     assert.match(run.stdout, /\n {2}▸ use Session \(suite\/main\.yaml:6\)\n {4}✔ Session › Request a token/);
     assert.match(run.stdout, /\n {4}✘ Broken session › Use the token/);

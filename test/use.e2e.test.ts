@@ -11,7 +11,7 @@ import { LOGIN, startTokenServer, type TokenServer } from './helpers/token-serve
 
 const orders = (n: number) => `title: Orders ${n}
 steps:
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
     with: { user: "user${n}" }
   - name: List orders
     request:
@@ -28,7 +28,7 @@ describe('use: shared steps', () => {
     srv = await startTokenServer();
     repo = tempDir('api-notebook-use-');
     mkdirSync(join(repo, '.git'));
-    writeInto(repo, 'shared/login.yaml', LOGIN);
+    writeInto(repo, 'common/login.yaml', LOGIN);
     for (const n of [1, 2, 3]) writeInto(repo, `suite/orders${n}.yaml`, orders(n));
   });
   after(() => srv.close());
@@ -47,7 +47,7 @@ describe('use: shared steps', () => {
     const used = steps.find((s: any) => s.name === 'Login › Request a token');
     assert.ok(used, JSON.stringify(steps.map((s: any) => s.name)));
     assert.deepEqual(used.used, { name: 'Login', file: 'suite/orders1.yaml', line: 3 });
-    assert.equal(used.span.file, 'shared/login.yaml');
+    assert.equal(used.span.file, 'common/login.yaml');
     assert.equal(used.span.line, 5);
     assert.ok(steps.some((s: any) => s.name === 'Login › Revoke the token' && s.phase === 'teardown' && s.status === 'passed'));
     const files = readdirSync(out);
@@ -59,10 +59,10 @@ describe('use: shared steps', () => {
     srv.events.length = 0;
     const file = writeInto(repo, 'suite/two.yaml', `title: Two logins
 steps:
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
     name: First
     with: { user: first }
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
     name: Second
     with: { user: second }
 teardown:
@@ -81,7 +81,7 @@ teardown:
   it('fails a step that sends a wrong token', async () => {
     const file = writeInto(repo, 'suite/wrong.yaml', `title: Wrong token
 steps:
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
   - name: List orders
     request:
       method: GET
@@ -97,11 +97,11 @@ steps:
     srv.events.length = 0;
     const file = writeInto(repo, 'suite/each.yaml', `title: Each
 steps:
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
     forEach: [ann, bob]
     as: who
     with: { user: "\${who}" }
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
     name: Never
     if: false
 `);

@@ -19,7 +19,7 @@ steps:
   - name: Before
     request: GET /orders
     expect: { status: 401 }
-  - use: ../shared/login.yaml
+  - use: ../common/login.yaml
     with: { user: ann }
   - name: List orders
     request:
@@ -49,7 +49,7 @@ describe('open: a notebook with a use step', () => {
     srv = await tokenServer();
     repo = tempDir('api-notebook-open-use-');
     mkdirSync(join(repo, '.git'));
-    writeInto(repo, 'shared/login.yaml', LOGIN);
+    writeInto(repo, 'common/login.yaml', LOGIN);
   });
   after(() => srv.server.close());
 
@@ -74,7 +74,7 @@ describe('open: a notebook with a use step', () => {
         await page.goto(open.url);
         await page.waitForSelector('[data-step="1"] .used');
         const used = await page.$$eval('[data-step="1"] .used', (els) => els.map((e) => e.textContent));
-        assert.deepEqual(used, ['Login › Request a token · shared/login.yaml:5', 'Login › Revoke the token · shared/login.yaml:14']);
+        assert.deepEqual(used, ['Login › Request a token · common/login.yaml:5', 'Login › Revoke the token · common/login.yaml:14']);
         assert.equal(await page.getAttribute('[data-step="1"]', 'data-status'), 'passed');
         assert.match(await page.textContent('#values') ?? '', /token/);
         assert.deepEqual(errors, []);
@@ -87,8 +87,8 @@ describe('open: a notebook with a use step', () => {
   });
 
   it('a failing used step fails the use cell', async () => {
-    const shared = writeInto(repo, 'shared/bad-login.yaml', LOGIN.replace('expect: { status: 200 }', 'expect: { status: 201 }'));
-    const file = writeInto(repo, 'suite/bad.yaml', notebook('').replace('../shared/login.yaml', '../shared/bad-login.yaml'));
+    const shared = writeInto(repo, 'common/bad-login.yaml', LOGIN.replace('expect: { status: 200 }', 'expect: { status: 201 }'));
+    const file = writeInto(repo, 'suite/bad.yaml', notebook('').replace('../common/login.yaml', '../common/bad-login.yaml'));
     assert.ok(shared);
     const open = await startOpen([file, '--base-url', srv.url], {}, repo);
     try {
