@@ -11,6 +11,13 @@ import type { StepResult } from './results.js';
 import { baseResult, loopItems, runStep, skippedResult, toStepError } from './step.js';
 import { truthy } from '../expr/index.js';
 
+/**
+ * Where initialValues keeps the command line's values (--var, --var-file, --var-json, a --data
+ * row, the environment's): a used notebook's `vars:` give way to them as the using notebook's do.
+ * Not a name an expression can write, as DATA_FILES is not.
+ */
+export const OVERRIDES = '#overrides';
+
 /** A used notebook whose steps have started: its teardown runs with the values it ran with. */
 export interface UsedTeardown {
   steps: Step[];
@@ -99,7 +106,10 @@ async function runUse(step: UseStep, ctx: RunContext, usedTeardowns: UsedTeardow
       }
       if (used.data) values.set(DATA_FILES, used.data);
       else values.delete(DATA_FILES);
-      for (const v of used.vars) values.set(v.name, v.value.render(scopeOf(values)));
+      // Precedence inside a use: `with:` (set above, for the inputs it names) > the command line
+      // (for inputs `with:` leaves open, and for vars) > the used notebook's own `vars:` and defaults.
+      const overrides = (ctx.values.get(OVERRIDES) ?? {}) as Record<string, unknown>;
+      for (const v of used.vars) values.set(v.name, Object.hasOwn(overrides, v.name) ? overrides[v.name] : v.value.render(scopeOf(values)));
     } catch (err) {
       await ctx.emit({ ...baseResult(step, Date.now()), iteration, status: 'error', error: toStepError(err) });
       failed = true;
