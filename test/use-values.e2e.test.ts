@@ -4,7 +4,7 @@
  * the prefix of each login's path (`/staging/login`), so a test can tell which value a var had.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, tempDir, writeInto } from './helpers/cli.js';
@@ -76,5 +76,20 @@ describe('use: values a used notebook sees', () => {
     assert.match(r.stderr, /`--var prefx=…` sets nothing/);
     assert.match(r.stderr, /--> common\/login\.yaml:5:3\n.*\n5 \|   prefix: ""/);
     assert.match(r.stderr, /did you mean `prefix`/);
+  });
+
+  it('a use with forEach is one group per item in every report, named with the item (`Login [2/3] › …`)', async () => {
+    writeInto(repo, 'suite/each.yaml', 'title: Each\nsteps:\n  - use: ../common/login.yaml\n    forEach: ["a", "b", "c"]\n    as: who\n    with: { user: "${who}" }\n');
+    const out = join(repo, 'out-each');
+    const r = await runCli(['run', join(repo, 'suite/each.yaml'), '--base-url', srv.url, '--out', out], { cwd: repo });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const k of [1, 2, 3]) assert.match(r.stdout, new RegExp(`\\n {2}▸ use Login \\[${k}/3\\] \\(suite/each\\.yaml:3\\)\\n {4}✔ Login \\[${k}/3\\] › Request a token`));
+    const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
+    const cases = [...xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(cases, [1, 2, 3].map((k) => [`Login [${k}/3] › Request a token`, `Each › Login [${k}/3]`]));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.deepEqual([...html.matchAll(/<details class="use"[^>]*data-use="([^"]*)"/g)].map((m) => m[1]), ['Login [1/3]', 'Login [2/3]', 'Login [3/3]']);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    assert.equal((md.match(/\*\*▸ Use: Login \\\[\d\/3\\\]\*\*/g) ?? []).length, 3, md);
   });
 });

@@ -116,8 +116,10 @@ async function runUse(step: UseStep, ctx: RunContext, usedTeardowns: UsedTeardow
       continue;
     }
     for (const n of BUILTIN_NAMES) if (ctx.values.has(n)) values.set(n, ctx.values.get(n));
-    const from = { name: step.name, file: step.span.file, line: step.span.line };
-    const child: RunContext = { ...ctx, notebook: used, values, emit: (r) => ctx.emit(asUsed(r, step, from, iteration)) };
+    // Each forEach item is a use of its own, so a group of its own in every report: `Login [2/3]`.
+    const name = iteration ? `${step.name} [${iteration.index + 1}/${iteration.count}]` : step.name;
+    const from = { name, file: step.span.file, line: step.span.line };
+    const child: RunContext = { ...ctx, notebook: used, values, emit: (r) => ctx.emit(asUsed(r, step.phase, from)) };
     // Registered before its steps run, so a use nested inside tears down before this one.
     if (step.phase === 'steps' && used.teardown.length) usedTeardowns.push({ steps: used.teardown, ctx: child });
     const own: UsedTeardownList = [];
@@ -133,6 +135,7 @@ async function runUse(step: UseStep, ctx: RunContext, usedTeardowns: UsedTeardow
 type UsedTeardownList = UsedTeardown[];
 
 /** A result of a used step as reports show it: under the using step's name, at its own source line. */
-function asUsed(r: StepResult, step: UseStep, from: NonNullable<StepResult['used']>, iteration: StepResult['iteration']): StepResult {
-  return { ...r, name: `${step.name} › ${r.name}`, phase: step.phase === 'teardown' ? 'teardown' : r.phase, used: from, iteration: r.iteration ?? iteration };
+function asUsed(r: StepResult, phase: UseStep['phase'], from: NonNullable<StepResult['used']>): StepResult {
+  // The use's iteration is in its name (`Login [2/3] › …`); a used step's own forEach keeps its own.
+  return { ...r, name: `${from.name} › ${r.name}`, phase: phase === 'teardown' ? 'teardown' : r.phase, used: from };
 }
