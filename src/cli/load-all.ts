@@ -3,6 +3,7 @@ import { SchemaRegistry } from '../checks/schemas.js';
 import { closest, renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
 import { loadNotebook, type LoadResult } from '../notebook/load.js';
 import type { Notebook } from '../notebook/types.js';
+import { readFileSync } from 'node:fs';
 import { BUILTIN_NAMES } from '../run/context.js';
 
 export interface Loaded {
@@ -44,7 +45,17 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
  * meant (or the top of the first notebook).
  */
 function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic: Diagnostic; text?: string }> {
-  const declared = results.flatMap((r) => (r.notebook ? [...r.notebook.inputs, ...r.notebook.vars].map((d) => ({ name: d.name, span: d.span, text: r.text })) : []));
+  type Declared = { name: string; span: Diagnostic['span']; text?: string };
+  const declared: Declared[] = [];
+  // A used notebook's inputs and vars are set by --var as the using notebook's are (src/run/sequence.ts),
+  // however deep the use; their text is read only if a guess points into them.
+  const visit = (nb: Notebook, text: string | undefined, seen: Set<Notebook>) => {
+    if (seen.has(nb)) return;
+    seen.add(nb);
+    for (const d of [...nb.inputs, ...nb.vars]) declared.push({ name: d.name, span: d.span, text });
+    for (const step of [...nb.steps, ...nb.teardown]) if (step.kind === 'use') visit(step.use.notebook, undefined, seen);
+  };
+  for (const r of results) if (r.notebook) visit(r.notebook, r.text, new Set());
   const known = new Set(declared.map((d) => d.name));
   return names.filter((n) => !known.has(n)).map((name) => {
     const guess = closest(name, known);
@@ -52,7 +63,7 @@ function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic
     const first = results[0];
     const list = [...known].sort();
     return {
-      text: at ? at.text : first?.text,
+      text: at ? at.text ?? readText(at.span.file) : first?.text,
       diagnostic: {
         message: `\`--var ${name}=…\` sets nothing: no notebook given declares an input or var named \`${name}\``,
         span: at?.span ?? { file: first?.displayPath ?? name, line: 1, col: 1, length: 1 },
@@ -62,4 +73,13 @@ function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic
       },
     };
   });
+}
+
+/** The text of a used notebook, to show the line a guess points at (none if it cannot be read now). */
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

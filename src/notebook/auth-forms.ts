@@ -16,6 +16,7 @@ export function twoAuthForms(path: Path, data: unknown, source: SourceMap): Diag
   return {
     message: `\`auth\` has two forms, \`${first}\` and \`${second}\`; it takes one`,
     span: source.keyAt(path, second),
-    hint: `keep \`${first}\` or \`${second}\`; a step that needs the other sets its own \`auth:\``,
+    // At the top, the other form may still serve some steps; in a step, one form is all it sends.
+    hint: path.length === 1 ? `keep \`${first}\` or \`${second}\`; a step that needs the other sets its own \`auth:\`` : `keep \`${first}\` or \`${second}\``,
   };
 }

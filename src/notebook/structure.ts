@@ -151,6 +151,9 @@ function toDiagnostic(e: ErrorObject, kept: ErrorObject[], source: SourceMap): D
   switch (e.keyword) {
     case 'additionalProperty':
     case 'additionalProperties': {
+      // A step's `auth` with two forms fails each form's branch on the other's key: name both.
+      const twoForms = twoAuthForms(path, e.data, source);
+      if (twoForms) return twoForms;
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
       const guess = closest(key, allowed);

@@ -14,7 +14,7 @@ import { scopeOf, type RunContext } from './context.js';
 import type { Redactor } from './redact.js';
 import { DeferredHooks } from './deferred.js';
 import { countStep, emptyCounts, type Counts, type NotebookRecord, type NotebookStatus, type ResponseRecord, type RunHooks, type StepResult } from './results.js';
-import { runSequence } from './sequence.js';
+import { OVERRIDES, runSequence } from './sequence.js';
 import { reportableBytes } from './report-bytes.js';
 
 /** What running steps needs, whoever drives it: `run` (a whole notebook) or `open` (a session). */
@@ -113,6 +113,8 @@ export function initialValues(notebook: Notebook, inputs: Record<string, unknown
   const values = new Map<string, unknown>(runId ? [['runId', runId]] : []);
   for (const [k, v] of Object.entries(inputs)) values.set(k, v);
   if (notebook.data) values.set(DATA_FILES, notebook.data);
+  // Kept for the notebooks this one uses: their vars give way to the command line too (sequence.ts).
+  if (Object.keys(overrides).length) values.set(OVERRIDES, overrides);
   for (const v of notebook.vars) {
     values.set(v.name, Object.hasOwn(overrides, v.name) ? overrides[v.name] : v.value.render(scopeOf(values)));
   }

@@ -11,6 +11,13 @@ import type { StepResult } from './results.js';
 import { baseResult, loopItems, runStep, skippedResult, toStepError } from './step.js';
 import { truthy } from '../expr/index.js';
 
+/**
+ * Where initialValues keeps the command line's values (--var, --var-file, --var-json, a --data
+ * row, the environment's): a used notebook's `vars:` give way to them as the using notebook's do.
+ * Not a name an expression can write, as DATA_FILES is not.
+ */
+export const OVERRIDES = '#overrides';
+
 /** A used notebook whose steps have started: its teardown runs with the values it ran with. */
 export interface UsedTeardown {
   steps: Step[];
@@ -99,15 +106,20 @@ async function runUse(step: UseStep, ctx: RunContext, usedTeardowns: UsedTeardow
       }
       if (used.data) values.set(DATA_FILES, used.data);
       else values.delete(DATA_FILES);
-      for (const v of used.vars) values.set(v.name, v.value.render(scopeOf(values)));
+      // Precedence inside a use: `with:` (set above, for the inputs it names) > the command line
+      // (for inputs `with:` leaves open, and for vars) > the used notebook's own `vars:` and defaults.
+      const overrides = (ctx.values.get(OVERRIDES) ?? {}) as Record<string, unknown>;
+      for (const v of used.vars) values.set(v.name, Object.hasOwn(overrides, v.name) ? overrides[v.name] : v.value.render(scopeOf(values)));
     } catch (err) {
       await ctx.emit({ ...baseResult(step, Date.now()), iteration, status: 'error', error: toStepError(err) });
       failed = true;
       continue;
     }
     for (const n of BUILTIN_NAMES) if (ctx.values.has(n)) values.set(n, ctx.values.get(n));
-    const from = { name: step.name, file: step.span.file, line: step.span.line };
-    const child: RunContext = { ...ctx, notebook: used, values, emit: (r) => ctx.emit(asUsed(r, step, from, iteration)) };
+    // Each forEach item is a use of its own, so a group of its own in every report: `Login [2/3]`.
+    const name = iteration ? `${step.name} [${iteration.index + 1}/${iteration.count}]` : step.name;
+    const from = { name, file: step.span.file, line: step.span.line };
+    const child: RunContext = { ...ctx, notebook: used, values, emit: (r) => ctx.emit(asUsed(r, step.phase, from)) };
     // Registered before its steps run, so a use nested inside tears down before this one.
     if (step.phase === 'steps' && used.teardown.length) usedTeardowns.push({ steps: used.teardown, ctx: child });
     const own: UsedTeardownList = [];
@@ -123,6 +135,7 @@ async function runUse(step: UseStep, ctx: RunContext, usedTeardowns: UsedTeardow
 type UsedTeardownList = UsedTeardown[];
 
 /** A result of a used step as reports show it: under the using step's name, at its own source line. */
-function asUsed(r: StepResult, step: UseStep, from: NonNullable<StepResult['used']>, iteration: StepResult['iteration']): StepResult {
-  return { ...r, name: `${step.name} › ${r.name}`, phase: step.phase === 'teardown' ? 'teardown' : r.phase, used: from, iteration: r.iteration ?? iteration };
+function asUsed(r: StepResult, phase: UseStep['phase'], from: NonNullable<StepResult['used']>): StepResult {
+  // The use's iteration is in its name (`Login [2/3] › …`); a used step's own forEach keeps its own.
+  return { ...r, name: `${from.name} › ${r.name}`, phase: phase === 'teardown' ? 'teardown' : r.phase, used: from };
 }
