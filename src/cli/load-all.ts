@@ -1,29 +1,46 @@
-/** Loads every notebook of a command, printing all their diagnostics; any problem means exit 2. */
+/**
+ * Loads every notebook of a command, printing all their diagnostics; any problem means exit 2.
+ * Past KEEP_STEPS_BYTES of notebook text, each notebook's steps are let go once it is checked and
+ * read again by `reload` when it runs (src/notebook/released.ts): memory stays that of the
+ * notebooks running, not of the whole suite.
+ */
+import { readFileSync } from 'node:fs';
 import { SchemaRegistry } from '../checks/schemas.js';
 import { closest, renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
-import { loadNotebook, type LoadResult } from '../notebook/load.js';
+import { loadNotebook, type LoadOptions, type LoadResult } from '../notebook/load.js';
+import { releaseSteps, restoreSteps, textHash, usedNotebooks } from '../notebook/released.js';
 import type { Notebook } from '../notebook/types.js';
-import { readFileSync } from 'node:fs';
 import { BUILTIN_NAMES } from '../run/context.js';
 
 export interface Loaded {
   notebooks: Notebook[];
   problems: number;
+  /** The notebook with its steps: as given, or (steps let go) read again from its file; an error message if it changed since. */
+  reload: (nb: Notebook) => Promise<Notebook | { changed: string }>;
 }
+
+/** Notebook text kept whole in memory before the loader lets steps go (a 10,000-step notebook of 1.3 MB holds ~20 MB). */
+export const KEEP_STEPS_BYTES = 2 * 1024 * 1024;
 
 /** `knownNames`: names defined outside the notebooks (an environment's, a --data file's fields); notebooks may use them, and a --var may set them. */
 export async function loadAll(files: string[], extraNames: string[], stderr: NodeJS.WritableStream, color: boolean, allowFiles: readonly string[] = [], openapiOverridden = false, knownNames: readonly string[] = []): Promise<Loaded> {
   // Named schemas are read through THE file rule, widened by --allow-files (src/files/access.ts).
   const registry = new SchemaRegistry(process.cwd(), allowFiles);
+  const options: LoadOptions = { registry, extraNames: [...BUILTIN_NAMES, ...extraNames, ...knownNames], allowFiles: [...allowFiles], openapiOverridden };
   const notebooks: Notebook[] = [];
   const results: LoadResult[] = [];
   let problems = 0;
+  let kept = 0;
   for (const file of files) {
-    const result = await loadNotebook(file, { registry, extraNames: [...BUILTIN_NAMES, ...extraNames, ...knownNames], allowFiles: [...allowFiles], openapiOverridden });
-    results.push(result);
-    if (result.notebook) notebooks.push(result.notebook);
+    const result = await loadNotebook(file, options);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');
     problems += result.problems ?? result.diagnostics.length;
+    kept += result.text?.length ?? 0;
+    // The text goes too: a diagnostic about --var below reads it again.
+    if (result.notebook && result.text !== undefined && kept > KEEP_STEPS_BYTES) results.push({ ...result, notebook: releaseSteps(result.notebook, result.text), text: undefined });
+    else results.push(result);
+    const loaded = results.at(-1)!.notebook;
+    if (loaded) notebooks.push(loaded);
   }
   // Names are only known for notebooks that loaded; with others broken, their errors come first.
   if (problems === 0) {
@@ -36,8 +53,18 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
     if (problems) notebooks.length = 0;
   }
   if (problems) stderr.write(`${problems} problem${problems === 1 ? '' : 's'} found; nothing was sent.\n`);
-  return { notebooks, problems };
+  return { notebooks, problems, reload: (nb) => reload(nb, options) };
 }
+
+async function reload(nb: Notebook, options: LoadOptions): Promise<Notebook | { changed: string }> {
+  if (!nb.released) return nb;
+  const again = await loadNotebook(nb.file, options);
+  if (!again.notebook || again.text === undefined || textHash(again.text) !== nb.released.sha256) {
+    return { changed: `${again.displayPath} changed after it was checked at the start of the run; run again to check and run the new text` };
+  }
+  return restoreSteps(nb, again.notebook);
+}
+
 
 /**
  * A `--var` must set an input or var some notebook declares: a misspelt name would otherwise be
@@ -45,6 +72,7 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
  * meant (or the top of the first notebook).
  */
 function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic: Diagnostic; text?: string }> {
+  if (!names.length) return [];
   type Declared = { name: string; span: Diagnostic['span']; text?: string };
   const declared: Declared[] = [];
   // A used notebook's inputs and vars are set by --var as the using notebook's are (src/run/sequence.ts),
@@ -53,7 +81,7 @@ function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic
     if (seen.has(nb)) return;
     seen.add(nb);
     for (const d of [...nb.inputs, ...nb.vars]) declared.push({ name: d.name, span: d.span, text });
-    for (const step of [...nb.steps, ...nb.teardown]) if (step.kind === 'use') visit(step.use.notebook, undefined, seen);
+    for (const used of usedNotebooks(nb)) visit(used, undefined, seen);
   };
   for (const r of results) if (r.notebook) visit(r.notebook, r.text, new Set());
   const known = new Set(declared.map((d) => d.name));

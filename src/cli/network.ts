@@ -11,17 +11,12 @@ import { checkFileAccess, FileAccessError, fileRulesFor } from '../files/access.
 import type { HttpClientOptions } from '../http/client.js';
 import { proxyConfig, proxySecrets, ProxySettingError } from '../http/proxy.js';
 import { renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
-import { tlsFiles, type TlsSpec } from '../notebook/transport-spec.js';
+import { tlsFiles } from '../notebook/transport-spec.js';
+import { tlsSpecsOf } from '../notebook/released.js';
 import type { Notebook } from '../notebook/types.js';
 import { SecretTooShortError, shortSecretMessage, type Redactor } from '../run/redact.js';
 import { UsageError, type RunArgs } from './args.js';
 
-/** Every `tls:` of a notebook: defaults, then each step's request. */
-function tlsSpecs(nb: Notebook): TlsSpec[] {
-  const specs = [nb.defaults.tls];
-  for (const s of [...nb.steps, ...nb.teardown]) if (s.kind === 'http') specs.push(s.request.tls);
-  return specs.filter((s): s is TlsSpec => !!s);
-}
 
 /**
  * The `tls:` files that may not be read (outside the notebook's repository, unless --allow-files
@@ -30,7 +25,7 @@ function tlsSpecs(nb: Notebook): TlsSpec[] {
 export function checkTlsFiles(notebooks: Notebook[], allowFiles: string[], mustExist: boolean, stderr: NodeJS.WritableStream, color: boolean): number {
   let problems = 0;
   for (const nb of notebooks) {
-    const specs = tlsSpecs(nb);
+    const specs = tlsSpecsOf(nb);
     if (!specs.length) continue;
     const rules = fileRulesFor(nb.file, allowFiles);
     const text = safeRead(nb.file);
@@ -110,7 +105,7 @@ export function networkOptions(args: RunArgs, env: NodeJS.ProcessEnv, redactor: 
  */
 export function registerLiteralPassphrases(notebooks: Notebook[], redactor: Redactor): void {
   for (const nb of notebooks) {
-    for (const spec of tlsSpecs(nb)) {
+    for (const spec of tlsSpecsOf(nb)) {
       if (!spec.passphrase || spec.passphrase.exprs.length) continue;
       const value = String(spec.passphrase.render(() => ({ found: true, value: null })) ?? '');
       try {
@@ -131,7 +126,7 @@ export function environmentNetworkOptions(env: NodeJS.ProcessEnv, redactor: Reda
 /** Where certificate checks are turned off: `--insecure`, and `file:line` of each `insecure: true`. */
 export function insecureSources(args: Pick<RunArgs, 'insecure'> | undefined, notebooks: Notebook[]): string[] {
   const out = args?.insecure ? ['--insecure'] : [];
-  for (const nb of notebooks) for (const spec of tlsSpecs(nb)) if (spec.insecure?.value) out.push(`${spec.insecure.span.file}:${spec.insecure.span.line}`);
+  for (const nb of notebooks) for (const spec of tlsSpecsOf(nb)) if (spec.insecure?.value) out.push(`${spec.insecure.span.file}:${spec.insecure.span.line}`);
   return out;
 }
 

@@ -24,6 +24,7 @@ import { LocatedError } from '../env/resolve.js';
 import { prepareNotebooks } from './prepare.js';
 import { configureCompileCache } from '../cache/compile-cache.js';
 import { dirname } from 'node:path';
+import { sendsToPath } from '../notebook/released.js';
 
 export type { Io } from './io.js';
 import type { Io } from './io.js';
@@ -42,7 +43,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const setup = runSetup(args, files, io, color);
   if (!setup) return 2;
   configureCompileCache({ dir: args.cacheDir, disabled: args.noCache, near: files.slice(0, 1).map((f) => dirname(f)), env: io.env });
-  const { notebooks, problems } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
+  const { notebooks, problems, reload } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
   if (setup.environments && environmentProblems(setup.environments, notebooks, io.stderr, color)) return 2;
@@ -69,7 +70,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
     // --env-file fills in what the process environment does not set.
     prepared = await prepareNotebooks(notebooks, { env: { ...args.envFile, ...io.env }, cli: overrides, ask, environments: setup.environments?.byNotebook, rows: setup.rows?.rows, baseUrlGiven: args.baseUrl !== undefined, redactor });
     for (const { notebook, baseUrl } of prepared) {
-      if (!args.baseUrl && !baseUrl && !notebook.mock && !notebook.baseUrl && notebook.steps.some((s) => s.kind === 'http' && s.request.target.kind === 'path')) {
+      if (!args.baseUrl && !baseUrl && !notebook.mock && !notebook.baseUrl && sendsToPath(notebook)) {
         throw new UsageError(`${notebook.file}: no base URL; give --base-url, or set \`baseUrl:\` or \`mock: stripe\` in the notebook${args.env ? ` or \`baseUrl:\` in environments/${args.env}.yaml` : ''}`);
       }
     }
@@ -117,6 +118,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
       openapiMode: args.openapiMode,
       coverages: () => descriptions.coverages(),
       insecure: insecure.length > 0,
+      load: reload,
     });
     const coverages = descriptions.coverages();
     if (run.interrupted) return 130;

@@ -12,6 +12,7 @@ import type { Description } from '../openapi/description.js';
 import type { Log } from '../run/log.js';
 import { runNotebook } from '../run/notebook.js';
 import { runPool } from '../run/pool.js';
+import { reportUnrunnable } from '../run/unrunnable.js';
 import type { Redactor } from '../run/redact.js';
 import { summarize, type NotebookRecord, type RunRecord, type ShardInfo } from '../run/results.js';
 import type { BaselineComparer } from '../report/baseline.js';
@@ -59,6 +60,8 @@ export interface SuiteOptions {
   coverages?: () => Coverage[];
   /** Some request does not verify TLS certificates: recorded in the run's record. */
   insecure?: boolean;
+  /** A notebook with its steps, read when its turn comes (src/cli/load-all.ts lets big notebooks' steps go until then). */
+  load?: (notebook: Notebook) => Promise<Notebook | { changed: string }>;
 }
 
 /** Unique per run: a time stamp and random letters; each notebook adds its position. */
@@ -79,9 +82,16 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
       ...(o.environment ? { environment: o.environment } : {}),
     });
     await runPool(o.prepared, o.jobs, async (prepared, slot) => {
-      const { notebook, inputs } = prepared;
+      const { inputs } = prepared;
+      const extra: NotebookSink[] = o.baseline ? [o.baseline.sink(slot, prepared.notebook)] : [];
+      const runId = `${stamp}-${slot + 1}`;
+      // Only this job holds the steps: they are let go when it ends.
+      const notebook = o.load ? await o.load(prepared.notebook) : prepared.notebook;
+      if ('changed' in notebook) {
+        records[slot] = await reportUnrunnable(prepared.notebook, prepared.baseUrl ?? prepared.notebook.baseUrl ?? '', notebookHooks(o.reporters, slot, extra), o.redactor, 'notebook-changed', notebook.changed, runId);
+        return;
+      }
       const target = await o.targetFor(prepared);
-      const extra: NotebookSink[] = o.baseline ? [o.baseline.sink(slot, notebook)] : [];
       try {
         records[slot] = await runNotebook(notebook, {
           baseUrl: target.url,
@@ -96,7 +106,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunRecord> {
           openapiMode: o.openapiMode,
           signal: o.signal,
           teardownSignal: o.teardownSignal,
-          runId: `${stamp}-${slot + 1}`,
+          runId,
           retries: o.retries,
         });
       } finally {

@@ -15,6 +15,7 @@ import { argvNames, cliValues, environmentProblems, runSetup } from './command-s
 import type { Io } from './io.js';
 import { configureCompileCache } from '../cache/compile-cache.js';
 import { dirname } from 'node:path';
+import { stepCounts } from '../notebook/released.js';
 
 export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const files = collectNotebookFiles(args.paths);
@@ -37,6 +38,9 @@ export async function validateCommand(args: RunArgs, io: Io): Promise<number> {
   const descriptions = problems ? undefined : await loadRunDescriptions(notebooks, args.openapi, io.stderr, useColor(io.stderr, io.env), { allowFiles: args.allowFiles, fetch: args.allowFetch, command: 'validate' });
   if (problems || descriptions?.problems) return 2;
   if (checkTlsFiles(notebooks, args.allowFiles, false, io.stderr, useColor(io.stderr, io.env))) return 2;
-  for (const nb of notebooks) io.stdout.write(`✔ ${terminalText(nb.file)}: ${nb.steps.length} steps, ${nb.teardown.length} teardown\n`);
+  for (const nb of notebooks) {
+    const counts = stepCounts(nb);
+    io.stdout.write(`✔ ${terminalText(nb.file)}: ${counts.steps} steps, ${counts.teardown} teardown\n`);
+  }
   return 0;
 }

@@ -196,6 +196,25 @@ export interface Notebook {
   data?: ReadonlyMap<string, unknown>;
   steps: Step[];
   teardown: Step[];
+  /**
+   * Set when the steps were let go after the notebook was checked, to be read again from its file
+   * when its turn to run comes (src/notebook/released.ts): `steps` and `teardown` are then empty.
+   */
+  released?: ReleasedSteps;
+}
+
+/** What the checks before a run need of a notebook whose steps were let go. */
+export interface ReleasedSteps {
+  steps: number;
+  teardown: number;
+  /** Each step's `tls:` (the files it names are checked, its passphrase redacted, before anything is sent). */
+  tls: TlsSpec[];
+  /** Some step sends to a path, so the notebook needs a base URL. */
+  sendsToPath: boolean;
+  /** The notebooks its steps use (`use:`): the --var check reads their inputs and vars. */
+  used: Notebook[];
+  /** SHA-256 of the text that was checked: the file read again must be the same. */
+  sha256: string;
 }
 
 /** A file as written (`written`) and resolved against the notebook's folder (`value`). */
