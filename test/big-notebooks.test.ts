@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { blockNotebook } from './helpers/big-notebooks.js';
 import { BIN, readJson, tempDir } from './helpers/cli.js';
 import { binWithUsage, type Outcome } from './helpers/usage.js';
-import { json, startTestServer, type TestServer } from './helpers/server.js';
+import type { TestServer } from './helpers/server.js';
+import { itemServer } from './helpers/item-server.js';
 
 const LIMIT_CPU_MS = 2000;
 const LIMIT_RSS_KIB = 300 * 1024;
@@ -25,26 +26,6 @@ function bin(args: string[]): Promise<Outcome> {
   return binWithUsage(args, { nodeFlags: SHEBANG_FLAGS, killAfterMs: 120_000 });
 }
 
-/** The item API the generated notebooks call: create, get, delete. */
-async function itemServer(): Promise<TestServer> {
-  const server = await startTestServer();
-  const items = new Map<string, object>();
-  let next = 0;
-  server.route('POST', '/items', (req, res) => {
-    const item = { id: `it_${++next}`, object: 'item', name: new URLSearchParams(req.body).get('name') ?? '', created: 1_700_000_000 };
-    items.set(item.id, item);
-    json(res, 200, item);
-  });
-  server.routePrefix('GET', '/items/', (req, res) => {
-    const item = items.get(req.url.split('/')[2]);
-    json(res, item ? 200 : 404, item ?? { error: 'no such item' });
-  });
-  server.routePrefix('DELETE', '/items/', (req, res) => {
-    const id = req.url.split('/')[2];
-    json(res, items.delete(id) ? 200 : 404, { id, deleted: true });
-  });
-  return server;
-}
 
 describe('big notebooks load and run (real bin, local server)', () => {
   let server: TestServer;

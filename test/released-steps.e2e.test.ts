@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { flowNotebook, NAMED_SCHEMAS } from './helpers/big-notebooks.js';
 import { readJson, runCli, tempDir, writeInto } from './helpers/cli.js';
-import { json, startTestServer, type TestServer } from './helpers/server.js';
+import { json, type TestServer } from './helpers/server.js';
+import { itemServer } from './helpers/item-server.js';
 import { KEEP_STEPS_BYTES } from '../src/cli/load-all.js';
 
 const STEPS = 9_000;
@@ -29,25 +30,13 @@ function suite(touch: boolean): string {
 describe('steps let go after the check, read again to run (real bin)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer();
-    const items = new Map<string, object>();
-    let next = 0;
+    server = await itemServer();
     // The first notebook's step changes a later notebook's file, between the check and its run.
     server.route('GET', '/touch', (req, res) => {
       const file = new URL(req.url, 'http://x').searchParams.get('file');
       if (file) appendFileSync(file, '# edited during the run\n');
       json(res, 200, { ok: true });
     });
-    server.route('POST', '/items', (req, res) => {
-      const item = { id: `it_${++next}`, object: 'item', name: new URLSearchParams(req.body).get('name') ?? '', created: 1_700_000_000 };
-      items.set(item.id, item);
-      json(res, 200, item);
-    });
-    server.routePrefix('GET', '/items/', (req, res) => {
-      const item = items.get(req.url.split('/')[2]);
-      json(res, item ? 200 : 404, item ?? { error: 'no such item' });
-    });
-    server.routePrefix('DELETE', '/items/', (req, res) => json(res, items.delete(req.url.split('/')[2]) ? 200 : 404, { id: req.url.split('/')[2], deleted: true }));
   });
   after(() => server.close());
 
