@@ -4,8 +4,8 @@
  * read again by `reload` when it runs (src/notebook/released.ts): memory stays that of the
  * notebooks running, not of the whole suite.
  */
-import { readFileSync } from 'node:fs';
 import { SchemaRegistry } from '../checks/schemas.js';
+import { readTextIfPresent } from '../files/read-text.js';
 import { closest, renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
 import { loadNotebook, type LoadOptions, type LoadResult } from '../notebook/load.js';
 import { releaseSteps, restoreSteps, textHash, usedNotebooks } from '../notebook/released.js';
@@ -59,12 +59,12 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
 async function reload(nb: Notebook, options: LoadOptions): Promise<Notebook | { changed: string }> {
   if (!nb.released) return nb;
   const again = await loadNotebook(nb.file, options);
-  if (!again.notebook || again.text === undefined || textHash(again.text) !== nb.released.sha256) {
-    return { changed: `${again.displayPath} changed after it was checked at the start of the run; run again to check and run the new text` };
-  }
+  const same = again.text !== undefined && textHash(again.text) === nb.released.sha256;
+  // Its own text is the one checked, so a file it uses (`use:`, data) no longer loads.
+  const what = same ? `a file ${again.displayPath} uses` : again.displayPath;
+  if (!same || !again.notebook) return { changed: `${what} changed after it was checked at the start of the run; run again to check and run the new text` };
   return restoreSteps(nb, again.notebook);
 }
-
 
 /**
  * A `--var` must set an input or var some notebook declares: a misspelt name would otherwise be
@@ -91,7 +91,7 @@ function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic
     const first = results[0];
     const list = [...known].sort();
     return {
-      text: at ? at.text ?? readText(at.span.file) : first?.text,
+      text: at ? at.text ?? readTextIfPresent(at.span.file) : first?.text,
       diagnostic: {
         message: `\`--var ${name}=…\` sets nothing: no notebook given declares an input or var named \`${name}\``,
         span: at?.span ?? { file: first?.displayPath ?? name, line: 1, col: 1, length: 1 },
@@ -101,13 +101,4 @@ function unknownVars(names: string[], results: LoadResult[]): Array<{ diagnostic
       },
     };
   });
-}
-
-/** The text of a used notebook, to show the line a guess points at (none if it cannot be read now). */
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

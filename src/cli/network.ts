@@ -5,7 +5,7 @@
  * anything can print them), the files the notebooks' `tls:` name (checked against the file rule
  * before anything is sent), and the one warning line when certificates are not verified.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkFileAccess, FileAccessError, fileRulesFor } from '../files/access.js';
 import type { HttpClientOptions } from '../http/client.js';
@@ -16,7 +16,7 @@ import { tlsSpecsOf } from '../notebook/released.js';
 import type { Notebook } from '../notebook/types.js';
 import { SecretTooShortError, shortSecretMessage, type Redactor } from '../run/redact.js';
 import { UsageError, type RunArgs } from './args.js';
-
+import { readTextIfPresent } from '../files/read-text.js';
 
 /**
  * The `tls:` files that may not be read (outside the notebook's repository, unless --allow-files
@@ -28,7 +28,7 @@ export function checkTlsFiles(notebooks: Notebook[], allowFiles: string[], mustE
     const specs = tlsSpecsOf(nb);
     if (!specs.length) continue;
     const rules = fileRulesFor(nb.file, allowFiles);
-    const text = safeRead(nb.file);
+    const text = readTextIfPresent(nb.file);
     const seen = new Set<string>();
     for (const f of specs.flatMap(tlsFiles)) {
       const where = `${f.span.line}:${f.span.col}:${f.value}`;
@@ -58,14 +58,6 @@ function readable(file: string): boolean {
     return statSync(file).isFile();
   } catch {
     return false;
-  }
-}
-
-function safeRead(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  * here they are read once per distinct setting and turned into the options of undici's connector.
  */
 import { readFileSync } from 'node:fs';
+import { readTextIfPresent } from '../files/read-text.js';
 import { createSecureContext, rootCertificates, type SecureContextOptions } from 'node:tls';
 
 export interface TlsSettings {
@@ -97,7 +98,7 @@ function setupProblem(err: Error & { code?: string; reason?: string }, t: TlsSet
   // A wrong passphrase usually fails the padding check (bad decrypt), but about once in 256 keys the
   // garbage it decrypts to passes it and fails as a parse error instead: an encrypted key with a
   // passphrase that will not parse was decrypted wrong.
-  const wrongDecrypt = t.passphrase !== undefined && !!t.key && /ENCRYPTED/.test(safeText(t.key)) && /unsupported|wrong tag|not enough data|asn1|header too long/i.test(text);
+  const wrongDecrypt = t.passphrase !== undefined && !!t.key && /ENCRYPTED/.test(readTextIfPresent(t.key)?.slice(0, 200) ?? '') && /unsupported|wrong tag|not enough data|asn1|header too long/i.test(text);
   if (wrongDecrypt || /BAD_DECRYPT|bad decrypt|mac verify failure|BAD_PASSWORD_READ|bad password/i.test(text)) {
     return `the ${t.pfx ? 'PKCS#12 file' : 'client key'} ${keyFile} cannot be decrypted: ${t.passphrase === undefined ? 'it is encrypted and no `tls.passphrase` is given' : 'the passphrase (`tls.passphrase`) is wrong'}`;
   }
@@ -106,14 +107,6 @@ function setupProblem(err: Error & { code?: string; reason?: string }, t: TlsSet
     return `a TLS file cannot be read as a certificate or key (${err.reason ?? err.message}); PEM files start with -----BEGIN …-----, a \`pfx\` is PKCS#12 (.p12/.pfx)`;
   }
   return `the TLS settings cannot be used: ${err.reason ?? err.message}`;
-}
-
-function safeText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').slice(0, 200);
-  } catch {
-    return '';
-  }
 }
 
 /** The certificates of NODE_EXTRA_CA_CERTS, which node adds to its defaults but not to an explicit `ca`. */
