@@ -1,12 +1,13 @@
 /**
- * yamlWindow (src/notebook/yaml-window.ts): the part of a big file the yaml library is shown keeps
- * the file's own line numbers and columns, starts at an entry of the block the problem is in, and
- * stays small; what the yaml library says of it is what it says of the whole file there.
+ * yamlWindow (src/notebook/yaml-window.ts): the part of a big file the yaml library is shown is the
+ * file's top-level lines and then the file's own lines around the problem, columns unchanged; it
+ * starts at an entry of the block the problem is in and stays small; what the yaml library says of
+ * it, shifted by fileLine, is what it says of the whole file there.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
-import { yamlWindow } from '../src/notebook/yaml-window.js';
+import { fileLine, yamlWindow } from '../src/notebook/yaml-window.js';
 import { blockNotebook } from './helpers/big-notebooks.js';
 
 describe('yamlWindow', () => {
@@ -15,15 +16,16 @@ describe('yamlWindow', () => {
   const target = lines.length - 500;
   const at = lines.slice(0, target - 1).join('\n').length + 1; // the start of line `target`
 
-  it('keeps every line of the window where it is in the file, and empties the others but the top-level ones', () => {
+  it('keeps the top-level lines above the window, then every line of the window as it is in the file', () => {
     const w = yamlWindow(text, at)!;
     assert.ok(w, 'a window');
     const got = w.text.split('\n');
     assert.ok(w.text.length < 200_000, `${w.text.length} characters`);
     assert.ok(w.firstLine < target && w.firstLine > target - 2000, `starts at ${w.firstLine}`);
-    assert.match(got[w.firstLine - 1], /^ {2}- name: /, 'starts at an entry of `steps`');
-    for (let i = w.firstLine - 1; i < got.length - 1; i++) assert.equal(got[i], lines[i], `line ${i + 1}`);
-    for (let i = 0; i < w.firstLine - 1; i++) assert.ok(got[i] === '' || got[i] === lines[i] && /^\S/.test(lines[i]), `line ${i + 1}: ${got[i]}`);
+    assert.match(got[w.textLine - 1], /^ {2}- name: /, 'starts at an entry of `steps`');
+    for (let i = w.textLine - 1; i < got.length - 1; i++) assert.equal(got[i], lines[fileLine(w, i + 1) - 1], `line ${i + 1}`);
+    const topLevel = lines.slice(0, w.firstLine - 1).filter((l) => /^\S/.test(l));
+    assert.deepEqual(got.slice(0, w.textLine - 1), topLevel);
     assert.equal(parseDocument(w.text).errors.length, 0, 'a clean file gives a clean window');
   });
 
@@ -34,7 +36,8 @@ describe('yamlWindow', () => {
     const w = yamlWindow(file, at)!;
     const doc = parseDocument(w.text, { prettyErrors: true });
     assert.ok(doc.errors.length > 0);
-    assert.ok(doc.errors.some((e) => e.linePos?.[0].line === target || e.linePos?.[0].line === target + 1), JSON.stringify(doc.errors.map((e) => e.linePos)));
+    const at_ = doc.errors.map((e) => fileLine(w, e.linePos![0].line));
+    assert.ok(at_.some((l) => l === target || l === target + 1), JSON.stringify(at_));
   });
 
   it('gives up on one value of megabytes (js-yaml words it then)', () => {

@@ -1,7 +1,7 @@
 /**
  * The loader's answers for a file past LIMITS.yamlBytes that the fast readers could not read:
  * the yaml library words the syntax errors of the window around the first problem
- * (yaml-window.ts), with the file's own lines and columns, so that a 5 MB notebook with one typo
+ * (yaml-window.ts), at the file's own lines and columns, so that a 5 MB notebook with one typo
  * near its end is answered in well under a second, at that typo.
  */
 import type { Diagnostic } from './diagnostic.js';
@@ -9,7 +9,7 @@ import { LIMITS } from './limits.js';
 import type { Path } from './source.js';
 import { checkDocument } from './document.js';
 import type { Span } from './types.js';
-import { yamlWindow } from './yaml-window.js';
+import { fileLine, yamlWindow } from './yaml-window.js';
 import { parseYaml, yamlProblems } from './yaml-problems.js';
 
 /**
@@ -29,8 +29,8 @@ export function syntaxInWindow(text: string, at: number, displayPath: string): D
     return undefined; // a window nested past the stack: js-yaml's message says where
   }
   // The cut may leave an alias without its anchor, or a value of the lines above without its end.
-  const own = diagnostics.filter((d) => d.span.line >= window.firstLine && !/\balias|anchor/i.test(d.message));
-  return own.length ? own.map((d) => ({ ...d, span: { ...d.span, file: displayPath } })) : undefined;
+  const own = diagnostics.filter((d) => d.span.line >= window.textLine && !/\balias|anchor/i.test(d.message));
+  return own.length ? own.map((d) => ({ ...d, span: { ...d.span, file: displayPath, line: fileLine(window, d.span.line) } })) : undefined;
 }
 
 export function tooManyValues(span: Span, limit: number): Diagnostic {

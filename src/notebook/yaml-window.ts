@@ -2,8 +2,9 @@
  * The part of a big file that the yaml library is shown. It words the diagnostics, but needs ~1 s
  * of CPU per 256 KiB of the worst input and ~0.6 s per MB of a clean one, so a file past
  * LIMITS.yamlBytes is not given to it whole: only the lines around the first problem a fast
- * reader found, with every other line left empty, so that the yaml library's line and column are
- * the file's own.
+ * reader found, after the file's top-level lines above them. The yaml library's lines are then
+ * shifted to the file's (`firstLine`, `textLine`): empty lines kept in their place cost the yaml
+ * library as much as the window itself (200,000 of them in a 5 MB notebook: half a second).
  *
  * Which lines: the window starts at a line that begins a value of the block the problem is in (a
  * `- ` entry of `steps:`, a key of `vars:`) some way before the problem, and ends at the next
@@ -17,10 +18,17 @@ import { LIMITS } from './limits.js';
 const MARGIN = 16 * 1024;
 
 export interface YamlWindow {
-  /** The text given to the yaml library: as long in lines as the file up to the window's end. */
+  /** The text given to the yaml library: the top-level lines above the window, then the window. */
   text: string;
-  /** The 1-based line the window starts at; diagnostics above it are the cut's, not the file's. */
+  /** The 1-based line of the file the window starts at. */
   firstLine: number;
+  /** The 1-based line of `text` the window starts at; diagnostics above it are the cut's, not the file's. */
+  textLine: number;
+}
+
+/** The file's line of a line of the window's text at or below `textLine`. */
+export function fileLine(window: YamlWindow, line: number): number {
+  return line - window.textLine + window.firstLine;
 }
 
 interface Line {
@@ -78,16 +86,15 @@ export function yamlWindow(text: string, at: number): YamlWindow | undefined {
     s = text.indexOf('\n', s + 1);
   }
   if (end - start > 4 * LIMITS.yamlBytes) return undefined;
-  // Before the window: the top-level lines, and an empty line for every other one.
+  // Before the window: the top-level lines only.
   const head: string[] = [];
   let firstLine = 1;
   for (let p = 0; p < start; ) {
     const next = text.indexOf('\n', p);
     const stop = next === -1 || next >= start ? start : next + 1;
-    const line = lineAt(text, p);
-    head.push(line.indent === 0 ? text.slice(p, stop) : '\n');
+    if (lineAt(text, p).indent === 0) head.push(text.slice(p, stop));
     firstLine++;
     p = stop;
   }
-  return { text: head.join('') + text.slice(start, end), firstLine };
+  return { text: head.join('') + text.slice(start, end), firstLine, textLine: head.length + 1 };
 }
