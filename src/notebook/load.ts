@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import type { SchemaRegistry } from '../checks/schemas.js';
 import { readCapped } from '../files/read-capped.js';
-import { checkDocument } from './document.js';
+import { checkDocument, duplicateKey } from './document.js';
 import { buildNotebook, type BuildOptions } from './build.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parseFast, spanAt } from './fast-source.js';
@@ -90,6 +90,10 @@ export function loadNotebookText(given: string, displayPath: string, loadOptions
   if (options.reader !== 'yaml') {
     const read = options.reader === 'js-yaml' ? {} : readSubsetAt(text, displayPath);
     const subset = 'data' in read ? read : undefined;
+    if ('duplicates' in read) {
+      const { duplicates, duplicateCount, source } = read;
+      return capped({ displayPath, text, diagnostics: duplicates.map((d) => duplicateKey(d.key, source.spanOfOffsets(d.keyStart, d.keyEnd))), problems: duplicateCount });
+    }
     if (big && 'tooManyAt' in read && read.tooManyAt !== undefined) return { displayPath, text, diagnostics: [tooManyValues(spanAt(displayPath, text, read.tooManyAt), valuesLimit(text.length))] };
     if (big && 'tooWideAt' in read && read.tooWideAt !== undefined) return { displayPath, text, diagnostics: [tooWide(spanAt(displayPath, text, read.tooWideAt))] };
     if (big && !subset && 'outsideAt' in read && read.outsideAt !== undefined) {
@@ -113,16 +117,16 @@ export function loadNotebookText(given: string, displayPath: string, loadOptions
         const { notebook, diagnostics } = buildNotebook(data as Record<string, unknown>, fast.source, options);
         if (diagnostics.length === 0) return { displayPath, text, notebook, diagnostics: [], reader: subset ? 'subset' : 'fast' };
         if (big) return finish(diagnostics);
-      } else if (big) {
-        return finish(dataProblems(data, fast.source, guard, options, undefined, false).diagnostics);
+      } else if (big || subset) {
+        // The subset reader's spans are the yaml library's (fast-reader.test.ts), so its data is
+        // worded here as well: re-reading tens of thousands of misspelt keys costs a second.
+        const problems = dataProblems(data, fast.source, guard, options, undefined, !big);
+        return big ? finish(problems.diagnostics) : capped({ displayPath, text, diagnostics: problems.diagnostics, ...((problems.total ?? 0) > problems.diagnostics.length ? { problems: problems.total } : {}) });
       }
     }
   }
   try {
-    const result = loadWithYaml(text, displayPath, options);
-    const total = Math.max(result.problems ?? 0, result.diagnostics.length);
-    const shown = capDiagnostics(displayPath, result.diagnostics, total);
-    return total === result.diagnostics.length && shown === result.diagnostics ? result : { ...result, diagnostics: shown, problems: total };
+    return capped(loadWithYaml(text, displayPath, options));
   } catch (err) {
     // The yaml library recurses per level of nesting; the fast reader refuses deep files first,
     // but a file it cannot read for another reason still reaches here.
@@ -131,12 +135,19 @@ export function loadNotebookText(given: string, displayPath: string, loadOptions
   }
 }
 
+/** At most LIMITS.diagnostics problems listed, and `problems` saying how many there are. */
+function capped(result: LoadResult): LoadResult {
+  const total = Math.max(result.problems ?? 0, result.diagnostics.length);
+  const shown = capDiagnostics(result.displayPath, result.diagnostics, total);
+  if (total === result.diagnostics.length && shown === result.diagnostics) return result;
+  return { ...result, diagnostics: shown, problems: total };
+}
 
 function loadWithYaml(text: string, displayPath: string, options: LoadOptions & BuildOptions): LoadResult {
-  const { doc, source } = parseYaml(text, displayPath);
+  const { doc, source, errorsDropped } = parseYaml(text, displayPath);
   const fail = (diagnostics: Diagnostic[]): LoadResult => ({ displayPath, text, diagnostics });
   const syntax = yamlProblems(doc, source, text);
-  const reported = doc.errors.length + doc.warnings.length;
+  const reported = doc.errors.length + doc.warnings.length + errorsDropped;
   // Past the ones worded, every error the library found counts (before, its echoes were dropped).
   if (syntax.length) return { ...fail(syntax), problems: reported > LIMITS.diagnostics * 2 ? reported : syntax.length };
   const tally = { total: 0 };

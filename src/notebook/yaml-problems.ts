@@ -3,7 +3,7 @@
  * that would silently change the data (an unknown `!tag`). Shared by the loader, which gives it a
  * whole file, and by the big-file path, which gives it a window of one (load-big.ts).
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, type CST, type Document } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { LIMITS } from './limits.js';
 import { unclosedOpener } from './openings.js';
@@ -13,31 +13,82 @@ export function tooDeep(span: Diagnostic['span']): Diagnostic {
   return { message: `values nest more than ${LIMITS.depth} levels deep`, span, hint: 'flatten the structure; a notebook never needs this depth' };
 }
 
+/** Errors and warnings the yaml library builds, each; past them it only counts (see parseYaml). */
+const KEPT_ERRORS = LIMITS.diagnostics * 2;
+
 /**
  * parseDocument with the loader's options. resolveKnownTags off: `!!binary`, `!!timestamp`,
  * `!!set`… would become a Buffer, a Date, a Set, which no notebook value is (and the fast reader
  * refuses them): they are reported as unknown. logLevel error: the library must never print its
  * own warnings on our stderr. uniqueKeys off: its check is quadratic in a mapping's size (26,000
- * keys: 7 s); document.ts does it in O(n). No stack traces for its errors: a file of 200,000
- * errors would spend seconds capturing them.
+ * keys: 7 s); document.ts does it in O(n). No stack traces for its errors, and past KEPT_ERRORS of
+ * them no error objects at all, only a count (`errorsDropped`): a file of 260,000 errors spent a
+ * second building and collecting objects nobody reads, since only the first ones are shown.
+ * It is parseDocument's own loop (yaml's public-api.js), with the composer's errors capped: the
+ * first KEPT_ERRORS of each kind in the library's order are kept, so the first ones are the same.
  */
-export function parseYaml(text: string, displayPath: string): { doc: Document; source: YamlSourceMap } {
+export function parseYaml(text: string, displayPath: string): { doc: Document; source: YamlSourceMap; errorsDropped: number } {
   const lineCounter = new LineCounter();
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  let doc: Document;
+  const options = { prettyErrors: false, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' } as const;
+  const composer = new Composer(options);
+  const counted = countingSink(composer);
+  let doc: Document | undefined;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' });
+    const tokens = keptErrorTokens(new Parser(lineCounter.addNewLine).parse(text), counted);
+    for (const next of composer.compose(tokens, true, text.length)) {
+      if (!doc) doc = next;
+      else {
+        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+        break;
+      }
+    }
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  return { doc, source: new YamlSourceMap(displayPath, text, doc, lineCounter) };
+  // compose(…, true) always yields a document, at the latest at its end.
+  return { doc: doc!, source: new YamlSourceMap(displayPath, text, doc!, lineCounter), errorsDropped: counted.dropped };
+}
+
+/**
+ * The parser's tokens, but the stream-level `error` tokens past the first KEPT_ERRORS only
+ * counted: the composer makes an error object of each and nothing else (260,000 stray `]`).
+ */
+function* keptErrorTokens(tokens: Iterable<CST.Token>, counted: { dropped: number }): Generator<CST.Token> {
+  let errors = 0;
+  for (const token of tokens) {
+    if (token.type === 'error' && ++errors > KEPT_ERRORS) counted.dropped++;
+    else yield token;
+  }
+}
+
+type ErrorSink = (source: unknown, code: string, message: string, warning?: boolean) => void;
+
+/**
+ * Wraps the composer's error sink (a field every part of it calls through `this.onError`) to
+ * keep the first KEPT_ERRORS errors and the first KEPT_ERRORS warnings, and count the rest. Were
+ * the field ever gone, nothing is wrapped: every error is then kept, as parseDocument does.
+ */
+function countingSink(composer: Composer): { dropped: number } {
+  const counted = { dropped: 0 };
+  const holder = composer as unknown as { onError?: ErrorSink };
+  const keep = holder.onError;
+  if (typeof keep !== 'function') return counted;
+  let errors = 0;
+  let warnings = 0;
+  holder.onError = (source, code, message, warning) => {
+    const kept = warning ? ++warnings : ++errors;
+    if (kept <= KEPT_ERRORS) keep(source, code, message, warning);
+    else counted.dropped++;
+  };
+  return counted;
 }
 
 /** Syntax errors, and warnings that would silently change the data (an unknown `!tag`). */
 export function yamlProblems(doc: Document, source: YamlSourceMap, text: string): Diagnostic[] {
   // Only the first ones are shown (LIMITS.diagnostics); the rest are counted, not rendered.
-  const all = [...doc.errors, ...doc.warnings].slice(0, LIMITS.diagnostics * 2).map((e) => {
+  const all = [...doc.errors, ...doc.warnings].slice(0, KEPT_ERRORS).map((e) => {
     const span = source.spanOfOffsets(e.pos[0], e.pos[1]);
     if (/call stack/i.test(e.message)) return tooDeep(span);
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
