@@ -8,6 +8,7 @@
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
+import type { Span } from './types.js';
 import { LIMITS } from './limits.js';
 import type { YamlSourceMap } from './source.js';
 
@@ -78,7 +79,12 @@ function duplicateKeys(map: YAMLMap, source: YamlSourceMap, found: Diagnostic[],
       if (tally) tally.total++;
       if (found.length >= LIMITS.diagnostics) continue;
       const range = pair.key.range;
-      found.push({ message: `YAML: the key \`${key}\` appears twice in this mapping`, span: range ? source.spanOfOffsets(range[0], range[1]) : source.at([]), hint: 'each key may appear once in a mapping' });
+      found.push(duplicateKey(key, range ? source.spanOfOffsets(range[0], range[1]) : source.at([])));
     }
   }
+}
+
+/** Worded once for both readers that find it (the subset reader reads on past one). */
+export function duplicateKey(key: string, span: Span): Diagnostic {
+  return { message: `YAML: the key \`${key}\` appears twice in this mapping`, span, hint: 'each key may appear once in a mapping' };
 }

@@ -48,13 +48,25 @@ export function readSubset(text: string, file: string): { data: unknown; source:
   return 'data' in read ? read : undefined;
 }
 
+export interface DuplicateKey {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+}
+
+/** The data; or keys written twice (`duplicates`, a file otherwise in the subset); or where it gave up. */
+export type SubsetRead =
+  | { data: unknown; source: SourceMap }
+  | { duplicates: DuplicateKey[]; duplicateCount: number; source: SourceMap }
+  | { outsideAt?: number; tooManyAt?: number; tooWideAt?: number };
+
 /**
  * readSubset, saying where it gave up (`outsideAt`, an offset; neither for a file it does not
  * try): for a big file, the loader shows the yaml library that part first (yaml-window.ts). Past
  * the values limit it says where (`tooManyAt`): what it read up to there is valid, so the file
  * holds too many values whatever follows.
  */
-export function readSubsetAt(text: string, file: string): { data: unknown; source: SourceMap } | { outsideAt?: number; tooManyAt?: number; tooWideAt?: number } {
+export function readSubsetAt(text: string, file: string): SubsetRead {
   const big = text.length > LIMITS.yamlBytes;
   // Tabs, CRLF and a byte-order mark all have rules of their own; js-yaml takes those files. Of
   // a big file, the part before the first tab is read still: past the values limit there, the
@@ -70,7 +82,9 @@ export function readSubsetAt(text: string, file: string): { data: unknown; sourc
   const reader = new SubsetReader(text, valuesLimit(text.length), big ? LIMITS.mappingKeys : Infinity);
   try {
     const root = reader.document();
-    return { data: reader.result, source: new OffsetSourceMap(file, text, root) };
+    const source = new OffsetSourceMap(file, text, root);
+    if (reader.duplicateCount) return { duplicates: reader.duplicates, duplicateCount: reader.duplicateCount, source };
+    return { data: reader.result, source };
   } catch (err) {
     if (err !== OUTSIDE) throw err;
     if (reader.tooMany) return { tooManyAt: reader.position };
@@ -95,9 +109,22 @@ class SubsetReader {
   tooMany = false;
   /** Set when it gave up at a key past maxKeys in one mapping: that key's offset. */
   tooWideAt: number | undefined;
+  /** Keys written twice in one mapping, in the order read (the first LIMITS.diagnostics). */
+  readonly duplicates: DuplicateKey[] = [];
+  duplicateCount = 0;
 
   constructor(private readonly text: string, private readonly maxValues: number, private readonly maxKeys: number) {
     this.n = text.length;
+  }
+
+  /**
+   * A key written twice is read on past, so that a file of thousands is answered in one pass
+   * (the yaml library takes a second to read 256 KiB of them); the first value stays.
+   */
+  private duplicate(key: string, keyStart: number, keyEnd: number): true {
+    if (this.duplicates.length < LIMITS.diagnostics) this.duplicates.push({ key, keyStart, keyEnd });
+    this.duplicateCount++;
+    return true;
   }
 
   get position(): number {
@@ -208,7 +235,7 @@ class SubsetReader {
       if (colon < 0) throw OUTSIDE;
       const keyEnd = this.keyEnd;
       const key = this.keyText(keyStart, keyEnd);
-      if (entries.has(key)) throw OUTSIDE; // a duplicate key: the yaml library words it
+      const again = entries.has(key) && this.duplicate(key, keyStart, keyEnd);
       this.wide(entries.size, keyStart);
       this.i = colon + 1;
       let value: PosNode;
@@ -223,8 +250,10 @@ class SubsetReader {
         value = this.inline(col);
         this.endOfLine();
       }
-      data[key] = this.result;
-      entries.set(key, { keyStart, keyEnd, value });
+      if (!again) {
+        data[key] = this.result;
+        entries.set(key, { keyStart, keyEnd, value });
+      }
       end = this.i;
       this.skipBlank();
       if (this.i >= this.n) break;
@@ -447,7 +476,7 @@ class SubsetReader {
       if (keyEnd < 0) throw OUTSIDE;
       const key = this.keyText(keyStart, keyEnd);
       this.i = keyEnd;
-      if (entries.has(key)) throw OUTSIDE;
+      const again = entries.has(key) && this.duplicate(key, keyStart, keyEnd);
       this.wide(entries.size, keyStart);
       while (this.code(this.i) === SPACE) this.i++;
       if (this.code(this.i) !== COLON) throw OUTSIDE; // `{a, b}`: keys without values
@@ -456,8 +485,10 @@ class SubsetReader {
       const next = this.code(this.i);
       if (next === COMMA || next === RBRACE) throw OUTSIDE; // an empty value
       const value = this.flowNode();
-      data[key] = this.result;
-      entries.set(key, { keyStart, keyEnd, value });
+      if (!again) {
+        data[key] = this.result;
+        entries.set(key, { keyStart, keyEnd, value });
+      }
       if (!this.flowSeparator(RBRACE)) break;
     }
     if (this.code(this.i) !== RBRACE) throw OUTSIDE;
