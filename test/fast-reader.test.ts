@@ -82,4 +82,19 @@ describe('fast reader', () => {
     const fast = parseFast(text, 'x.yaml') as { data: unknown };
     assert.deepEqual((fast.data as any).vars, { date: '2015-07-28', word: 'yes', oct: 12 });
   });
+  // The subset reader words these itself (re-reading them with the yaml library cost a second
+  // at 256 KiB): the same diagnostics, spans and counts as the yaml path, and none is missed.
+  const wordedBySubset: Record<string, string> = {
+    'misspelt and unknown keys': 'title: T\nsteps:\n  - name: A\n    expekt: {}\n    request: GET /\nextra: 1\n' + Array.from({ length: 80 }, (_, i) => `k${i}: 1\n`).join(''),
+    'keys written twice, in block and flow mappings': 'title: T\ntitle: U\nsteps:\n  - name: A\n    request: GET /\n    headers: {X: "1", "X": 2}\n' + 'vars:\n' + '  a: 1\n'.repeat(70),
+  };
+  for (const [what, text] of Object.entries(wordedBySubset)) {
+    it(`${what}: worded from the subset reader as the yaml library words them`, () => {
+      const subset = loadNotebookText(text, 'x.yaml', { registry });
+      const slow = loadNotebookText(text, 'x.yaml', { registry, reader: 'yaml' });
+      assert.ok(subset.diagnostics.length > 50, `${subset.diagnostics.length} diagnostics`);
+      assert.deepEqual(subset.diagnostics, slow.diagnostics);
+      assert.equal(subset.problems, slow.problems);
+    });
+  }
 });
