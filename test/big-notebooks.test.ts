@@ -23,7 +23,7 @@ const MiB16 = 16 * 1024 * 1024;
 const SHEBANG_FLAGS = readFileSync(BIN, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
 
 function bin(args: string[]): Promise<Outcome> {
-  return binWithUsage(args, { nodeFlags: SHEBANG_FLAGS, killAfterMs: 120_000 });
+  return binWithUsage(args, { nodeFlags: SHEBANG_FLAGS, killAfterMs: 120_000, cpuBudgetMs: LIMIT_CPU_MS });
 }
 
 

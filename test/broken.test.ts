@@ -22,7 +22,7 @@ const PARALLEL = 3;
 
 /** `api-notebook validate <rel>` through the real bin, with its own CPU time and peak memory. */
 function validate(rel: string): Promise<Outcome> {
-  return binWithUsage(['validate', rel], { cwd: ROOT, killAfterMs: HANG_MS });
+  return binWithUsage(['validate', rel], { cwd: ROOT, killAfterMs: HANG_MS, cpuBudgetMs: LIMIT_CPU_MS });
 }
 
 /** Runs the cases a few at a time; each test awaits its own. */
