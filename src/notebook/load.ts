@@ -121,7 +121,7 @@ export function loadNotebookText(given: string, displayPath: string, loadOptions
         // The subset reader's spans are the yaml library's (fast-reader.test.ts), so its data is
         // worded here as well: re-reading tens of thousands of misspelt keys costs a second.
         const problems = dataProblems(data, fast.source, guard, options, undefined, !big);
-        return big ? finish(problems.diagnostics) : capped({ displayPath, text, diagnostics: problems.diagnostics, ...((problems.total ?? 0) > problems.diagnostics.length ? { problems: problems.total } : {}) });
+        return big ? finish(problems.diagnostics) : capped({ displayPath, text, diagnostics: problems.diagnostics, ...(problems.total === undefined ? {} : { problems: problems.total }) });
       }
     }
   }
