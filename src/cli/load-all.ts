@@ -2,7 +2,7 @@
  * Loads every notebook of a command, printing all their diagnostics; any problem means exit 2.
  * Past KEEP_STEPS_BYTES of notebook text, each notebook's steps are let go once it is checked and
  * read again by `reload` when it runs (src/notebook/released.ts): memory stays that of the
- * notebooks running, not of the whole suite.
+ * notebooks running, not of the whole suite (and ./heap.ts keeps V8 from growing far past that).
  */
 import { SchemaRegistry } from '../checks/schemas.js';
 import { readTextIfPresent } from '../files/read-text.js';
@@ -11,6 +11,7 @@ import { loadNotebook, type LoadOptions, type LoadResult } from '../notebook/loa
 import { releaseSteps, restoreSteps, textHash, usedNotebooks } from '../notebook/released.js';
 import type { Notebook } from '../notebook/types.js';
 import { BUILTIN_NAMES } from '../run/context.js';
+import { collectGarbage, holdHeapSmall } from './heap.js';
 
 export interface Loaded {
   notebooks: Notebook[];
@@ -31,17 +32,24 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
   const results: LoadResult[] = [];
   let problems = 0;
   let kept = 0;
+  /** Results from here on may still hold their steps. */
+  let holding = 0;
   for (const file of files) {
     const result = await loadNotebook(file, options);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');
     problems += result.problems ?? result.diagnostics.length;
     kept += result.text?.length ?? 0;
-    // The text goes too: a diagnostic about --var below reads it again.
-    if (result.notebook && result.text !== undefined && kept > KEEP_STEPS_BYTES) results.push({ ...result, notebook: releaseSteps(result.notebook, result.text), text: undefined });
-    else results.push(result);
-    const loaded = results.at(-1)!.notebook;
-    if (loaded) notebooks.push(loaded);
+    results.push(result);
+    // Once the suite is big, every notebook lets its steps go, the ones before too: the first of
+    // nine 10,000-step notebooks would otherwise hold its ~20 MB through the whole run.
+    if (kept > KEEP_STEPS_BYTES) {
+      for (; holding < results.length; holding++) results[holding] = released(results[holding]!);
+      holdHeapSmall();
+      // What reading it built and let go is garbage: collected now, before the next is read.
+      collectGarbage();
+    }
   }
+  for (const r of results) if (r.notebook) notebooks.push(r.notebook);
   // Names are only known for notebooks that loaded; with others broken, their errors come first.
   if (problems === 0) {
     const outside = new Set(knownNames);
@@ -56,6 +64,12 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
   return { notebooks, problems, reload: (nb) => reload(nb, options) };
 }
 
+/** The result with its notebook's steps let go; the text goes too (a diagnostic about --var below reads it again). */
+function released(result: LoadResult): LoadResult {
+  if (!result.notebook || result.text === undefined || result.notebook.released) return result;
+  return { ...result, notebook: releaseSteps(result.notebook, result.text), text: undefined };
+}
+
 async function reload(nb: Notebook, options: LoadOptions): Promise<Notebook | { changed: string }> {
   if (!nb.released) return nb;
   const again = await loadNotebook(nb.file, options);
@@ -63,7 +77,10 @@ async function reload(nb: Notebook, options: LoadOptions): Promise<Notebook | { 
   // Its own text is the one checked, so a file it uses (`use:`, data) no longer loads.
   const what = same ? `a file ${again.displayPath} uses` : again.displayPath;
   if (!same || !again.notebook) return { changed: `${what} changed after it was checked at the start of the run; run again to check and run the new text` };
-  return restoreSteps(nb, again.notebook);
+  const restored = restoreSteps(nb, again.notebook);
+  // The text just read and what was built from it are garbage; the previous notebook too.
+  collectGarbage();
+  return restored;
 }
 
 /**

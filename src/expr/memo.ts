@@ -8,10 +8,22 @@ export function memoByText<T>(compile: (text: string) => T, limit = 10_000): (te
   return (text) => {
     let value = memo.get(text);
     if (value === undefined) {
-      value = compile(text);
+      const own = ownCopy(text);
+      value = compile(own);
       if (memo.size >= limit) memo.clear();
-      memo.set(text, value);
+      memo.set(own, value);
     }
     return value;
   };
+}
+
+/**
+ * The text in memory of its own. A template read from a notebook is a slice of the notebook's
+ * whole text, and V8 keeps the whole text alive as long as the slice: a memo entry (or what was
+ * compiled from it, which slices it again) kept the first of nine 4.5 MB notebooks through the
+ * run. A round trip through bytes makes a fresh string (V8 copies substrings shorter than 13
+ * characters anyway).
+ */
+export function ownCopy(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
 }

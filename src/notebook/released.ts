@@ -7,6 +7,7 @@
  * Everything that reads steps before a run goes through the functions here.
  */
 import { createHash } from 'node:crypto';
+import { ownCopy } from '../expr/memo.js';
 import type { Notebook, ReleasedSteps, TlsSpec } from './types.js';
 
 export function textHash(text: string): string {
@@ -16,7 +17,23 @@ export function textHash(text: string): string {
 /** The notebook without its steps (kept: every key above them, and what `ReleasedSteps` holds). */
 export function releaseSteps(nb: Notebook, text: string): Notebook {
   const released: ReleasedSteps = { used: usedNotebooks(nb), steps: nb.steps.length, teardown: nb.teardown.length, tls: stepTls(nb), sendsToPath: anyPathTarget(nb), sha256: textHash(text) };
-  return { ...nb, steps: [], teardown: [], released };
+  return { ...ownStrings({ ...nb, steps: [], teardown: [] }, new Set()), released };
+}
+
+/**
+ * The reader's strings are slices of the file's text, and V8 keeps a whole text alive while any
+ * slice of it is: a title of 13 characters or more held its notebook's megabytes. So what a
+ * released notebook keeps gets strings of its own (in place: the rest of the notebook is let go).
+ * Functions, class instances and frozen values (compiled expressions) are left alone: what was
+ * compiled went through src/expr/memo.ts, which copies.
+ */
+function ownStrings<T>(value: T, seen: Set<object>): T {
+  if (typeof value === 'string') return ownCopy(value) as T;
+  if (!isPlainData(value) || seen.has(value)) return value;
+  seen.add(value);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) record[key] = ownStrings(record[key], seen);
+  return value;
 }
 
 /** The steps read again (`loaded`, from the same file) under the notebook as prepared (its title, base URL). */
@@ -44,6 +61,12 @@ export function sendsToPath(nb: Notebook): boolean {
 export function usedNotebooks(nb: Notebook): Notebook[] {
   if (nb.released) return nb.released.used;
   return [...nb.steps, ...nb.teardown].flatMap((s) => (s.kind === 'use' ? [s.use.notebook] : []));
+}
+
+function isPlainData(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
 }
 
 function stepTls(nb: Notebook): TlsSpec[] {
