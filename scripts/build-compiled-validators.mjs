@@ -1,6 +1,7 @@
 // Build step: compiles the shipped schemas (schemas/*.json, for `schema: <name>`) and the shipped
 // Stripe description's schemas (`openapi: stripe-2015-07-28`) into ajv standalone validators in
-// dist/compiled/, through the same code path and keys a run uses (src/cache/compile-cache.ts).
+// dist/compiled/, through the same code path and keys a run uses (src/cache/compile-cache.ts); the
+// description's in one module per side (src/cache/packs.ts).
 // A run then loads them instead of compiling; an entry whose key no longer matches (a schema
 // edited after the build, another ajv) is simply not found, and the run compiles as before.
 import { readdirSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const { configureCompileCache, cacheStats, BUILT_DIR } = await import(join(dist, 'cache', 'compile-cache.js'));
+const { configureCompileCache, cacheStats, BUILT_DIR, writePacks } = await import(join(dist, 'cache', 'compile-cache.js'));
 const { SchemaRegistry } = await import(join(dist, 'checks', 'schemas.js'));
 const { loadDescription } = await import(join(dist, 'openapi', 'load.js'));
 const { child } = await import(join(dist, 'openapi', 'resolve.js'));
@@ -37,5 +38,8 @@ for (const f of readdirSync(join(root, 'schemas')).filter((n) => n.endsWith('.op
     for (const p of op.parameters) if (p.schema) description.validator(p.schema, 'request', true);
   }
 }
+// The description's validators, one pack per side (src/cache/packs.ts); the named schemas were written one per file.
+const files = cacheStats.writes;
+const packed = writePacks(BUILT_DIR);
 if (cacheStats.ignored) throw new Error(`build-compiled-validators: ${cacheStats.ignored} validators could not be written`);
-console.log(`dist/compiled: ${cacheStats.writes} validators`);
+console.log(`dist/compiled: ${files} validators in files of their own, ${packed} in ${cacheStats.writes - files} packs`);

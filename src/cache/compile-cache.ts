@@ -15,31 +15,19 @@
  * never depend on the cache: the code loaded is what ajv generated for the same key.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { PRIVATE, writeFileAtomic } from '../files/atomic-write.js';
 import { resolveCacheDir, type CacheSettings } from './cache-dir.js';
-import { PACKAGE_ROOT } from '../files/package-root.js';
+import { AJV_VERSION, BUILT_DIR, cacheStats, debug, ignore, OUR_VERSION, portable, readEntry, writeEntry } from './entry.js';
+import { collectForPack, packedValidator } from './packs.js';
+
+export { BUILT_DIR, cacheStats } from './entry.js';
+export { writePacks } from './packs.js';
 
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
-const require = createRequire(import.meta.url);
-/** file:// URL of the package, written as this token in keys and code, so built entries work wherever the package is installed. */
-const ROOT_URL = pathToFileURL(PACKAGE_ROOT).href + '/';
-const ROOT_TOKEN = 'api-notebook-package:///';
 /** Bump when the entry format or what goes into a key changes. */
 const FORMAT = 1;
-const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
-const OUR_VERSION = (require(join(PACKAGE_ROOT, 'package.json')) as { version: string }).version;
-const HEADER = '// api-notebook compiled validator ';
-
-export const BUILT_DIR = join(PACKAGE_ROOT, 'dist', 'compiled');
-
-/** What happened, for `API_NOTEBOOK_DEBUG=cache` and the tests. */
-export const cacheStats = { compiles: 0, builtHits: 0, cacheHits: 0, writes: 0, ignored: 0 };
 
 let settings: CacheSettings = {};
 let userDir: string | null | undefined;
@@ -75,12 +63,20 @@ export function portableDigest(texts: Iterable<string>): string {
   return h.digest('hex');
 }
 
+/** What a compile gives: `id`, when the schema was added to `ajv` under that id, lets the build pack it with the others of its ajv (packs.ts). */
+export interface Compiled {
+  ajv: Ajv;
+  validate: ValidateFunction;
+  id?: string;
+}
+
 /**
- * The validator for `key`: from the built folder, else the user cache, else `compile()` (whose
- * ajv must have `code: { source: true }` for an entry to be written), then stored for next time.
+ * The validator for `key`: from the built folder (a pack, or a file of its own), else the user
+ * cache, else `compile()` (whose ajv must have `code: { source: true }` for an entry to be
+ * written), then stored for next time.
  */
-export function cachedValidator(key: string, compile: () => { ajv: Ajv; validate: ValidateFunction }): ValidateFunction {
-  const built = settings.noBuilt ? undefined : load(BUILT_DIR, key, false);
+export function cachedValidator(key: string, compile: () => Compiled): ValidateFunction {
+  const built = settings.noBuilt ? undefined : packedValidator(key) ?? load(BUILT_DIR, key, false);
   if (built) {
     cacheStats.builtHits++;
     debug(`built ${key.slice(0, 12)}`);
@@ -93,10 +89,11 @@ export function cachedValidator(key: string, compile: () => { ajv: Ajv; validate
     debug(`hit ${key.slice(0, 12)} ${dir}`);
     return cached;
   }
-  const { ajv, validate } = compile();
+  const { ajv, validate, id } = compile();
   cacheStats.compiles++;
   debug(`compile ${key.slice(0, 12)}`);
-  if (dir) store(dir, key, ajv, validate);
+  if (settings.writeDir !== undefined && id !== undefined) collectForPack(key, ajv, id);
+  else if (dir) writeEntry(dir, entryFile(dir, key), key, () => standaloneCode(ajv, validate), settings.writeDir !== undefined);
   return validate;
 }
 
@@ -106,83 +103,8 @@ function entryFile(dir: string, key: string): string {
 
 function load(dir: string, key: string, checkOwner: boolean): ValidateFunction | undefined {
   const file = entryFile(dir, key);
-  let fd: number | undefined;
-  try {
-    // Opened once and checked through the descriptor: what is checked is what is read.
-    fd = openSync(file, 'r');
-    const st = fstatSync(fd);
-    if (!st.isFile()) return ignore(file, 'not a plain file');
-    if (checkOwner && !safeToLoad(st) ) return ignore(file, 'not owned by this user, or writable by others');
-    if (checkOwner && !safeDir(dir)) return ignore(file, 'its folder is not owned by this user, or is writable by others');
-    const text = readFileSync(fd, 'utf8');
-    const nl = text.indexOf('\n');
-    if (!text.startsWith(HEADER) || nl < 0) return ignore(file, 'no header');
-    const meta = JSON.parse(text.slice(HEADER.length, nl)) as { key?: string; sha256?: string };
-    const body = text.slice(nl + 1);
-    if (meta.key !== key) return ignore(file, 'made for another key');
-    // Truncated or edited since it was written.
-    if (meta.sha256 !== createHash('sha256').update(body).digest('hex')) return ignore(file, 'its content does not match its hash');
-    const module = { exports: {} as unknown };
-    new Function('require', 'module', 'exports', unportable(body))(require, module, module.exports);
-    const validate = (module.exports as { default?: unknown }).default ?? module.exports;
-    if (typeof validate !== 'function') return ignore(file, 'exports no validator');
-    return validate as ValidateFunction;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return ignore(file, (err as Error).message);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/**
- * Cached code is run, so an entry is loaded only when nobody else could have written it: owned
- * by this user (or root) and writable by nobody else, in a folder likewise (a cache in a shared
- * temp folder or a group-writable project is not trusted). Not checked where there are no uids (Windows).
- */
-function safeToLoad(st: { uid: number; mode: number }): boolean {
-  if (typeof process.getuid !== 'function') return true;
-  return (st.uid === process.getuid() || st.uid === 0) && (st.mode & 0o022) === 0;
-}
-
-function safeDir(dir: string): boolean {
-  const st = statSync(dir);
-  // A sticky, world-writable folder such as /tmp itself is never the cache folder (cache-dir.ts uses a folder inside it).
-  return st.isDirectory() && safeToLoad(st);
-}
-
-function store(dir: string, key: string, ajv: Ajv, validate: ValidateFunction): void {
-  const file = entryFile(dir, key);
-  try {
-    const body = portable(standaloneCode(ajv, validate)) + '\n';
-    const meta = { key, sha256: createHash('sha256').update(body).digest('hex'), ajv: AJV_VERSION, apiNotebook: OUR_VERSION };
-    // The build's folder is part of the package, readable by all; a user's cache is theirs alone.
-    const shipped = settings.writeDir !== undefined;
-    mkdirSync(dir, { recursive: true, mode: shipped ? 0o755 : 0o700 });
-    // Whole or not at all (a temporary file opened O_EXCL, then renamed): a reader sees the old entry or the new one.
-    writeFileAtomic(file, HEADER + JSON.stringify(meta) + '\n' + body, { mode: shipped ? 0o644 : PRIVATE });
-    cacheStats.writes++;
-    debug(`write ${key.slice(0, 12)} ${dir}`);
-  } catch (err) {
-    cacheStats.ignored++;
-    debug(`not written ${file}: ${(err as Error).message}`);
-  }
-}
-
-function ignore(file: string, why: string): undefined {
-  cacheStats.ignored++;
-  debug(`ignored ${file}: ${why}`);
-  return undefined;
-}
-
-function portable(text: string): string {
-  return text.split(ROOT_URL).join(ROOT_TOKEN);
-}
-
-function unportable(text: string): string {
-  return text.split(ROOT_TOKEN).join(ROOT_URL);
-}
-
-function debug(line: string): void {
-  if (/(^|,)\s*cache\s*(,|$)/.test(process.env.API_NOTEBOOK_DEBUG ?? '')) process.stderr.write(`api-notebook cache: ${line}\n`);
+  const exports = readEntry(dir, file, key, checkOwner) as { default?: unknown } | undefined;
+  if (exports === undefined) return undefined;
+  const validate = exports.default ?? exports;
+  return typeof validate === 'function' ? (validate as ValidateFunction) : ignore(file, 'exports no validator');
 }

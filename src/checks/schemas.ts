@@ -111,7 +111,8 @@ export class SchemaRegistry {
     const validate = cachedValidator(cacheKey(REGISTRY_OPTIONS, 'named', id, this.registeredDigest()), () => {
       const v = this.ajv.getSchema(id);
       if (!v) throw new SchemaError(`schema ${file} could not be compiled`);
-      return { ajv: this.ajv, validate: v };
+      // The id lets the build pack the shipped schemas in one module (src/cache/packs.ts).
+      return { ajv: this.ajv, validate: v, id };
     });
     this.byName.set(file, validate);
     return validate;

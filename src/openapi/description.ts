@@ -174,7 +174,13 @@ export class Description {
       try {
         const ajv = this.ajvFor(side, text);
         const options = `description ${this.version} ${side}${text ? ' text' : ''} allErrors strict:false inlineRefs:false ajv-formats openapi-formats`;
-        v = cachedValidator(cacheKey(options, this.digestOf(side), ref), () => ({ ajv, validate: ajv.compile({ $ref: ref }) }));
+        const cacheAs = cacheKey(options, this.digestOf(side), ref);
+        // Added under an id of its own, so the build can pack it with the rest of its side (src/cache/packs.ts).
+        v = cachedValidator(cacheAs, () => {
+          const id = `urn:api-notebook:validator:${cacheAs}`;
+          if (!ajv.getSchema(id)) ajv.addSchema({ $ref: ref }, id);
+          return { ajv, validate: ajv.getSchema(id)!, id };
+        });
       } catch (err) {
         v = new Error(`the schema at ${ref} does not compile: ${(err as Error).message}`);
       }

@@ -15,7 +15,7 @@ import { loadDescription } from '../../src/openapi/load.js';
 import { child } from '../../src/openapi/resolve.js';
 import type { Description } from '../../src/openapi/description.js';
 import { readJson, runCli, tempDir } from '../helpers/cli.js';
-import { cpSync, readdirSync, symlinkSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const SHIPPED = readdirSync(join(PACKAGE_ROOT, 'schemas')).filter((f) => f.endsWith('.json') && f !== 'notebook.schema.json' && !f.endsWith('.openapi.json')).map((f) => f.slice(0, -5));
@@ -122,12 +122,47 @@ describe('the build’s validators', () => {
   });
 });
 
+describe('the build’s validators, packed', () => {
+  it('are one module per ajv instance, so the schemas they share are compiled once', () => {
+    const dir = join(PACKAGE_ROOT, 'dist', 'compiled');
+    const files = readdirSync(dir);
+    const index = readJson(join(dir, 'packs.json')) as Record<string, [string, string]>;
+    const packs = new Set(Object.values(index).map(([pack]) => pack));
+    assert.ok(Object.keys(index).length > 150, `${Object.keys(index).length} validators packed`);
+    assert.deepEqual(files.filter((f) => f.endsWith('.cjs')).sort(), [...packs].map((p) => `${p}.cjs`).sort(), 'no validator in a file of its own');
+    // One file per validator, each with its own copy of what it refers to, was 9.5 MB.
+    const bytes = files.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    assert.ok(bytes < 3e6, `dist/compiled holds ${(bytes / 1e6).toFixed(1)} MB`);
+  });
+
+  it('a pack edited after the build is ignored, its validators compiled, the verdicts the same', () => {
+    const copy = movedPackage();
+    try {
+      const dir = join(copy, 'dist', 'compiled');
+      const biggest = readdirSync(dir).filter((f) => f.endsWith('.cjs')).sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0]!;
+      writeFileSync(join(dir, biggest), readFileSync(join(dir, biggest), 'utf8').replace('"use strict";', '"use strict";globalThis.tampered = 1;'));
+      const r = spawnSync(process.execPath, [join(copy, 'dist', 'cli', 'main.js'), 'run', 'notebooks', '--out', join(copy, 'reports'), '-q', '--no-cache'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', API_NOTEBOOK_DEBUG: 'cache' } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`ignored \\S*${biggest}: its content does not match its hash`));
+      assert.match(r.stderr, /^api-notebook cache: compile/m);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The package copied to a temporary folder (its node_modules linked). */
+function movedPackage(): string {
+  const copy = tempDir('api-notebook-moved-');
+  for (const part of ['dist', 'schemas', 'notebooks', 'package.json']) cpSync(join(PACKAGE_ROOT, part), join(copy, part), { recursive: true });
+  symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
+
 describe('the build’s validators, the package moved', () => {
   it('serve the shipped notebooks wherever the package is installed: nothing compiled', () => {
-    const copy = tempDir('api-notebook-moved-');
+    const copy = movedPackage();
     try {
-      for (const part of ['dist', 'schemas', 'notebooks', 'package.json']) cpSync(join(PACKAGE_ROOT, part), join(copy, part), { recursive: true });
-      symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(copy, 'node_modules'));
       const r = spawnSync(process.execPath, [join(copy, 'dist', 'cli', 'main.js'), 'run', 'notebooks', '--out', join(copy, 'reports'), '-q', '--no-cache'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', API_NOTEBOOK_DEBUG: 'cache' } });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stderr, /^api-notebook cache: built/m);
