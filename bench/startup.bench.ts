@@ -28,6 +28,12 @@ function wall(cmd: string, args: string[]): Promise<number> {
   });
 }
 
+/**
+ * The CLI on the Node running the bench, with its shebang's flags. Started as `BIN` its shebang
+ * (`env -S node …`) finds the first `node` on PATH: the figures printed for Node 24 were Node 20's.
+ */
+const cli = (args: string[]) => wall(process.execPath, ['--max-semi-space-size=4', BIN, ...args]);
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** RUNS pairs of (measured, floor), alternating which runs first: medians of each side, and of each pair's ratio. */
@@ -58,14 +64,14 @@ export async function startupBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'api-notebook-startup-'));
   console.log(`\nStart-up (issue 21), ${process.version}, medians of ${RUNS}, ${BIN === join(ROOT, 'dist', 'cli', 'main.js') ? 'dist/cli/main.js' : BIN}:`);
 
-  const version = await paired(() => wall(BIN, ['--version']), () => wall(process.execPath, ['-e', '0']));
+  const version = await paired(() => cli(['--version']), () => wall(process.execPath, ['-e', '0']));
   console.log(`  --version ${s(version.measured)} vs node -e 0 ${s(version.floor)}: +${s(version.diff)} (goal: within 0.05 s)`);
 
-  const validate = await series(() => wall(BIN, ['validate', FLAGSHIP]));
+  const validate = await series(() => cli(['validate', FLAGSHIP]));
   console.log(`  validate of the flagship ${s(validate)} (goal: <= 0.30 s)`);
 
   // `npm start`'s command (package.json), with the reports written to a temp folder.
-  const start = await series(() => wall(process.execPath, ['--max-semi-space-size=4', BIN, 'run', 'notebooks', '--out', join(dir, 'start'), '--quiet']));
+  const start = await series(() => cli(['run', 'notebooks', '--out', join(dir, 'start'), '--quiet']));
   console.log(`  npm start (run notebooks: 3 notebooks, 91 steps against the embedded mock) ${s(start)} wall (goal: <= 0.8 s)`);
 
   const { url, stop } = await itemServer();
@@ -78,7 +84,7 @@ export async function startupBench(): Promise<void> {
       '  - name: Get', '    request: GET /items/${id}', '    expect: { status: 200, schema: item }',
       '  - name: Delete', '    request: DELETE /items/${id}', '    expect: { status: 200, schema: deleted }', ''].join('\n'));
     const round = await paired(
-      () => wall(BIN, ['run', join(dir, 'round.yaml'), '--base-url', url, '--out', join(dir, 'round'), '--reporter', 'json', '--quiet']),
+      () => cli(['run', join(dir, 'round.yaml'), '--base-url', url, '--out', join(dir, 'round'), '--reporter', 'json', '--quiet']),
       () => wall(process.execPath, ['--max-semi-space-size=4', join(ROOT, 'bench', 'raw-loop.mjs'), url, '1']),
     );
     console.log(`  one-round run ${s(round.measured)} vs raw undici+ajv loop ${s(round.floor)}: ${round.ratio.toFixed(2)}× (goal: <= 1.1×)`);
