@@ -30,7 +30,16 @@ export function subscriptionLine(account: Account, sub: Subscription): LineItem 
   };
 }
 
-const day = (t: number) => new Date(t * 1000).toLocaleDateString('en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/**
+ * `01 Aug 2015`, as Stripe wrote the date in a proration's description. Written out rather than
+ * toLocaleDateString: loading ICU's locale data for it was ~20 ms of every npm start, and its
+ * months change with the ICU a Node ships (en-GB's September is now "Sept").
+ */
+const day = (t: number) => {
+  const d = new Date(t * 1000);
+  return `${String(d.getUTCDate()).padStart(2, '0')} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
 
 /**
  * The proration items of changing `sub` from (oldPlan × oldQty) to (its plan × quantity) at `at`:
