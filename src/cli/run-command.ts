@@ -14,6 +14,7 @@ import { createReporters } from '../report/index.js';
 import { UsageError, type RunArgs } from './args.js';
 import { collectNotebookFiles, shardFiles } from './files.js';
 import { loadAll } from './load-all.js';
+import { boundBigSuites } from './heap.js';
 import { prepareOutDir } from './out-dir.js';
 import { Interrupts } from './interrupts.js';
 import { createLogger } from './logger.js';
@@ -43,6 +44,7 @@ export async function runCommand(args: RunArgs, io: Io, interrupts = new Interru
   const setup = runSetup(args, files, io, color);
   if (!setup) return 2;
   configureCompileCache({ dir: args.cacheDir, disabled: args.noCache, near: files.slice(0, 1).map((f) => dirname(f)), env: io.env });
+  boundBigSuites();
   const { notebooks, problems, reload } = await loadAll(files, argvNames(args), io.stderr, color, args.allowFiles, args.openapi !== undefined, setup.names);
   if (interrupts.interrupted) return 130;
   if (problems) return 2;
