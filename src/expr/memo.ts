@@ -21,9 +21,10 @@ export function memoByText<T>(compile: (text: string) => T, limit = 10_000): (te
  * The text in memory of its own. A template read from a notebook is a slice of the notebook's
  * whole text, and V8 keeps the whole text alive as long as the slice: a memo entry (or what was
  * compiled from it, which slices it again) kept the first of nine 4.5 MB notebooks through the
- * run. A round trip through bytes makes a fresh string (V8 copies substrings shorter than 13
+ * run. A round trip through JSON makes a fresh string (V8 copies substrings shorter than 13
  * characters anyway).
  */
 export function ownCopy(text: string): string {
-  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
+  // Through JSON, not bytes: a lone surrogate comes back as itself, not as U+FFFD.
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
