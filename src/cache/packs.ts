@@ -23,7 +23,8 @@ const packs = new Map<string, Record<string, unknown> | undefined>();
 
 /** The build's validator for `key`, from its pack (read once), or undefined. */
 export function packedValidator(key: string): ValidateFunction | undefined {
-  index ??= readIndex();
+  // Read once; null (no index: a build without packs) is remembered too.
+  if (index === undefined) index = readIndex();
   if (!index || !Object.hasOwn(index, key)) return undefined;
   const [pack, name] = index[key]!;
   if (!packs.has(pack)) packs.set(pack, readEntry(BUILT_DIR, join(BUILT_DIR, `${pack}.cjs`), pack, false) as Record<string, unknown> | undefined);
