@@ -1,7 +1,7 @@
 // Build step: compiles the shipped schemas (schemas/*.json, for `schema: <name>`) and the shipped
 // Stripe description's schemas (`openapi: stripe-2015-07-28`) into ajv standalone validators in
-// dist/compiled/, through the same code path and keys a run uses (src/cache/compile-cache.ts); the
-// description's in one module per side (src/cache/packs.ts).
+// dist/compiled/, through the same code path and keys a run uses (src/cache/compile-cache.ts), in
+// one module per ajv instance: the shipped schemas', and each side of the description's (src/cache/packs.ts).
 // A run then loads them instead of compiling; an entry whose key no longer matches (a schema
 // edited after the build, another ajv) is simply not found, and the run compiles as before.
 import { readdirSync, rmSync } from 'node:fs';
@@ -38,7 +38,7 @@ for (const f of readdirSync(join(root, 'schemas')).filter((n) => n.endsWith('.op
     for (const p of op.parameters) if (p.schema) description.validator(p.schema, 'request', true);
   }
 }
-// The description's validators, one pack per side (src/cache/packs.ts); the named schemas were written one per file.
+// Every validator compiled above was collected, not written: now one pack per ajv instance.
 const files = cacheStats.writes;
 const packed = writePacks(BUILT_DIR);
 if (cacheStats.ignored) throw new Error(`build-compiled-validators: ${cacheStats.ignored} validators could not be written`);

@@ -6,7 +6,8 @@
  * Two folders are read, by key (a hash of everything that decides the code: the schema text,
  * the schemas it may `$ref`, ajv's version, ours, the ajv options):
  * - the package's own `dist/compiled/` (written by scripts/build-compiled-validators.mjs for the
- *   shipped schemas and the shipped Stripe description), part of the package like dist/*.js;
+ *   shipped schemas and the shipped Stripe description, in packs: ./packs.ts), part of the
+ *   package like dist/*.js;
  * - the user's cache folder (cache-dir.ts), written here after each compile.
  *
  * A cache entry is only ever an optimisation: one that is missing, stale, truncated, corrupt,
