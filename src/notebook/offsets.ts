@@ -6,21 +6,22 @@
  */
 import { spanFrom, type Path, type SourceMap } from './source.js';
 import type { Span } from './types.js';
+import { OffsetTree, type PosNode } from './offset-tree.js';
 
-export interface PosNode {
-  start: number;
-  end: number;
-  kind: 'mapping' | 'sequence' | 'scalar';
-  /** mapping: key → key span and value node. */
-  entries?: Map<string, { keyStart: number; keyEnd: number; value: PosNode }>;
-  items?: PosNode[];
-}
+export { OffsetTree, type PosNode } from './offset-tree.js';
 
 export class OffsetSourceMap implements SourceMap {
-  private readonly lineStarts: number[] = [0];
+  private readonly lineStarts: Int32Array;
+  private readonly tree: OffsetTree;
 
-  constructor(readonly file: string, private readonly text: string, private readonly root: PosNode) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  /** `nodes`: the subset reader's tree (its root is node 0), or js-yaml's nodes, packed here. */
+  constructor(readonly file: string, private readonly text: string, nodes: OffsetTree | PosNode) {
+    this.tree = nodes instanceof OffsetTree ? nodes : OffsetTree.of(text, nodes);
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+    this.lineStarts = new Int32Array(lines);
+    lines = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts[lines++] = i + 1;
   }
 
   spanOfOffsets(start: number, end: number): Span {
@@ -28,17 +29,18 @@ export class OffsetSourceMap implements SourceMap {
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= start) lo = mid;
+      if (this.lineStarts[mid]! <= start) lo = mid;
       else hi = mid - 1;
     }
-    return spanFrom(this.file, this.text, lo + 1, start - this.lineStarts[lo] + 1, start, end);
+    return spanFrom(this.file, this.text, lo + 1, start - this.lineStarts[lo]! + 1, start, end);
   }
 
-  private node(path: Path): PosNode | undefined {
-    let n: PosNode | undefined = this.root;
+  /** The node at `path`, or -1. */
+  private node(path: Path): number {
+    let n = this.tree.size ? 0 : -1;
     for (const p of path) {
-      if (!n) return undefined;
-      n = typeof p === 'number' ? n.items?.[p] : n.entries?.get(p)?.value;
+      if (n < 0) return -1;
+      n = this.tree.child(n, p);
     }
     return n;
   }
@@ -46,23 +48,24 @@ export class OffsetSourceMap implements SourceMap {
   at(path: Path): Span {
     for (let n = path.length; n >= 0; n--) {
       const node = this.node(path.slice(0, n));
-      if (node) return this.spanOfOffsets(node.start, node.end);
+      if (node >= 0) return this.spanOfOffsets(this.tree.start(node), this.tree.end(node));
     }
     return { file: this.file, line: 1, col: 1, length: 1 };
   }
 
   keyAt(path: Path, key: string): Span {
-    const entry = this.node(path)?.entries?.get(key);
-    return entry ? this.spanOfOffsets(entry.keyStart, entry.keyEnd) : this.at(path);
+    const parent = this.node(path);
+    const entry = parent < 0 ? -1 : this.tree.child(parent, key);
+    return entry >= 0 ? this.spanOfOffsets(this.tree.keyStart(entry), this.tree.keyEnd(entry)) : this.at(path);
   }
 
   inString(path: Path, offset: number): Span {
     const node = this.node(path);
-    if (node?.kind === 'scalar') {
-      const raw = this.text.slice(node.start, node.end);
+    if (node >= 0 && this.tree.isScalar(node)) {
+      const raw = this.text.slice(this.tree.start(node), this.tree.end(node));
       const quoted = raw.startsWith('"') || raw.startsWith("'");
       if (!raw.includes('\n') && !raw.startsWith('|') && !raw.startsWith('>')) {
-        const start = node.start + (quoted ? 1 : 0) + offset;
+        const start = this.tree.start(node) + (quoted ? 1 : 0) + offset;
         return this.spanOfOffsets(start, start + 1);
       }
     }

@@ -15,7 +15,7 @@
  * and on generated YAML (test/subset-reader.test.ts). Scalars are in subset-scalars.ts.
  */
 import { LIMITS, valuesLimit } from './limits.js';
-import { OffsetSourceMap, type PosNode } from './offsets.js';
+import { OffsetSourceMap, OffsetTree } from './offsets.js';
 import type { SourceMap } from './source.js';
 import { fold, ordinaryKey, OUTSIDE, resolvePlain, typedKey, unescapeDouble } from './subset-scalars.js';
 
@@ -81,8 +81,8 @@ export function readSubsetAt(text: string, file: string): SubsetRead {
   }
   const reader = new SubsetReader(text, valuesLimit(text.length), big ? LIMITS.mappingKeys : Infinity);
   try {
-    const root = reader.document();
-    const source = new OffsetSourceMap(file, text, root);
+    reader.document();
+    const source = new OffsetSourceMap(file, text, reader.tree);
     if (reader.duplicateCount) return { duplicates: reader.duplicates, duplicateCount: reader.duplicateCount, source };
     return { data: reader.result, source };
   } catch (err) {
@@ -113,8 +113,13 @@ class SubsetReader {
   readonly duplicates: DuplicateKey[] = [];
   duplicateCount = 0;
 
+  /** Every node's offsets, in the order read (the root is node 0). */
+  readonly tree: OffsetTree;
+
   constructor(private readonly text: string, private readonly maxValues: number, private readonly maxKeys: number) {
     this.n = text.length;
+    // About one node per 16 characters in a block-style notebook; the arrays grow past that.
+    this.tree = new OffsetTree(text, text.length >> 4);
   }
 
   /**
@@ -131,7 +136,7 @@ class SubsetReader {
     return this.i;
   }
 
-  document(): PosNode {
+  document(): number {
     this.skipBlank();
     if (this.i >= this.n || this.text.charCodeAt(this.i) === 37 /* % directive */) throw OUTSIDE;
     const root = this.block(this.column(), -1);
@@ -214,7 +219,7 @@ class SubsetReader {
   }
 
   /** A node that starts at column `col` of its line (or after `- ` on it). */
-  private block(col: number, parentIndent: number): PosNode {
+  private block(col: number, parentIndent: number): number {
     if (this.code(this.i) === DASH && this.blankAt(this.i + 1)) return this.sequence(col);
     if (this.keyColon() >= 0) return this.mapping(col);
     const node = this.inline(parentIndent);
@@ -222,12 +227,13 @@ class SubsetReader {
     return node;
   }
 
-  private mapping(col: number): PosNode {
+  private mapping(col: number): number {
     this.enter();
     this.count();
     const start = this.i;
+    const node = this.tree.open(start, 'mapping');
     const data: Record<string, unknown> = {};
-    const entries = new Map<string, { keyStart: number; keyEnd: number; value: PosNode }>();
+    let keys = 0;
     let end: number;
     for (;;) {
       const keyStart = this.i;
@@ -235,10 +241,10 @@ class SubsetReader {
       if (colon < 0) throw OUTSIDE;
       const keyEnd = this.keyEnd;
       const key = this.keyText(keyStart, keyEnd);
-      const again = entries.has(key) && this.duplicate(key, keyStart, keyEnd);
-      this.wide(entries.size, keyStart);
+      const again = Object.hasOwn(data, key) && this.duplicate(key, keyStart, keyEnd);
+      this.wide(keys, keyStart);
       this.i = colon + 1;
-      let value: PosNode;
+      let value: number;
       if (this.valueBelow()) {
         this.skipBlank();
         if (this.i >= this.n) throw OUTSIDE; // an empty value
@@ -252,7 +258,8 @@ class SubsetReader {
       }
       if (!again) {
         data[key] = this.result;
-        entries.set(key, { keyStart, keyEnd, value });
+        this.tree.setKey(value, key, keyStart, keyEnd);
+        keys++;
       }
       end = this.i;
       this.skipBlank();
@@ -263,15 +270,14 @@ class SubsetReader {
     }
     this.depth--;
     this.result = data;
-    return { start, end, kind: 'mapping', entries };
+    return this.tree.close(node, end);
   }
 
-  private sequence(col: number): PosNode {
+  private sequence(col: number): number {
     this.enter();
     this.count();
-    const start = this.i;
+    const node = this.tree.open(this.i, 'sequence');
     const data: unknown[] = [];
-    const items: PosNode[] = [];
     let end: number;
     for (;;) {
       this.i++; // the `-`
@@ -279,9 +285,8 @@ class SubsetReader {
         this.skipBlank();
         if (this.i >= this.n || this.column() <= col) throw OUTSIDE; // an empty entry
       }
-      const item = this.block(this.column(), col);
+      this.block(this.column(), col);
       data.push(this.result);
-      items.push(item);
       end = this.i;
       this.skipBlank();
       if (this.i >= this.n) break;
@@ -292,7 +297,7 @@ class SubsetReader {
     }
     this.depth--;
     this.result = data;
-    return { start, end, kind: 'sequence', items };
+    return this.tree.close(node, end);
   }
 
   /**
@@ -332,7 +337,7 @@ class SubsetReader {
     let key: string;
     if (c === DQUOTE || c === SQUOTE) {
       this.i = start;
-      this.quoted();
+      this.quotedText();
       key = this.result as string;
     } else {
       key = this.text.slice(start, end);
@@ -364,7 +369,7 @@ class SubsetReader {
   }
 
   /** A scalar or a flow collection on the current line; a block scalar takes the lines below. */
-  private inline(parentIndent: number): PosNode {
+  private inline(parentIndent: number): number {
     const c = this.code(this.i);
     if (c === DQUOTE || c === SQUOTE) return this.quoted();
     if (c === LBRACE || c === LBRACKET) {
@@ -377,7 +382,7 @@ class SubsetReader {
   }
 
   /** A plain scalar: to the end of the line or a comment (in flow, also to `,` `]` `}`). */
-  private plain(inFlow: boolean): PosNode {
+  private plain(inFlow: boolean): number {
     const { text, n } = this;
     const start = this.i;
     let j = start;
@@ -398,7 +403,7 @@ class SubsetReader {
     this.i = end;
     this.count();
     this.result = resolvePlain(text.slice(start, end));
-    return { start, end, kind: 'scalar' };
+    return this.tree.leaf(start, end);
   }
 
   /** Offset just past the closing quote of the quoted scalar at `start`, on its line; -1 if none. */
@@ -418,7 +423,13 @@ class SubsetReader {
   }
 
   /** A quoted scalar on one line (a quoted scalar over several lines folds: js-yaml reads those). */
-  private quoted(): PosNode {
+  private quoted(): number {
+    const start = this.i;
+    return this.tree.leaf(start, this.quotedText());
+  }
+
+  /** The quoted scalar here read into `result` (a key's too, which is no node of its own): where it ends. */
+  private quotedText(): number {
     const start = this.i;
     const end = this.quotedEnd(start);
     if (end < 0) throw OUTSIDE;
@@ -427,7 +438,7 @@ class SubsetReader {
     else this.result = raw.includes('\\') ? unescapeDouble(raw) : raw;
     this.i = end;
     this.count();
-    return { start, end, kind: 'scalar' };
+    return end;
   }
 
   /** Spaces, line breaks and comments inside a flow collection. */
@@ -450,7 +461,7 @@ class SubsetReader {
   }
 
   /** A value inside a flow collection. */
-  private flowNode(): PosNode {
+  private flowNode(): number {
     const c = this.code(this.i);
     if (c === DQUOTE || c === SQUOTE) return this.quoted();
     if (c === LBRACE) return this.flowMapping();
@@ -459,12 +470,12 @@ class SubsetReader {
     return this.plain(true);
   }
 
-  private flowMapping(): PosNode {
+  private flowMapping(): number {
     this.enter();
     this.count();
-    const start = this.i++;
+    const node = this.tree.open(this.i++, 'mapping');
     const data: Record<string, unknown> = {};
-    const entries = new Map<string, { keyStart: number; keyEnd: number; value: PosNode }>();
+    let keys = 0;
     this.flowSpace();
     while (this.code(this.i) !== RBRACE) {
       const keyStart = this.i;
@@ -476,8 +487,8 @@ class SubsetReader {
       if (keyEnd < 0) throw OUTSIDE;
       const key = this.keyText(keyStart, keyEnd);
       this.i = keyEnd;
-      const again = entries.has(key) && this.duplicate(key, keyStart, keyEnd);
-      this.wide(entries.size, keyStart);
+      const again = Object.hasOwn(data, key) && this.duplicate(key, keyStart, keyEnd);
+      this.wide(keys, keyStart);
       while (this.code(this.i) === SPACE) this.i++;
       if (this.code(this.i) !== COLON) throw OUTSIDE; // `{a, b}`: keys without values
       this.i++;
@@ -487,7 +498,8 @@ class SubsetReader {
       const value = this.flowNode();
       if (!again) {
         data[key] = this.result;
-        entries.set(key, { keyStart, keyEnd, value });
+        this.tree.setKey(value, key, keyStart, keyEnd);
+        keys++;
       }
       if (!this.flowSeparator(RBRACE)) break;
     }
@@ -495,7 +507,7 @@ class SubsetReader {
     this.i++;
     this.depth--;
     this.result = data;
-    return { start, end: this.i, kind: 'mapping', entries };
+    return this.tree.close(node, this.i);
   }
 
   /** Where a plain key in a flow mapping ends: before `: ` (or `:` and a line break), on its line. */
@@ -518,26 +530,24 @@ class SubsetReader {
     throw OUTSIDE;
   }
 
-  private flowSequence(): PosNode {
+  private flowSequence(): number {
     this.enter();
     this.count();
-    const start = this.i++;
+    const node = this.tree.open(this.i++, 'sequence');
     const data: unknown[] = [];
-    const items: PosNode[] = [];
     this.flowSpace();
     while (this.code(this.i) !== RBRACKET) {
-      const item = this.flowNode();
+      this.flowNode();
       // `[a: 1]` is a mapping inside a list; `[{…}: 1]` a complex key.
       if (this.code(this.i) === COLON) throw OUTSIDE;
       data.push(this.result);
-      items.push(item);
       if (!this.flowSeparator(RBRACKET)) break;
     }
     if (this.code(this.i) !== RBRACKET) throw OUTSIDE;
     this.i++;
     this.depth--;
     this.result = data;
-    return { start, end: this.i, kind: 'sequence', items };
+    return this.tree.close(node, this.i);
   }
 
   /** After an entry: `,` then maybe the closer (a trailing comma), or the closer. True when more entries follow. */
@@ -556,7 +566,7 @@ class SubsetReader {
    * indentation digit, a folded scalar with more-indented lines, a blank line with spaces past the
    * indentation, and an empty scalar: rare in notebooks, each with rules of its own.
    */
-  private blockScalar(parentIndent: number): PosNode {
+  private blockScalar(parentIndent: number): number {
     const { text, n } = this;
     const start = this.i;
     const folded = text.charCodeAt(start) === 62;
@@ -620,7 +630,7 @@ class SubsetReader {
     this.lineStart = text.lastIndexOf('\n', consumedTo - 1) + 1;
     this.count();
     this.result = value;
-    return { start, end, kind: 'scalar' };
+    return this.tree.leaf(start, end);
   }
 
   /** The most spaces on the blank lines between two offsets. */
