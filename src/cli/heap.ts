@@ -31,7 +31,17 @@ export function holdHeapSmall(): void {
   gc = runInNewContext('gc') as () => void;
 }
 
-/** A full collection, once holdHeapSmall took effect (else nothing). */
+/**
+ * A full collection that gives the freed memory back, once holdHeapSmall took effect (else
+ * nothing). From V8 12 (Node 22) a plain gc() keeps the pages it emptied for reuse: nine
+ * 10,000-step notebooks read one after another left Node 24 at 245 MiB resident for a 61 MiB
+ * heap. The last-resort flavour (V8's collection before it gives up for lack of memory) returns
+ * them; V8 11 (Node 20) returns them after a plain one and ignores the options.
+ */
 export function collectGarbage(): void {
-  gc?.();
+  if (!gc) return;
+  if (RETURNS_PAGES_ON_PLAIN_GC) gc();
+  else (gc as (options: object) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
+
+const RETURNS_PAGES_ON_PLAIN_GC = Number(process.versions.v8.split('.')[0]) < 12;

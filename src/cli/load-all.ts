@@ -4,6 +4,7 @@
  * read again by `reload` when it runs (src/notebook/released.ts): memory stays that of the
  * notebooks running, not of the whole suite (and ./heap.ts keeps V8 from growing far past that).
  */
+import { statSync } from 'node:fs';
 import { SchemaRegistry } from '../checks/schemas.js';
 import { readTextIfPresent } from '../files/read-text.js';
 import { closest, renderDiagnostic, type Diagnostic } from '../notebook/diagnostic.js';
@@ -34,6 +35,9 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
   let kept = 0;
   /** Results from here on may still hold their steps. */
   let holding = 0;
+  // A suite known big from its files' sizes holds its heap small from the first notebook on: the
+  // first of nine 4.5 MB notebooks otherwise sets the run's peak with V8's default growth.
+  if (bytesOnDisk(files) > KEEP_STEPS_BYTES) holdHeapSmall();
   for (const file of files) {
     const result = await loadNotebook(file, options);
     for (const d of result.diagnostics) stderr.write(renderDiagnostic(d, result.text, color) + '\n\n');
@@ -61,7 +65,20 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
     if (problems) notebooks.length = 0;
   }
   if (problems) stderr.write(`${problems} problem${problems === 1 ? '' : 's'} found; nothing was sent.\n`);
-  return { notebooks, problems, reload: (nb) => reload(nb, options) };
+  const reloading = { ...options, reloads: 0 };
+  return { notebooks, problems, reload: (nb) => reload(nb, reloading) };
+}
+
+function bytesOnDisk(files: string[]): number {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // Unreadable: loadNotebook says why.
+    }
+  }
+  return total;
 }
 
 /** The result with its notebook's steps let go; the text goes too (a diagnostic about --var below reads it again). */
@@ -70,8 +87,11 @@ function released(result: LoadResult): LoadResult {
   return { ...result, notebook: releaseSteps(result.notebook, result.text), text: undefined };
 }
 
-async function reload(nb: Notebook, options: LoadOptions): Promise<Notebook | { changed: string }> {
+async function reload(nb: Notebook, options: LoadOptions & { reloads: number }): Promise<Notebook | { changed: string }> {
   if (!nb.released) return nb;
+  // What the notebook before built and ran is garbage: collected before this one is read again,
+  // so that the two are never in memory at once (the first follows the loader's own collection).
+  if (options.reloads++ > 0) collectGarbage();
   const again = await loadNotebook(nb.file, options);
   const same = again.text !== undefined && textHash(again.text) === nb.released.sha256;
   // Its own text is the one checked, so a file it uses (`use:`, data) no longer loads.
