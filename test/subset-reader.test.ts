@@ -118,6 +118,18 @@ describe('subset reader', () => {
     for (const text of cases) assert.ok(agrees(text), `accepted:\n${text}`);
   });
 
+  it('locates the children of wide lists and mappings, and keys written plain, quoted or escaped', () => {
+    // Past 32 children the offset tree finds them through an index (src/notebook/offset-tree.ts).
+    const keys = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? `k${i}` : i % 3 === 1 ? `"q${i}"` : `"e\\u0041${i}"`));
+    const wide = `vars:\n${keys.map((k, i) => `  ${k}: ${i}`).join('\n')}\nsteps:\n${Array.from({ length: 40 }, (_, i) => `  - name: s${i}\n    x: { ${keys[i]}: [${i}] }`).join('\n')}\n`;
+    assert.ok(agrees(wide));
+    const read = readSubset(wide, 'x.yaml')!;
+    assert.equal(read.source.keyAt(['vars'], 'k39').line, 41);
+    assert.equal(read.source.keyAt(['vars'], 'eA38').line, 40);
+    assert.equal(read.source.at(['steps', 39, 'x', 'q37']).line, 122, 'no such key there: the nearest node that exists');
+    assert.equal(read.source.at(['steps', 40]).line, 43, 'past the last item: the list');
+  });
+
   it('leaves to js-yaml what is outside the subset', () => {
     const outside = [
       'a: &x 1\nb: *x\n', // anchors, aliases
