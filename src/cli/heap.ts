@@ -31,6 +31,9 @@ export function holdHeapSmall(): void {
   gc = runInNewContext('gc') as () => void;
 }
 
+/** V8 11 (Node 20) gives emptied pages back after a plain collection; V8 12 on keeps them (see collectGarbage). */
+const RETURNS_PAGES_ON_PLAIN_GC = Number(process.versions.v8.split('.')[0]) < 12;
+
 /**
  * A full collection that gives the freed memory back, once holdHeapSmall took effect (else
  * nothing). From V8 12 (Node 22) a plain gc() keeps the pages it emptied for reuse: nine
@@ -44,4 +47,3 @@ export function collectGarbage(): void {
   else (gc as (options: object) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
-const RETURNS_PAGES_ON_PLAIN_GC = Number(process.versions.v8.split('.')[0]) < 12;

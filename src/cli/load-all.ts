@@ -65,8 +65,8 @@ export async function loadAll(files: string[], extraNames: string[], stderr: Nod
     if (problems) notebooks.length = 0;
   }
   if (problems) stderr.write(`${problems} problem${problems === 1 ? '' : 's'} found; nothing was sent.\n`);
-  const reloading = { ...options, reloads: 0 };
-  return { notebooks, problems, reload: (nb) => reload(nb, reloading) };
+  let reloads = 0;
+  return { notebooks, problems, reload: (nb) => reload(nb, options, reloads++ > 0) };
 }
 
 function bytesOnDisk(files: string[]): number {
@@ -87,11 +87,12 @@ function released(result: LoadResult): LoadResult {
   return { ...result, notebook: releaseSteps(result.notebook, result.text), text: undefined };
 }
 
-async function reload(nb: Notebook, options: LoadOptions & { reloads: number }): Promise<Notebook | { changed: string }> {
+/** `another`: a notebook was read again before this one (the first follows the loader's own collection). */
+async function reload(nb: Notebook, options: LoadOptions, another: boolean): Promise<Notebook | { changed: string }> {
   if (!nb.released) return nb;
   // What the notebook before built and ran is garbage: collected before this one is read again,
-  // so that the two are never in memory at once (the first follows the loader's own collection).
-  if (options.reloads++ > 0) collectGarbage();
+  // so that the two are never in memory at once.
+  if (another) collectGarbage();
   const again = await loadNotebook(nb.file, options);
   const same = again.text !== undefined && textHash(again.text) === nb.released.sha256;
   // Its own text is the one checked, so a file it uses (`use:`, data) no longer loads.
